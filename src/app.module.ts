@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { AppConfig } from './infrastructure/config/app-config.js';
+import { ConfigModule } from './infrastructure/config/config.module.js';
+import { DatabaseModule } from './infrastructure/database/database.module.js';
+import { HealthController } from './infrastructure/health/health.controller.js';
+import { AllExceptionsFilter } from './infrastructure/http/all-exceptions.filter.js';
+import { createValidationPipe } from './infrastructure/http/validation.js';
+import { loggerModule } from './infrastructure/logging/logger.module.js';
+import { QueueModule } from './infrastructure/queue/queue.module.js';
+import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module.js';
+import { StorageModule } from './infrastructure/storage/storage.module.js';
+import { CatalogModule } from './modules/catalog/catalog.module.js';
+import { GeographyModule } from './modules/geography/geography.module.js';
+import { IdentityModule } from './modules/identity/identity.module.js';
+import { PortalModule } from './modules/portal/portal.module.js';
+import { WORKER_MODULES } from './worker.module.js';
+
+/** The HTTP role. With `runWorkers` (the embedded default) it also processes the queues. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: { runWorkers: boolean }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, 'api'),
+        loggerModule(config, options.runWorkers ? 'all-in-one' : 'api'),
+        DatabaseModule,
+        StorageModule,
+        QueueModule,
+        RateLimitModule,
+        IdentityModule,
+        GeographyModule,
+        CatalogModule,
+        PortalModule,
+        ...(options.runWorkers ? WORKER_MODULES : []),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

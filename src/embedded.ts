@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { seedReferenceData } from '../seeds/reference-data.seed.js';
+import { loadConfig } from './infrastructure/config/app-config.js';
+import { startEmbeddedServices } from './infrastructure/embedded/embedded-services.js';
+import { createHttpApp } from './infrastructure/http/create-http-app.js';
+import { onShutdownSignal, runProcess } from './infrastructure/process/run-process.js';
+import { QUEUE_DASHBOARD_PATH } from './infrastructure/queue/queue-dashboard.js';
+
+/**
+ * `npm start`: the whole platform on one machine with nothing installed. Embedded PostgreSQL
+ * (also the queue backend unless REDIS_URL is set) and a local S3 server, data under DATA_DIR;
+ * API and worker in one process. Any of DATABASE_URL, REDIS_URL, S3_ENDPOINT switches that piece
+ * to the real service.
+ */
+runProcess('banso', async () => {
+  const log = (m: string) => console.log(`[banso] ${m}`);
+  const started = Date.now();
+  const base = loadConfig();
+  const services = await startEmbeddedServices(base, log);
+  const config = services.config;
+  config.runMigrations = true;
+
+  let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
+  onShutdownSignal(async (signal) => {
+    log(`${signal} received, stopping…`);
+    await app?.close();
+    await services.stop();
+    log('Stopped cleanly.');
+  });
+
+  app = await createHttpApp(config, { runWorkers: true });
+  await app.listen({ port: config.port, host: config.host });
+  if (config.seedOnFirstStart) await seedReferenceData(app.get(DataSource));
+
+  const base_ = config.publicBaseUrl;
+  console.log(
+    [
+      '',
+      `  Bản Số is running (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  Portal           ${base_}/`,
+      `  API docs         ${base_}/api/docs`,
+      `  Queue dashboard  ${base_}${QUEUE_DASHBOARD_PATH}  (admins)`,
+      `  Health           ${base_}/health/ready`,
+      `  Data             ${config.dataDir}`,
+      ...services.started.map((s) => `  Started          ${s}`),
+      `  Queues on        ${config.redisUrl ? 'Redis' : 'PostgreSQL'}`,
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+});

@@ -1,0 +1,75 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Public } from '../../modules/identity/auth.decorators.js';
+import { QueueService } from '../queue/queue.service.js';
+import { StorageService } from '../storage/storage.service.js';
+
+class LiveResponse {
+  @ApiProperty({ example: 'ok' }) status!: 'ok';
+}
+
+class CheckResult {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiProperty() latencyMs!: number;
+  @ApiProperty({ required: false }) error?: string;
+}
+
+class ReadyResponse {
+  @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
+  @ApiProperty({ type: CheckResult }) database!: CheckResult;
+  @ApiProperty({ type: CheckResult, description: 'BullMQ backend (Redis or PostgreSQL)' }) queue!: CheckResult;
+  @ApiProperty({ type: CheckResult }) storage!: CheckResult;
+}
+
+const TIMEOUT_MS = 2_000;
+
+async function check(probe: () => Promise<unknown>): Promise<CheckResult> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS))),
+    ]);
+    return { status: 'up', latencyMs: Date.now() - started };
+  } catch (e) {
+    return { status: 'down', latencyMs: Date.now() - started, error: (e as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(QueueService) private readonly queues: QueueService,
+    @Inject(StorageService) private readonly storage: StorageService,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up' })
+  @ApiOkResponse({ type: LiveResponse })
+  live(): LiveResponse {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Database, queue backend and storage all answer' })
+  @ApiOkResponse({ type: ReadyResponse })
+  @ApiServiceUnavailableResponse({ type: ReadyResponse })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadyResponse> {
+    const [database, queue, storage] = await Promise.all([
+      check(() => this.dataSource.query('SELECT 1')),
+      check(() => this.queues.ping()),
+      check(() => this.storage.ping()),
+    ]);
+    const ok = [database, queue, storage].every((c) => c.status === 'up');
+    void reply.status(ok ? 200 : 503).header('cache-control', 'no-store');
+    return { status: ok ? 'ok' : 'unavailable', database, queue, storage };
+  }
+}

@@ -1,0 +1,21 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorBody } from './error-body.js';
+
+/** Global filter: every error leaves as `{ statusCode, code, message, requestId }`. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body = toErrorBody(exception, String(request.id));
+    if (body.statusCode >= 500) {
+      this.logger.error({ msg: 'Unhandled error', err: exception, requestId: request.id, url: request.url });
+    }
+    if (reply.sent) return;
+    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
+  }
+}

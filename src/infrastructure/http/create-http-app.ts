@@ -1,0 +1,132 @@
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import handlebars from 'handlebars';
+import { Logger } from 'nestjs-pino';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants as zlib } from 'node:zlib';
+import { AppModule } from '../../app.module.js';
+import { AuthService } from '../../modules/identity/auth.service.js';
+import { authenticate, SESSION_COOKIE } from '../../modules/identity/guards/auth.guard.js';
+import { hasRole } from '../../modules/identity/roles.js';
+import type { AppConfig } from '../config/app-config.js';
+import { translate } from '../i18n/messages.js';
+import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from '../queue/queue-dashboard.js';
+import { generateRequestId } from './request-id.js';
+
+/** Source folders read at run time (templates, assets), found from src/ or dist/src/. */
+const srcRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..').replace(`${join('dist', 'src')}`, 'src');
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Builds the HTTP role: Nest on Fastify with security headers, CSRF, docs and the queue dashboard. */
+export async function createHttpApp(config: AppConfig, options: { runWorkers: boolean }) {
+  const adapter = new FastifyAdapter({
+    trustProxy: config.trustProxy,
+    genReqId: generateRequestId,
+    bodyLimit: 1024 * 1024,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  const s3Origin = config.s3.endpoint ? new URL(config.s3.endpoint).origin : undefined;
+
+  await app.register(helmet as never, {
+    hsts: config.publicBaseUrl.startsWith('https://') ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI sets inline styles; no inline scripts anywhere.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', ...(s3Origin ? [s3Origin] : [])],
+        mediaSrc: ["'self'", 'blob:', ...(s3Origin ? [s3Origin] : [])],
+        connectSrc: ["'self'", ...(s3Origin ? [s3Origin] : [])],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.publicBaseUrl.startsWith('https://') ? [] : null,
+      },
+    },
+  });
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after', 'etag'],
+  });
+  await app.register(compress as never, {
+    threshold: 256,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+  });
+  await app.register(cookie as never, { secret: config.auth.cookieSecret });
+  await app.register(csrf as never, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: config.auth.secureCookies },
+    getToken: (req: FastifyRequest) =>
+      (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as { _csrf?: string } | undefined)?._csrf,
+  });
+  // CSRF: portal forms always; API calls only when authenticated by the session cookie (bearer
+  // clients are immune). The queue dashboard relies on SameSite=Lax and its JSON-only API.
+  fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const path = req.url.split('?')[0];
+    if (SAFE_METHODS.has(req.method) || path.startsWith(QUEUE_DASHBOARD_PATH)) return done();
+    const cookieSession = !req.headers.authorization && !!req.cookies?.[SESSION_COOKIE];
+    if (path.startsWith('/api/') && !cookieSession) return done();
+    fastify.csrfProtection(req, reply, done);
+  });
+
+  await app.register(fastifyStatic as never, {
+    root: join(srcRoot, 'modules', 'portal', 'assets'),
+    prefix: '/assets/',
+    maxAge: '7d',
+    decorateReply: false,
+  });
+  handlebars.registerHelper('t', (key: string, opts: { hash: Record<string, string>; data: { root: { locale: string } } }) =>
+    translate(opts.data.root.locale, key, opts.hash),
+  );
+  handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  app.setViewEngine({
+    engine: { handlebars },
+    templates: join(srcRoot, 'modules', 'portal', 'templates'),
+    layout: 'layouts/main',
+    viewExt: 'hbs',
+    production: config.nodeEnv !== 'development',
+  } as never);
+
+  fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  const auth = app.get(AuthService);
+  await mountQueueDashboard(app, async (request) => {
+    const principal = await authenticate(request, auth);
+    if (!principal) return 'anonymous';
+    return hasRole(principal, 'admin') ? 'admin' : 'forbidden';
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Bản Số API')
+      .setDescription(
+        'Bilingual micro-learning and Người bản số certification. Errors: `{ statusCode, code, message, requestId }`.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .addCookieAuth(SESSION_COOKIE)
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

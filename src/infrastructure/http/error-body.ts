@@ -1,0 +1,84 @@
+import { STATUS_CODES } from 'node:http';
+import { CommonErrorCode, DomainError } from './domain-error.js';
+
+/** The one error format every route answers with. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  requestId: string;
+  details?: Record<string, unknown>;
+}
+
+interface HttpExceptionLike {
+  getStatus(): number;
+  getResponse(): string | { message?: string | string[]; code?: string; error?: string };
+}
+
+const isHttpException = (e: unknown): e is HttpExceptionLike =>
+  typeof e === 'object' && e !== null && typeof (e as HttpExceptionLike).getStatus === 'function';
+
+const FASTIFY_CODES: Record<string, CommonErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: CommonErrorCode.PayloadTooLarge,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: CommonErrorCode.UnsupportedMediaType,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: CommonErrorCode.MalformedBody,
+  FST_ERR_CTP_EMPTY_JSON_BODY: CommonErrorCode.MalformedBody,
+  FST_ERR_CTP_INVALID_JSON_BODY: CommonErrorCode.MalformedBody,
+  FST_CSRF_INVALID_TOKEN: CommonErrorCode.CsrfInvalid,
+  FST_CSRF_MISSING_SECRET: CommonErrorCode.CsrfInvalid,
+};
+
+function codeForStatus(status: number): string {
+  if (status === 400) return CommonErrorCode.ValidationFailed;
+  if (status === 401) return CommonErrorCode.Unauthenticated;
+  if (status === 403) return CommonErrorCode.Forbidden;
+  if (status === 404) return CommonErrorCode.NotFound;
+  if (status === 413) return CommonErrorCode.PayloadTooLarge;
+  if (status === 415) return CommonErrorCode.UnsupportedMediaType;
+  if (status === 429) return CommonErrorCode.RateLimited;
+  return status >= 500 ? CommonErrorCode.Internal : (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
+}
+
+/**
+ * Maps anything thrown to the error body. Unknown errors become a 500 with a generic message:
+ * the caller logs the original with its request id, the client never sees a stack trace.
+ */
+export function toErrorBody(error: unknown, requestId: string): ErrorBody {
+  if (error instanceof DomainError) {
+    return {
+      statusCode: error.statusCode,
+      code: error.code,
+      message: error.message,
+      requestId,
+      ...(error.details && { details: error.details }),
+    };
+  }
+  if (isHttpException(error)) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const messages = typeof response === 'string' ? [response] : ([] as string[]).concat(response.message ?? []);
+    // Nest wraps Fastify's own errors (bad JSON, CSRF, body too large) with the original as cause.
+    const causeCode = (error as { cause?: { code?: string } }).cause?.code;
+    const code =
+      typeof response === 'object' && response.code
+        ? response.code
+        : ((causeCode && FASTIFY_CODES[causeCode]) ?? codeForStatus(status));
+    return {
+      statusCode: status,
+      code,
+      message: messages.length > 0 ? messages.join('; ') : (STATUS_CODES[status] ?? 'Error'),
+      requestId,
+      ...(status === 400 && messages.length > 1 && { details: { problems: messages } }),
+    };
+  }
+  const fastify = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return {
+      statusCode: fastify.statusCode,
+      code: (fastify.code && FASTIFY_CODES[fastify.code]) ?? codeForStatus(fastify.statusCode),
+      message: fastify.message ?? STATUS_CODES[fastify.statusCode] ?? 'Bad request',
+      requestId,
+    };
+  }
+  return { statusCode: 500, code: CommonErrorCode.Internal, message: 'Something went wrong on our side.', requestId };
+}

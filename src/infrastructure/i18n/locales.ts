@@ -1,0 +1,31 @@
+/**
+ * Content and learner languages (BCP-47 / ISO 639-3). Vietnamese is always present and is the
+ * last resort of every fallback chain. English exists for the UI only.
+ */
+export const CONTENT_LOCALES = ['vi', 'hmn', 'ium', 'tyz'] as const;
+export const UI_LOCALES = ['vi', 'hmn', 'en'] as const;
+export const ALL_LOCALES = ['vi', 'hmn', 'ium', 'tyz', 'en'] as const;
+export type Locale = (typeof ALL_LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'vi';
+
+export const isLocale = (value: string): value is Locale => (ALL_LOCALES as readonly string[]).includes(value);
+
+/** `['hmn']` → `['hmn', 'vi']`; duplicates dropped; Vietnamese always last resort. */
+export function normalizeFallbackChain(languages: string[]): Locale[] {
+  const chain = [...new Set(languages.map((l) => l.trim().toLowerCase()))].filter(isLocale);
+  if (!chain.includes('vi')) chain.push('vi');
+  return chain;
+}
+
+/** Picks a localized text through a fallback chain, saying which language was served. */
+export function pickLocalized(
+  texts: Partial<Record<string, string>>,
+  chain: readonly string[],
+): { text: string; locale: string; fallback: boolean } | null {
+  for (const [i, locale] of chain.entries()) {
+    const text = texts[locale];
+    if (text) return { text, locale, fallback: i > 0 };
+  }
+  const vi = texts.vi;
+  return vi ? { text: vi, locale: 'vi', fallback: chain[0] !== 'vi' } : null;
+}

@@ -1,0 +1,95 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import type { Job, Worker } from 'bullmq';
+import { JOB_HANDLER, type JobHandler } from './job-handler.js';
+import { assertEveryJobHasHandler } from './job-registry.js';
+import { QueueService } from './queue.service.js';
+import {
+  JOB_QUEUE,
+  JobName,
+  QUEUE_CONCURRENCY,
+  QueueName,
+  type JobEnvelope,
+} from './queue.constants.js';
+
+/** Recurring jobs, declared once; the scheduler id makes re-declaring them idempotent. */
+const SCHEDULES: { job: JobName; everyMs: number }[] = [
+  { job: JobName.purgeExpiredAuthRecords, everyMs: 3600_000 },
+];
+
+/** Consumer side: runs in the worker role only. Finds every `@HandlesJob` provider at boot. */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private readonly workers: Worker[] = [];
+  private readonly handlers = new Map<string, JobHandler>();
+
+  constructor(
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(QueueService) private readonly queues: QueueService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const wrapper of this.discovery.getProviders()) {
+      if (!wrapper.metatype || !wrapper.instance) continue;
+      const name = this.reflector.get<string | undefined>(JOB_HANDLER, wrapper.metatype as never);
+      if (!name) continue;
+      if (this.handlers.has(name)) throw new Error(`Two handlers registered for job ${name}`);
+      this.handlers.set(name, wrapper.instance as JobHandler);
+    }
+    assertEveryJobHasHandler(this.handlers.keys());
+
+    const { Worker: WorkerClass, connection, prefix } = this.queues.backend;
+    for (const queue of Object.values(QueueName)) {
+      const worker = new WorkerClass(queue, (job: Job) => this.process(job), {
+        connection: connection as never,
+        prefix,
+        concurrency: QUEUE_CONCURRENCY[queue],
+      });
+      worker.on('error', (err) => this.logger.error(`Worker ${queue}: ${err.message}`));
+      worker.on('failed', (job, err) =>
+        this.logger.warn({ msg: 'Job failed', jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }),
+      );
+      this.workers.push(worker);
+    }
+    for (const { job, everyMs } of SCHEDULES) {
+      await this.queues
+        .queue(JOB_QUEUE[job])
+        .upsertJobScheduler(job, { every: everyMs }, { name: job, data: { payload: {} } satisfies JobEnvelope });
+    }
+    this.logger.log(`Processing ${this.handlers.size} job type(s) on ${this.workers.length} queue(s)`);
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new Error(`No handler for job ${job.name}`);
+    const envelope = job.data as JobEnvelope;
+    const started = Date.now();
+    const meta = { jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, requestId: envelope.requestId };
+    this.logger.log({ msg: 'Job started', ...meta });
+    try {
+      const result = await handler.handle(envelope.payload, {
+        jobId: String(job.id),
+        attempt: job.attemptsMade + 1,
+        requestId: envelope.requestId,
+        log: (message) => this.logger.log({ msg: message, ...meta }),
+      });
+      this.logger.log({ msg: 'Job finished', ...meta, durationMs: Date.now() - started });
+      return result;
+    } catch (err) {
+      this.logger.warn({ msg: 'Job threw', ...meta, durationMs: Date.now() - started, err: (err as Error).message });
+      throw err;
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+  }
+}

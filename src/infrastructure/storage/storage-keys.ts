@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Every object key is made here, by the server. Clients never choose a key: they get a
+ * presigned URL for a key we generated.
+ */
+export const Buckets = {
+  media: 'media',
+  certificates: 'certificates',
+} as const;
+export type BucketName = (typeof Buckets)[keyof typeof Buckets];
+
+const SAFE_SEGMENT = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+
+function segment(value: string): string {
+  if (!SAFE_SEGMENT.test(value)) throw new Error(`Unsafe storage key segment: "${value}"`);
+  return value;
+}
+
+function monthPath(now: Date): string {
+  return `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export const StorageKeys = {
+  /** An upload a user is about to send by presigned PUT: `uploads/<kind>/<yyyy>/<mm>/<uuid>.<ext>`. */
+  upload(kind: 'video' | 'image' | 'subtitle', extension: string, now = new Date()): string {
+    return `uploads/${segment(kind)}/${monthPath(now)}/${randomUUID()}.${segment(extension.toLowerCase())}`;
+  },
+  /** A processed media file: `media/<mediaId>/<file>` (renditions, posters, playlists). */
+  mediaFile(mediaId: string, file: string): string {
+    return `media/${segment(mediaId)}/${file.split('/').map(segment).join('/')}`;
+  },
+  /** A certificate artefact: `certificates/<serial>/<file>`. */
+  certificateFile(serial: string, file: string): string {
+    return `certificates/${segment(serial.toLowerCase())}/${segment(file)}`;
+  },
+};

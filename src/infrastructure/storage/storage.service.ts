@@ -1,0 +1,228 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Client } from 'minio';
+import type { Readable } from 'node:stream';
+import { AppConfig } from '../config/app-config.js';
+import { presignV4 } from './sigv4-presign.js';
+import { StorageError, StorageErrorCode } from './storage.errors.js';
+import { Buckets, type BucketName } from './storage-keys.js';
+
+export interface StoredObject {
+  size: number;
+  contentType: string;
+  etag: string;
+  lastModified: Date;
+}
+
+export interface PresignedUpload {
+  url: string;
+  method: 'PUT';
+  /** The client must send exactly these headers: they are part of the signature. */
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+/** s3rver (the embedded default) has no multipart upload, so keep single-part up to this size. */
+const PART_SIZE = 512 * 1024 * 1024;
+const isNotFound = (e: unknown) =>
+  ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes((e as { code?: string })?.code ?? '');
+
+/** Object storage over the S3 API (MinIO in production, s3rver on the embedded default). */
+@Injectable()
+export class StorageService implements OnModuleInit {
+  private readonly logger = new Logger(StorageService.name);
+  private readonly client: Client;
+  private readonly endpoint: URL;
+
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+    if (!config.s3.endpoint) throw new Error('S3_ENDPOINT is not set and the embedded S3 server has not started');
+    this.endpoint = new URL(config.s3.endpoint);
+    this.client = new Client({
+      endPoint: this.endpoint.hostname,
+      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
+      useSSL: this.endpoint.protocol === 'https:',
+      accessKey: config.s3.accessKey,
+      secretKey: config.s3.secretKey,
+      region: config.s3.region,
+      pathStyle: true,
+      partSize: PART_SIZE,
+    });
+  }
+
+  /** The real bucket name behind a logical one (`media` → `banso-media`). */
+  bucketName(bucket: BucketName): string {
+    return `${this.config.s3.bucketPrefix}-${bucket}`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureBuckets();
+  }
+
+  /** Creates missing buckets; safe when several processes boot at once. */
+  async ensureBuckets(): Promise<void> {
+    for (const bucket of Object.values(Buckets)) {
+      const name = this.bucketName(bucket);
+      if (await this.client.bucketExists(name)) continue;
+      try {
+        await this.client.makeBucket(name, this.config.s3.region);
+        this.logger.log(`Created bucket ${name}`);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw e;
+      }
+    }
+  }
+
+  async put(
+    bucket: BucketName,
+    key: string,
+    body: Buffer | Readable,
+    options: { contentType: string; size?: number },
+  ): Promise<{ etag: string }> {
+    const size = Buffer.isBuffer(body) ? body.length : options.size;
+    const result = await this.client.putObject(this.bucketName(bucket), key, body, size, {
+      'Content-Type': options.contentType,
+    });
+    return { etag: result.etag };
+  }
+
+  async getStream(bucket: BucketName, key: string): Promise<Readable> {
+    try {
+      return await this.client.getObject(this.bucketName(bucket), key);
+    } catch (e) {
+      if (isNotFound(e)) throw StorageError.objectNotFound(bucket, key);
+      throw e;
+    }
+  }
+
+  async getBuffer(bucket: BucketName, key: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.getStream(bucket, key)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async stat(bucket: BucketName, key: string): Promise<StoredObject> {
+    try {
+      const s = await this.client.statObject(this.bucketName(bucket), key);
+      const meta = s.metaData as Record<string, string>;
+      return {
+        size: s.size,
+        contentType: meta['content-type'] ?? 'application/octet-stream',
+        etag: s.etag,
+        lastModified: s.lastModified,
+      };
+    } catch (e) {
+      if (isNotFound(e)) throw StorageError.objectNotFound(bucket, key);
+      throw e;
+    }
+  }
+
+  async exists(bucket: BucketName, key: string): Promise<boolean> {
+    try {
+      await this.stat(bucket, key);
+      return true;
+    } catch (e) {
+      if (e instanceof StorageError) return false;
+      throw e;
+    }
+  }
+
+  /** Removing an object that is already gone is not an error (retried jobs clean up twice). */
+  async remove(bucket: BucketName, key: string): Promise<void> {
+    await this.client.removeObject(this.bucketName(bucket), key);
+  }
+
+  /** A short-lived download link. */
+  async presignedGet(
+    bucket: BucketName,
+    key: string,
+    options: { expiresSeconds?: number; downloadName?: string } = {},
+  ): Promise<string> {
+    const params = options.downloadName
+      ? {
+          'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(options.downloadName)}`,
+        }
+      : undefined;
+    return this.client.presignedGetObject(this.bucketName(bucket), key, options.expiresSeconds ?? 300, params);
+  }
+
+  /**
+   * A presigned PUT for exactly one file: its type and size are signed, so storage refuses any
+   * other file. `size` is what the client declared; it must not exceed `maxBytes`.
+   */
+  presignedPut(
+    bucket: BucketName,
+    key: string,
+    options: { contentType: string; size: number; maxBytes: number; allowedTypes: string[]; expiresSeconds?: number },
+  ): PresignedUpload {
+    if (!options.allowedTypes.includes(options.contentType)) {
+      throw new StorageError(
+        StorageErrorCode.UploadTypeMismatch,
+        `Files of type "${options.contentType}" are not accepted here. Allowed: ${options.allowedTypes.join(', ')}.`,
+        415,
+      );
+    }
+    if (!Number.isSafeInteger(options.size) || options.size <= 0 || options.size > options.maxBytes) {
+      throw new StorageError(
+        StorageErrorCode.UploadTooLarge,
+        `The file must be between 1 byte and ${options.maxBytes} bytes.`,
+        413,
+        { maxBytes: options.maxBytes },
+      );
+    }
+    const expiresSeconds = options.expiresSeconds ?? 900;
+    const headers = { 'content-type': options.contentType, 'content-length': String(options.size) };
+    const url = presignV4({
+      method: 'PUT',
+      endpoint: this.endpoint,
+      bucket: this.bucketName(bucket),
+      key,
+      accessKey: this.config.s3.accessKey,
+      secretKey: this.config.s3.secretKey,
+      region: this.config.s3.region,
+      expiresSeconds,
+      signedHeaders: headers,
+    });
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'Content-Type': options.contentType },
+      expiresAt: new Date(Date.now() + expiresSeconds * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * Checks an upload after the client says it is done. Defence in depth for stores that do not
+   * enforce signed headers: a wrong file is removed and refused.
+   */
+  async verifyUpload(
+    bucket: BucketName,
+    key: string,
+    expected: { maxBytes: number; contentType: string },
+  ): Promise<StoredObject> {
+    let object: StoredObject;
+    try {
+      object = await this.stat(bucket, key);
+    } catch (e) {
+      if (e instanceof StorageError) {
+        throw new StorageError(StorageErrorCode.UploadMissing, 'The upload has not arrived in storage yet.', 409);
+      }
+      throw e;
+    }
+    if (object.size > expected.maxBytes || object.contentType !== expected.contentType) {
+      await this.remove(bucket, key);
+      throw object.size > expected.maxBytes
+        ? new StorageError(StorageErrorCode.UploadTooLarge, `The file is larger than ${expected.maxBytes} bytes.`, 413)
+        : new StorageError(
+            StorageErrorCode.UploadTypeMismatch,
+            `The file was sent as "${object.contentType}", expected "${expected.contentType}".`,
+            415,
+          );
+    }
+    return object;
+  }
+
+  /** For /health/ready. */
+  async ping(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucketName(Buckets.media)))) throw new Error('media bucket is missing');
+  }
+}

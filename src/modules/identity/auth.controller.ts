@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticated, CurrentPrincipal, Public } from './auth.decorators.js';
+import { AuthService, type IssuedSession } from './auth.service.js';
+import { CsrfTokenResponse, LoginDto, LogoutDto, RefreshDto, RegisterDto, TokenResponse } from './dto/auth.dto.js';
+import type { Principal } from './roles.js';
+import { toUserResponse } from './user.mapper.js';
+
+export const clientContext = (req: FastifyRequest) => ({
+  ip: req.ip,
+  userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : undefined,
+});
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  private async tokens(session: IssuedSession): Promise<TokenResponse> {
+    const access = await this.auth.accessTokenFor(session);
+    return {
+      accessToken: access.token,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+      refreshToken: session.sessionToken,
+      user: toUserResponse(session.user),
+    };
+  }
+
+  @Post('register')
+  @Public()
+  @ApiOperation({ summary: 'Sign up as a learner with a Vietnamese phone number or an email' })
+  @ApiCreatedResponse({ type: TokenResponse })
+  async register(@Body() dto: RegisterDto, @Req() req: FastifyRequest): Promise<TokenResponse> {
+    return this.tokens(await this.auth.register(dto, clientContext(req)));
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: 'Sign in; rate-limited per account and per IP' })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After' })
+  async login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<TokenResponse> {
+    return this.tokens(await this.auth.login(dto.identifier, dto.password, 'api', clientContext(req)));
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the refresh token rotates)' })
+  @ApiOkResponse({ type: TokenResponse })
+  async refresh(@Body() dto: RefreshDto): Promise<TokenResponse> {
+    return this.tokens(await this.auth.refresh(dto.refreshToken));
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Public()
+  @ApiOperation({ summary: 'End the session of the refresh token, or of the caller' })
+  @ApiNoContentResponse()
+  async logout(@Body() dto: LogoutDto, @CurrentPrincipal() principal?: Principal): Promise<void> {
+    if (dto.refreshToken) await this.auth.endSessionByToken(dto.refreshToken);
+    else if (principal) await this.auth.endSession(principal.sessionId);
+  }
+
+  @Get('csrf')
+  @Public()
+  @Authenticated()
+  @ApiOperation({ summary: 'A CSRF token for requests authenticated by the portal cookie' })
+  @ApiOkResponse({ type: CsrfTokenResponse })
+  async csrf(@Res({ passthrough: true }) reply: FastifyReply): Promise<CsrfTokenResponse> {
+    return { csrfToken: await reply.generateCsrf() };
+  }
+}

@@ -1,0 +1,176 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../../infrastructure/config/app-config.js';
+import { RateLimiter } from '../../infrastructure/rate-limit/rate-limiter.js';
+import { AuthSessionRepository } from './auth-session.repository.js';
+import type { RegisterDto } from './dto/auth.dto.js';
+import type { UserEntity } from './entities/user.entity.js';
+import { IdentityError, IdentityErrorCode } from './identity.errors.js';
+import { dummyPasswordHash, verifyPassword } from './password-hasher.js';
+import type { Principal } from './roles.js';
+import {
+  formatSessionToken,
+  hashSecret,
+  newSessionSecret,
+  parseSessionToken,
+  sameHash,
+  TokenService,
+} from './token.service.js';
+import { UsersService } from './users.service.js';
+
+export interface ClientContext {
+  ip: string;
+  userAgent?: string;
+}
+
+export interface IssuedSession {
+  user: UserEntity;
+  sessionId: string;
+  /** `<sessionId>.<secret>`: the refresh token (API) or the cookie value (portal). */
+  sessionToken: string;
+}
+
+/** A lost refresh response on a weak network may be retried with the old token this long. */
+const ROTATION_GRACE_MS = 60_000;
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(AuthSessionRepository) private readonly sessions: AuthSessionRepository,
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(RateLimiter) private readonly rateLimiter: RateLimiter,
+  ) {}
+
+  /** Self-registration always yields a learner; roles are only ever granted by an admin. */
+  async register(dto: RegisterDto, client: ClientContext): Promise<IssuedSession> {
+    const identifier = this.users.parseIdentifiers(dto);
+    this.users.assertPasswordAcceptable(dto.password, identifier);
+    const profile = await this.users.validateProfile({
+      learnerGroupId: dto.learnerGroupId,
+      villageId: dto.villageId,
+      languages: dto.languages ?? ['vi'],
+    });
+    const user = await this.users.createUser(
+      { ...identifier, displayName: dto.displayName, password: dto.password },
+      profile,
+      [{ role: 'learner', localityId: null }],
+    );
+    return this.startSession(user, 'api', client);
+  }
+
+  /**
+   * Limits: every attempt counts against the client's IP; failures count against the account.
+   * A limited account is refused before the password is checked, so guessing gains nothing.
+   */
+  async login(identifierInput: string, password: string, kind: 'api' | 'portal', client: ClientContext) {
+    const { loginMaxAttemptsPerIp, loginMaxFailuresPerAccount, loginWindowSeconds } = this.config.auth;
+    const identifier = this.users.parseLoginIdentifier(identifierInput);
+    const accountKey = `login-failures:${identifier.phone ?? identifier.email ?? identifierInput.toLowerCase()}`;
+
+    const ip = await this.rateLimiter.hit(`login-ip:${client.ip}`, loginMaxAttemptsPerIp, loginWindowSeconds);
+    if (ip.limited) throw IdentityError.rateLimited(ip.retryAfterSeconds);
+    const account = await this.rateLimiter.peek(accountKey, loginMaxFailuresPerAccount, loginWindowSeconds);
+    if (account.limited) throw IdentityError.rateLimited(account.retryAfterSeconds);
+
+    const user = identifier.phone || identifier.email ? await this.users.findByIdentifier(identifier) : null;
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+    if (!user || !ok) {
+      await this.rateLimiter.hit(accountKey, loginMaxFailuresPerAccount, loginWindowSeconds);
+      throw IdentityError.invalidCredentials();
+    }
+    if (user.disabledAt) {
+      throw new IdentityError(IdentityErrorCode.AccountDisabled, 'This account has been disabled.', 403);
+    }
+    await this.rateLimiter.reset(accountKey);
+    return this.startSession(user, kind, client);
+  }
+
+  private async startSession(user: UserEntity, kind: 'api' | 'portal', client: ClientContext): Promise<IssuedSession> {
+    const sessionId = randomUUID();
+    const secret = newSessionSecret();
+    const now = new Date();
+    await this.sessions.create({
+      id: sessionId,
+      userId: user.id,
+      kind,
+      tokenHash: hashSecret(secret),
+      expiresAt: new Date(now.getTime() + this.config.auth.refreshTtlSeconds * 1000),
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+      lastUsedAt: now,
+    });
+    return { user, sessionId, sessionToken: formatSessionToken(sessionId, secret) };
+  }
+
+  accessTokenFor(session: IssuedSession) {
+    return this.tokens.signAccessToken(session.user.id, session.sessionId);
+  }
+
+  /**
+   * Rotates the refresh token. Presenting a token that was already rotated away (outside a short
+   * grace for lost responses) means it leaked: the whole session is revoked.
+   */
+  async refresh(refreshToken: string): Promise<IssuedSession> {
+    const parsed = parseSessionToken(refreshToken);
+    if (!parsed) throw IdentityError.invalidRefreshToken();
+    const session = await this.sessions.findById(parsed.sessionId);
+    if (!session || session.kind !== 'api' || session.revokedAt || session.expiresAt <= new Date()) {
+      throw IdentityError.invalidRefreshToken();
+    }
+    const presented = hashSecret(parsed.secret);
+    const current = sameHash(session.tokenHash, presented);
+    const withinGrace =
+      sameHash(session.previousTokenHash, presented) &&
+      !!session.rotatedAt &&
+      Date.now() - session.rotatedAt.getTime() < ROTATION_GRACE_MS;
+    if (!current && !withinGrace) {
+      await this.sessions.revoke(session.id, 'refresh_token_reuse');
+      throw IdentityError.invalidRefreshToken();
+    }
+    const secret = newSessionSecret();
+    const expiresAt = new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000);
+    if (!(await this.sessions.rotate(session.id, session.tokenHash, hashSecret(secret), expiresAt))) {
+      throw IdentityError.invalidRefreshToken();
+    }
+    const user = await this.users.get(session.userId);
+    if (user.disabledAt) throw IdentityError.invalidRefreshToken();
+    return { user, sessionId: session.id, sessionToken: formatSessionToken(session.id, secret) };
+  }
+
+  /** Ends a session given its token (refresh token or cookie); unknown tokens are ignored. */
+  async endSessionByToken(token: string, reason = 'logout'): Promise<void> {
+    const parsed = parseSessionToken(token);
+    if (!parsed) return;
+    const session = await this.sessions.findById(parsed.sessionId);
+    if (session && sameHash(session.tokenHash, hashSecret(parsed.secret))) await this.sessions.revoke(session.id, reason);
+  }
+
+  async endSession(sessionId: string, reason = 'logout'): Promise<void> {
+    await this.sessions.revoke(sessionId, reason);
+  }
+
+  /** Bearer JWT → principal, or null (the guard answers 401). */
+  async authenticateBearer(token: string): Promise<Principal | null> {
+    const claims = await this.tokens.verifyAccessToken(token);
+    if (!claims) return null;
+    const session = await this.sessions.findActive(claims.sessionId);
+    if (!session || session.userId !== claims.userId) return null;
+    return { userId: session.userId, sessionId: session.sessionId, via: 'bearer', roles: session.roles };
+  }
+
+  /** Portal cookie → principal, or null. */
+  async authenticateCookie(cookie: string): Promise<Principal | null> {
+    const parsed = parseSessionToken(cookie);
+    if (!parsed) return null;
+    const session = await this.sessions.findById(parsed.sessionId);
+    if (!session || session.kind !== 'portal' || !sameHash(session.tokenHash, hashSecret(parsed.secret))) return null;
+    const active = await this.sessions.findActive(session.id);
+    if (!active) return null;
+    return { userId: active.userId, sessionId: active.sessionId, via: 'cookie', roles: active.roles };
+  }
+
+  async purgeEndedSessions(): Promise<number> {
+    return this.sessions.purgeEnded(7);
+  }
+}

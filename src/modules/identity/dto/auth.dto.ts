@@ -1,0 +1,146 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageMetaDto } from '../../../infrastructure/http/pagination.js';
+import { NormalizedText } from '../../../infrastructure/http/text.js';
+import { ALL_LOCALES } from '../../../infrastructure/i18n/locales.js';
+import { PASSWORD_MAX_LENGTH } from '../password-policy.js';
+import { ROLES } from '../roles.js';
+
+export class RegisterDto {
+  @ApiPropertyOptional({ example: '0912 345 678', description: 'Vietnamese mobile number; phone or email is required' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(24)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'lan.giangvien@example.vn' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email?: string;
+
+  @ApiProperty({ example: 'Giàng Thị Mai' })
+  @NormalizedText()
+  @IsString()
+  @Length(1, 120)
+  displayName!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: PASSWORD_MAX_LENGTH, description: 'Long passphrases welcome' })
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH * 4)
+  password!: string;
+
+  @ApiPropertyOptional({ description: 'Learner group id' }) @IsOptional() @IsUUID() learnerGroupId?: string;
+
+  @ApiPropertyOptional({ example: ['hmn', 'vi'], description: 'Language fallback chain, most preferred first' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsIn(ALL_LOCALES, { each: true })
+  languages?: string[];
+
+  @ApiPropertyOptional({ description: 'Village (thôn/bản) id' }) @IsOptional() @IsUUID() villageId?: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: '0912345678', description: 'Phone number (any common spelling) or email' })
+  @IsString()
+  @Length(3, 254)
+  identifier!: string;
+
+  @ApiProperty() @IsString() @MaxLength(PASSWORD_MAX_LENGTH * 4) password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty() @IsString() @MaxLength(200) refreshToken!: string;
+}
+
+export class LogoutDto {
+  @ApiPropertyOptional({ description: 'Ends this refresh token\'s session; without it, the caller\'s session' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  refreshToken?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MaxLength(PASSWORD_MAX_LENGTH * 4) currentPassword!: string;
+  @ApiProperty() @IsString() @MaxLength(PASSWORD_MAX_LENGTH * 4) newPassword!: string;
+}
+
+export class UpdateProfileDto {
+  @ApiPropertyOptional() @IsOptional() @NormalizedText() @IsString() @Length(1, 120) displayName?: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() learnerGroupId?: string | null;
+  @ApiPropertyOptional({ example: ['hmn', 'vi'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsIn(ALL_LOCALES, { each: true })
+  languages?: string[];
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() villageId?: string | null;
+}
+
+export class RoleGrantDto {
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: (typeof ROLES)[number];
+  @ApiPropertyOptional({ description: 'Required for coordinator: the province or commune they coordinate' })
+  @IsOptional()
+  @IsUUID()
+  localityId?: string;
+}
+
+export class SetRolesDto {
+  @ApiProperty({ type: [RoleGrantDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => RoleGrantDto)
+  roles!: RoleGrantDto[];
+}
+
+export class RoleGrantResponse {
+  @ApiProperty({ enum: ROLES }) role!: string;
+  @ApiProperty({ nullable: true, type: String }) localityId!: string | null;
+}
+
+export class UserResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String, example: '+84912345678' }) phone!: string | null;
+  @ApiProperty({ nullable: true, type: String }) email!: string | null;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ type: [RoleGrantResponse] }) roles!: RoleGrantResponse[];
+  @ApiProperty({ nullable: true, type: String }) learnerGroupId!: string | null;
+  @ApiProperty({ example: ['hmn', 'vi'] }) languages!: string[];
+  @ApiProperty({ nullable: true, type: String }) villageId!: string | null;
+  @ApiProperty() disabled!: boolean;
+  @ApiProperty() createdAt!: string;
+}
+
+export class TokenResponse {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn!: number;
+  @ApiProperty({ description: 'Rotates on every refresh' }) refreshToken!: string;
+  @ApiProperty({ type: UserResponse }) user!: UserResponse;
+}
+
+export class CsrfTokenResponse {
+  @ApiProperty({ description: 'Send as the x-csrf-token header (or _csrf form field) with cookie sessions' })
+  csrfToken!: string;
+}
+
+export class UserPageResponse {
+  @ApiProperty({ type: [UserResponse] }) items!: UserResponse[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}

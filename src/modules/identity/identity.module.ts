@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { GeographyModule } from '../geography/geography.module.js';
+import { AdminUsersController } from './admin-users.controller.js';
+import { AuthSessionRepository } from './auth-session.repository.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { BootstrapAdmin } from './bootstrap-admin.js';
+import { AuthGuard } from './guards/auth.guard.js';
+import { PurgeExpiredAuthRecordsJob } from './jobs/purge-expired-auth-records.job.js';
+import { MeController } from './me.controller.js';
+import { TokenService } from './token.service.js';
+import { UserRepository } from './user.repository.js';
+import { UsersService } from './users.service.js';
+
+const services = [AuthService, UsersService, TokenService, UserRepository, AuthSessionRepository];
+
+/** Users, roles, sessions. The HTTP role adds the controllers and the global guard. */
+@Module({
+  imports: [CatalogModule, GeographyModule],
+  providers: services,
+  exports: [AuthService, UsersService],
+})
+export class IdentityCoreModule {}
+
+@Module({
+  imports: [IdentityCoreModule],
+  controllers: [AuthController, MeController, AdminUsersController],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, BootstrapAdmin],
+  exports: [IdentityCoreModule],
+})
+export class IdentityModule {}
+
+/** Queue processors of this domain, loaded by the worker role. */
+@Module({ imports: [IdentityCoreModule], providers: [PurgeExpiredAuthRecordsJob] })
+export class IdentityJobsModule {}

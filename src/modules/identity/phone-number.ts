@@ -1,0 +1,29 @@
+/**
+ * Vietnamese mobile numbers in every spelling people type — `0912 345 678`, `+84912345678`,
+ * `84912345678`, `(+84) 912.345.678` — become one canonical E.164 form, `+84912345678`.
+ * Mobile prefixes since the 2018 renumbering: 03x, 05x, 07x, 08x, 09x.
+ */
+const MOBILE_NATIONAL = /^(3|5|7|8|9)\d{8}$/;
+
+export function normalizeVietnamesePhone(input: string): string | null {
+  const compact = input.normalize('NFKC').replace(/[\s.\-()]/g, '');
+  let national: string;
+  if (/^\+84\d+$/.test(compact)) national = compact.slice(3);
+  else if (/^0084\d+$/.test(compact)) national = compact.slice(4);
+  else if (/^84\d{9}$/.test(compact)) national = compact.slice(2);
+  else if (/^0\d+$/.test(compact)) national = compact.slice(1);
+  else return null;
+  // "+84 0912…" happens too.
+  if (national.startsWith('0')) national = national.slice(1);
+  return MOBILE_NATIONAL.test(national) ? `+84${national}` : null;
+}
+
+/** `+84912345678` → `0912 345 678`, how people here write it. */
+export function formatVietnamesePhone(e164: string): string {
+  const n = `0${e164.slice(3)}`;
+  return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`;
+}
+
+export function normalizeEmail(input: string): string {
+  return input.normalize('NFKC').trim().toLowerCase();
+}

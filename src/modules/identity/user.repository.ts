@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthSessionEntity } from './entities/auth-session.entity.js';
+import { UserRoleEntity } from './entities/user-role.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+import type { RoleGrant } from './roles.js';
+
+export interface NewUser {
+  phone: string | null;
+  email: string | null;
+  displayName: string;
+  passwordHash: string;
+  learnerGroupId: string | null;
+  languages: string[];
+  villageId: string | null;
+}
+
+export type ProfilePatch = Partial<Pick<UserEntity, 'displayName' | 'learnerGroupId' | 'languages' | 'villageId'>>;
+
+/** The only place that touches TypeORM for users and their roles. */
+@Injectable()
+export class UserRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  private get users() {
+    return this.dataSource.getRepository(UserEntity);
+  }
+
+  findWithRoles(id: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { id }, relations: { roles: true } });
+  }
+
+  findByPhoneOrEmail(identifier: { phone?: string | null; email?: string | null }): Promise<UserEntity | null> {
+    if (identifier.phone) return this.users.findOne({ where: { phone: identifier.phone }, relations: { roles: true } });
+    if (identifier.email) return this.users.findOne({ where: { email: identifier.email }, relations: { roles: true } });
+    return Promise.resolve(null);
+  }
+
+  /** Creates the user with its first roles in one transaction. Throws the DB's unique violation on duplicates. */
+  async createWithRoles(user: NewUser, roles: RoleGrant[], grantedBy: string | null = null): Promise<UserEntity> {
+    return this.dataSource.transaction(async (em) => {
+      const saved = await em.getRepository(UserEntity).save(em.getRepository(UserEntity).create(user));
+      await this.insertRoles(em, saved.id, roles, grantedBy);
+      return (await em.getRepository(UserEntity).findOne({ where: { id: saved.id }, relations: { roles: true } }))!;
+    });
+  }
+
+  async updateProfile(id: string, patch: ProfilePatch): Promise<void> {
+    if (Object.keys(patch).length > 0) await this.users.update({ id }, patch);
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash });
+  }
+
+  /**
+   * Replaces every role of a user atomically. `check` sees the number of admins left and may
+   * throw to roll the change back.
+   */
+  async replaceRoles(
+    userId: string,
+    roles: RoleGrant[],
+    grantedBy: string,
+    check: (adminsLeft: number) => void = () => undefined,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      // Serialise role changes so two admins cannot remove each other's admin role at once.
+      await em.query('SELECT pg_advisory_xact_lock(7340219002)');
+      await em.getRepository(UserRoleEntity).delete({ userId });
+      await this.insertRoles(em, userId, roles, grantedBy);
+      check(await em.getRepository(UserRoleEntity).count({ where: { role: 'admin' } }));
+    });
+  }
+
+  private async insertRoles(em: EntityManager, userId: string, roles: RoleGrant[], grantedBy: string | null) {
+    if (roles.length === 0) return;
+    await em
+      .getRepository(UserRoleEntity)
+      .insert(roles.map((r) => ({ userId, role: r.role, localityId: r.localityId, grantedBy })));
+  }
+
+  countAdmins(): Promise<number> {
+    return this.dataSource.getRepository(UserRoleEntity).count({ where: { role: 'admin' } });
+  }
+
+  /** Admin listing: search by name, phone or email (accent-insensitive on names). */
+  async search(q: string | undefined, page: number, pageSize: number): Promise<{ items: UserEntity[]; total: number }> {
+    const qb = this.users
+      .createQueryBuilder('u')
+      .leftJoinAndSelect('u.roles', 'r')
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize);
+    if (q) {
+      qb.where('(f_search_key(u.display_name) LIKE :like OR u.phone LIKE :raw OR u.email LIKE :raw)', {
+        like: `%${q}%`,
+        raw: `%${q}%`,
+      });
+    }
+    const [items, total] = await qb.getManyAndCount();
+    return { items, total };
+  }
+
+  /** Revokes every session of a user (password change, disabling). */
+  async revokeSessions(userId: string, reason: string, exceptSessionId?: string): Promise<void> {
+    const qb = this.dataSource
+      .createQueryBuilder()
+      .update(AuthSessionEntity)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId });
+    if (exceptSessionId) qb.andWhere('id <> :exceptSessionId', { exceptSessionId });
+    await qb.execute();
+  }
+}

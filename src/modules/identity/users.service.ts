@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
+import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
+import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
+import { GeographyService } from '../geography/geography.service.js';
+import type { RoleGrantDto, UpdateProfileDto } from './dto/auth.dto.js';
+import type { UserEntity } from './entities/user.entity.js';
+import { IdentityError, IdentityErrorCode } from './identity.errors.js';
+import { hashPassword, verifyPassword } from './password-hasher.js';
+import { checkPassword, PASSWORD_MESSAGES } from './password-policy.js';
+import { normalizeEmail, normalizeVietnamesePhone } from './phone-number.js';
+import type { RoleGrant } from './roles.js';
+import { UserRepository, type ProfilePatch } from './user.repository.js';
+
+export interface Identifier {
+  phone: string | null;
+  email: string | null;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(LearnerGroupsService) private readonly learnerGroups: LearnerGroupsService,
+    @Inject(GeographyService) private readonly geography: GeographyService,
+  ) {}
+
+  /** Phone or email (or both), normalised; a bad phone is a clear 400. */
+  parseIdentifiers(input: { phone?: string; email?: string }): Identifier {
+    const phone = input.phone ? normalizeVietnamesePhone(input.phone) : null;
+    if (input.phone && !phone) {
+      throw new IdentityError(
+        IdentityErrorCode.InvalidPhone,
+        'The phone number is not a Vietnamese mobile number (e.g. 0912 345 678).',
+        400,
+      );
+    }
+    const email = input.email ? normalizeEmail(input.email) : null;
+    if (!phone && !email) {
+      throw new IdentityError(IdentityErrorCode.IdentifierRequired, 'Give a phone number or an email.', 400);
+    }
+    return { phone, email };
+  }
+
+  /** One login box takes a phone number in any spelling or an email. */
+  parseLoginIdentifier(raw: string): Identifier {
+    if (raw.includes('@')) return { phone: null, email: normalizeEmail(raw) };
+    return { phone: normalizeVietnamesePhone(raw), email: null };
+  }
+
+  assertPasswordAcceptable(password: string, identifier: Identifier): void {
+    const problem = checkPassword(password, [identifier.phone, identifier.email].filter((v): v is string => !!v));
+    if (problem) {
+      throw new IdentityError(IdentityErrorCode.WeakPassword, PASSWORD_MESSAGES[problem], 400, { reason: problem });
+    }
+  }
+
+  /** Checks the learner-profile references and normalises the language chain. */
+  async validateProfile(input: UpdateProfileDto): Promise<ProfilePatch> {
+    const patch: ProfilePatch = {};
+    if (input.displayName !== undefined) patch.displayName = input.displayName;
+    if (input.learnerGroupId !== undefined) {
+      if (input.learnerGroupId !== null && !(await this.learnerGroups.findActive(input.learnerGroupId))) {
+        throw new IdentityError(IdentityErrorCode.UnknownLearnerGroup, 'The learner group does not exist.', 400);
+      }
+      patch.learnerGroupId = input.learnerGroupId;
+    }
+    if (input.villageId !== undefined) {
+      if (input.villageId !== null && !(await this.geography.findOfLevel(input.villageId, ['village']))) {
+        throw new IdentityError(IdentityErrorCode.InvalidVillage, 'Choose a village (thôn, bản or tổ dân phố).', 400);
+      }
+      patch.villageId = input.villageId;
+    }
+    if (input.languages !== undefined) {
+      const chain = normalizeFallbackChain(input.languages);
+      if (chain.includes('en' as never) && chain[0] === 'en') {
+        // English is a UI language only; lessons exist in vi and minority languages.
+        throw new IdentityError(IdentityErrorCode.UnsupportedLanguage, 'Lessons are not offered in English.', 400);
+      }
+      patch.languages = chain.filter((l) => l !== 'en');
+    }
+    return patch;
+  }
+
+  async createUser(
+    input: Identifier & { displayName: string; password: string },
+    profile: ProfilePatch,
+    roles: RoleGrant[],
+    grantedBy: string | null = null,
+  ): Promise<UserEntity> {
+    this.assertPasswordAcceptable(input.password, input);
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await this.users.createWithRoles(
+        {
+          phone: input.phone,
+          email: input.email,
+          displayName: input.displayName,
+          passwordHash,
+          learnerGroupId: profile.learnerGroupId ?? null,
+          languages: profile.languages ?? ['vi'],
+          villageId: profile.villageId ?? null,
+        },
+        roles,
+        grantedBy,
+      );
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw new IdentityError(
+          IdentityErrorCode.AccountExists,
+          'An account with this phone number or email already exists. Sign in instead.',
+          409,
+        );
+      }
+      throw e;
+    }
+  }
+
+  async get(id: string): Promise<UserEntity> {
+    const user = await this.users.findWithRoles(id);
+    if (!user) throw IdentityError.userNotFound();
+    return user;
+  }
+
+  findByIdentifier(identifier: Identifier): Promise<UserEntity | null> {
+    return this.users.findByPhoneOrEmail(identifier);
+  }
+
+  async updateProfile(userId: string, dto: UpdateProfileDto): Promise<UserEntity> {
+    await this.users.updateProfile(userId, await this.validateProfile(dto));
+    return this.get(userId);
+  }
+
+  /** Changing the password signs out every other device. */
+  async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
+    const user = await this.get(userId);
+    if (!(await verifyPassword(user.passwordHash, current))) throw IdentityError.invalidCredentials();
+    this.assertPasswordAcceptable(next, user);
+    await this.users.updatePasswordHash(userId, await hashPassword(next));
+    await this.users.revokeSessions(userId, 'password_changed', sessionId);
+  }
+
+  search(q: string | undefined, page: number, pageSize: number) {
+    return this.users.search(q?.normalize('NFC').toLowerCase(), page, pageSize);
+  }
+
+  /** Only admins call this (guarded). Coordinators must be scoped to a province or commune. */
+  async setRoles(adminId: string, userId: string, grants: RoleGrantDto[]): Promise<UserEntity> {
+    await this.get(userId);
+    const roles: RoleGrant[] = [];
+    for (const g of grants) {
+      if (g.role === 'coordinator') {
+        if (!g.localityId || !(await this.geography.findOfLevel(g.localityId, ['province', 'commune']))) {
+          throw new IdentityError(
+            IdentityErrorCode.InvalidRoleGrant,
+            'A coordinator role needs the province or commune it covers (localityId).',
+            400,
+          );
+        }
+      } else if (g.localityId) {
+        throw new IdentityError(IdentityErrorCode.InvalidRoleGrant, `The ${g.role} role is not scoped to a place.`, 400);
+      }
+      const grant = { role: g.role, localityId: g.localityId ?? null };
+      if (!roles.some((r) => r.role === grant.role && r.localityId === grant.localityId)) roles.push(grant);
+    }
+    await this.users.replaceRoles(userId, roles, adminId, (adminsLeft) => {
+      if (adminsLeft === 0) {
+        throw new IdentityError(IdentityErrorCode.LastAdmin, 'The last admin cannot lose the admin role.', 409);
+      }
+    });
+    return this.get(userId);
+  }
+
+  /** CLI and env bootstrap: creates the admin, or grants admin to an existing account. Idempotent. */
+  async ensureAdmin(input: { phone?: string; email?: string; displayName: string; password: string }) {
+    const identifier = this.parseIdentifiers(input);
+    const existing = await this.users.findByPhoneOrEmail(identifier.phone ? { phone: identifier.phone } : identifier);
+    if (existing) {
+      const roles = (existing.roles ?? []).map((r) => ({ role: r.role, localityId: r.localityId }));
+      if (roles.some((r) => r.role === 'admin')) return { user: existing, created: false };
+      await this.users.replaceRoles(existing.id, [...roles, { role: 'admin', localityId: null }], existing.id);
+      return { user: await this.get(existing.id), created: false };
+    }
+    const user = await this.createUser(
+      { ...identifier, displayName: input.displayName, password: input.password },
+      {},
+      [{ role: 'admin', localityId: null }],
+    );
+    return { user, created: true };
+  }
+
+  countAdmins(): Promise<number> {
+    return this.users.countAdmins();
+  }
+}
