@@ -18,5 +18,5 @@ export class AuthSessionEntity {
   @Column({ name: 'revoked_reason', type: 'varchar', length: 40, nullable: true }) revokedReason!: string | null;
   @Column({ name: 'user_agent', type: 'varchar', length: 300, nullable: true }) userAgent!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
-  @Column({ name: 'last_used_at', type: 'timestamptz' }) lastUsedAt!: Date;
+  @Column({ name: 'last_used_at', type: 'timestamptz', default: () => 'now()' }) lastUsedAt!: Date;
 }

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import { UserRoleEntity } from './user-role.entity.js';
 
 @Entity('users')
@@ -17,5 +17,5 @@ export class UserEntity {
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true }) disabledAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
-  @OneToMany(() => UserRoleEntity, (r) => r.user) roles?: UserRoleEntity[];
+  @OneToMany(() => UserRoleEntity, (r) => r.user) roles?: Relation<UserRoleEntity[]>;
 }

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, runScript, startPlatform, type PlatformProcess } from './platform-process.js';
+import { startTestServices } from './test-services.js';
+
+/**
+ * `npm test`: starts the backing services (real ones named by the environment, embedded ones
+ * otherwise), migrates and seeds, starts one API and one worker process, runs Jest against them,
+ * then stops everything. Arguments are passed to Jest.
+ */
+async function main(): Promise<number> {
+  const started = Date.now();
+  const services = await startTestServices();
+  const processes: PlatformProcess[] = [];
+  const stopAll = async () => {
+    for (const p of [...processes].reverse()) await p.stop('SIGTERM');
+    await services.stop();
+  };
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    const seed = await runScript('dist/seeds/run-seeds.js', services.env);
+    if (seed.code !== 0) throw new Error(`seeding failed:\n${seed.output}`);
+    processes.push(await startPlatform('api', services.env));
+    processes.push(await startPlatform('worker', services.env));
+    console.log(`e2e against ${services.describe} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+    const jest = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', ...process.argv.slice(2)],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '),
+          BANSO_TEST_API_URL: processes[0].url,
+          BANSO_TEST_ENV: JSON.stringify(services.env),
+        },
+      },
+    );
+    const code = await new Promise<number>((resolve) => jest.on('exit', (c) => resolve(c ?? 1)));
+    if (code !== 0) {
+      for (const p of processes) console.error(`--- last output of ${p.url} ---\n${p.output().slice(-3000)}`);
+    }
+    return code;
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
