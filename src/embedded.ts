@@ -1,11 +1,7 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { seedReferenceData } from '../seeds/reference-data.seed.js';
 import { loadConfig } from './infrastructure/config/app-config.js';
 import { startEmbeddedServices } from './infrastructure/embedded/embedded-services.js';
-import { createHttpApp } from './infrastructure/http/create-http-app.js';
 import { onShutdownSignal, runProcess } from './infrastructure/process/run-process.js';
-import { QUEUE_DASHBOARD_PATH } from './infrastructure/queue/queue-dashboard.js';
 
 /**
  * `npm start`: the whole platform on one machine with nothing installed. Embedded PostgreSQL
@@ -18,10 +14,16 @@ runProcess('banso', async () => {
   const started = Date.now();
   const base = loadConfig();
   const services = await startEmbeddedServices(base, log);
+  const [{ createHttpApp }, { seedReferenceData }, { DataSource }, { QUEUE_DASHBOARD_PATH }] = await Promise.all([
+    import('./infrastructure/http/create-http-app.js'),
+    import('../seeds/reference-data.seed.js'),
+    import('typeorm'),
+    import('./infrastructure/queue/queue-dashboard.js'),
+  ]);
   const config = services.config;
   config.runMigrations = true;
 
-  let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
+  let app: { close(): Promise<void> } | undefined;
   onShutdownSignal(async (signal) => {
     log(`${signal} received, stopping…`);
     await app?.close();
@@ -29,9 +31,10 @@ runProcess('banso', async () => {
     log('Stopped cleanly.');
   });
 
-  app = await createHttpApp(config, { runWorkers: true });
-  await app.listen({ port: config.port, host: config.host });
-  if (config.seedOnFirstStart) await seedReferenceData(app.get(DataSource));
+  const http = await createHttpApp(config, { runWorkers: true });
+  app = http;
+  if (config.seedOnFirstStart) await seedReferenceData(http.get(DataSource));
+  await http.listen({ port: config.port, host: config.host });
 
   const base_ = config.publicBaseUrl;
   console.log(

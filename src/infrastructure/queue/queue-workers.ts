@@ -29,6 +29,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger('Worker');
   private readonly workers: Worker[] = [];
   private readonly handlers = new Map<string, JobHandler>();
+  private closing = false;
 
   constructor(
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
@@ -53,7 +54,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         prefix,
         concurrency: QUEUE_CONCURRENCY[queue],
       });
-      worker.on('error', (err) => this.logger.error(`Worker ${queue}: ${err.message}`));
+      worker.on('error', (err) => !this.closing && this.logger.error(`Worker ${queue}: ${err.message}`));
       worker.on('failed', (job, err) =>
         this.logger.warn({ msg: 'Job failed', jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }),
       );
@@ -90,6 +91,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled(this.workers.map((w) => w.close()));
   }
 }

@@ -24,6 +24,7 @@ export class QueueService implements OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   readonly backend: QueueBackend;
   private readonly queues = new Map<QueueName, Queue>();
+  private closing = false;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
     this.backend = selectQueueBackend(config);
@@ -33,7 +34,7 @@ export class QueueService implements OnApplicationShutdown {
         prefix: this.backend.prefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
-      queue.on('error', (err) => this.logger.warn(`Queue ${name}: ${err.message}`));
+      queue.on('error', (err) => !this.closing && this.logger.warn(`Queue ${name}: ${err.message}`));
       this.queues.set(name, queue);
     }
   }
@@ -63,6 +64,7 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled(this.all().map((q) => q.close()));
   }
 }

@@ -1,0 +1,91 @@
+import { registerLearner, GOOD_PASSWORD } from './factories/user.factory.js';
+import { api, expectError, testEnv } from './support/api.js';
+import { runScript, startPlatform, type PlatformProcess } from './support/platform-process.js';
+
+describe('configuration is validated at boot', () => {
+  const env = () => testEnv();
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://nope' }, /DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL must be a redis:\/\/ URL/],
+    [{ JWT_ACCESS_SECRET: 'short' }, /JWT_ACCESS_SECRET/],
+    [{ LOGIN_WINDOW_SECONDS: '-5' }, /LOGIN_WINDOW_SECONDS/],
+    [{ S3_ENDPOINT: 'not a url' }, /S3_ENDPOINT/],
+    [{ NODE_ENV: 'production', JWT_ACCESS_SECRET: '', COOKIE_SECRET: '' }, /JWT_ACCESS_SECRET is required when NODE_ENV=production/],
+    [{ ADMIN_PASSWORD: '' }, /ADMIN_PASSWORD is required when ADMIN_PHONE or ADMIN_EMAIL is set/],
+  ])('%j stops the API with a message naming the variable', async (override, message) => {
+    const { code, output } = await runScript('dist/src/main.js', { ...env(), ...override });
+    expect(code).toBe(1);
+    expect(output).toMatch(message);
+    expect(output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('the production roles refuse to start without real services', async () => {
+    const { DATABASE_URL: _d, S3_ENDPOINT: _s, ...rest } = env();
+    for (const script of ['dist/src/main.js', 'dist/src/worker.js']) {
+      const { code, output } = await runScript(script, rest);
+      expect(code).toBe(1);
+      expect(output).toMatch(/DATABASE_URL is required/);
+      expect(output).toMatch(/S3_ENDPOINT is required/);
+    }
+  });
+});
+
+describe('several API and worker processes on the same services', () => {
+  let second: PlatformProcess;
+  let secondWorker: PlatformProcess;
+
+  beforeAll(async () => {
+    // Two more processes boot at once; both try to migrate (advisory lock) and ensure buckets.
+    [second, secondWorker] = await Promise.all([
+      startPlatform('api', { ...testEnv(), RUN_MIGRATIONS: 'true' }),
+      startPlatform('worker', testEnv()),
+    ]);
+  });
+  afterAll(async () => {
+    await second?.stop();
+    await secondWorker?.stop();
+  });
+
+  it('shares users, sessions and login limits between API replicas', async () => {
+    const user = await registerLearner();
+    const onSecond = await api('/api/v1/auth/login', { base: second.url, body: { identifier: user.phone, password: user.password } });
+    expect(onSecond.status).toBe(200);
+    expect((await api('/api/v1/me', { token: onSecond.body.accessToken })).status).toBe(200);
+    // Failures counted on either replica add up.
+    for (let i = 0; i < 5; i++) await api('/api/v1/auth/login', { body: { identifier: user.phone, password: `nope-${i}-nope` } });
+    for (let i = 0; i < 5; i++) {
+      await api('/api/v1/auth/login', { base: second.url, body: { identifier: user.phone, password: `nope-${i}-nope` } });
+    }
+    expectError(await api('/api/v1/auth/login', { body: { identifier: user.phone, password: user.password } }), 429, 'IDENTITY_LOGIN_RATE_LIMITED');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const extra = await startPlatform('api', testEnv());
+    expect(await extra.stop('SIGTERM')).toBe(0);
+    const worker = await startPlatform('worker', testEnv());
+    expect(await worker.stop('SIGTERM')).toBe(0);
+  });
+});
+
+describe('login rate limit per IP', () => {
+  it('limits attempts from one address across accounts', async () => {
+    const limited = await startPlatform('api', { ...testEnv(), LOGIN_MAX_ATTEMPTS_PER_IP: '5', LOGIN_WINDOW_SECONDS: '600' });
+    try {
+      const users = await Promise.all([registerLearner(), registerLearner()]);
+      for (let i = 0; i < 5; i++) {
+        const res = await api('/api/v1/auth/login', {
+          base: limited.url,
+          body: { identifier: users[i % 2].phone, password: i < 4 ? 'wrong-password-x' : GOOD_PASSWORD },
+        });
+        expect([200, 401]).toContain(res.status);
+      }
+      const res = await api('/api/v1/auth/login', { base: limited.url, body: { identifier: users[1].phone, password: GOOD_PASSWORD } });
+      expectError(res, 429, 'IDENTITY_LOGIN_RATE_LIMITED');
+    } finally {
+      await limited.stop();
+    }
+  });
+});
