@@ -89,3 +89,28 @@ describe('login rate limit per IP', () => {
     }
   });
 });
+
+describe('npm run user:create-admin', () => {
+  it('creates an admin from the command line, refuses weak passwords, and is idempotent', async () => {
+    const script = 'dist/src/modules/identity/cli/create-admin.js';
+    const phone = `09${String(Date.now()).slice(-8)}`;
+    const env = { ...testEnv(), ADMIN_PHONE: '', ADMIN_PASSWORD: '' };
+    const weak = await runScript(script, { ...env, ADMIN_PASSWORD: '12345678' }, ['--phone', phone, '--name', 'Chị Lan']);
+    expect(weak.code).toBe(1);
+    expect(weak.output).toMatch(/most common/);
+
+    const created = await runScript(script, { ...env, ADMIN_PASSWORD: 'điều phối viên tỉnh Lào Cai' }, ['--phone', phone, '--name', 'Chị Lan']);
+    expect(created.code).toBe(0);
+    expect(created.output).toMatch(/Created admin \+84/);
+    const again = await runScript(script, { ...env, ADMIN_PASSWORD: 'điều phối viên tỉnh Lào Cai' }, ['--phone', phone]);
+    expect(again.output).toMatch(/Admin role granted to/);
+
+    const login = await api('/api/v1/auth/login', { body: { identifier: phone, password: 'điều phối viên tỉnh Lào Cai' } });
+    expect(login.body.user.roles).toEqual([{ role: 'admin', localityId: null }]);
+    expect((await api('/api/v1/admin/users', { token: login.body.accessToken })).status).toBe(200);
+
+    const usage = await runScript(script, env, []);
+    expect(usage.code).toBe(2);
+    expect(usage.output).toMatch(/Usage/);
+  });
+});

@@ -13,7 +13,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = toErrorBody(exception, String(request.id));
     if (body.statusCode >= 500) {
-      this.logger.error({ msg: 'Unhandled error', err: exception, requestId: request.id, url: request.url });
+      // Name, message, code and stack only: a driver error also carries query parameters (hashes, tokens).
+      const e = exception as { name?: string; message?: string; code?: string; stack?: string };
+      this.logger.error({
+        msg: 'Unhandled error',
+        err: { name: e?.name, message: e?.message, code: e?.code, stack: e?.stack },
+        requestId: request.id,
+        url: request.url,
+      });
     }
     if (reply.sent) return;
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
