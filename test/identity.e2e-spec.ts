@@ -154,7 +154,7 @@ describe('roles cannot be self-granted', () => {
     expect((await api('/api/v1/me', { token: target.accessToken })).body.roles).toHaveLength(3);
   });
 
-  it('keeps at least one admin', async () => {
+  it('does not let an admin remove their own admin role (so at least one admin always remains)', async () => {
     const admin = await adminAccessToken();
     const me = (await api('/api/v1/me', { token: admin })).body;
     expectError(

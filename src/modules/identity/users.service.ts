@@ -147,6 +147,13 @@ export class UsersService {
   /** Only admins call this (guarded). Coordinators must be scoped to a province or commune. */
   async setRoles(adminId: string, userId: string, grants: RoleGrantDto[]): Promise<UserEntity> {
     await this.get(userId);
+    if (adminId === userId && !grants.some((g) => g.role === 'admin')) {
+      throw new IdentityError(
+        IdentityErrorCode.LastAdmin,
+        'You cannot remove your own admin role; ask another admin.',
+        409,
+      );
+    }
     const roles: RoleGrant[] = [];
     for (const g of grants) {
       if (g.role === 'coordinator') {
