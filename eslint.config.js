@@ -22,4 +22,8 @@ export default tseslint.config(
     files: ['src/infrastructure/config/**', 'test/**', 'bench/**', 'jest.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },
+  {
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );

@@ -29,7 +29,9 @@ export class Foundation1795320000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX localities_parent_idx ON localities (parent_id)`);
     await q.query(`CREATE INDEX localities_path_idx ON localities (path text_pattern_ops)`);
-    await q.query(`CREATE INDEX localities_name_search_idx ON localities USING gin (f_search_key(name) gin_trgm_ops)`);
+    await q.query(
+      `CREATE INDEX localities_name_search_idx ON localities USING gin (f_search_key(name) gin_trgm_ops)`,
+    );
 
     await q.query(`
       CREATE TABLE learner_groups (
@@ -59,7 +61,9 @@ export class Foundation1795320000000 implements MigrationInterface {
         CONSTRAINT users_identifier CHECK (phone IS NOT NULL OR email IS NOT NULL)
       )`);
     await q.query(`CREATE INDEX users_village_idx ON users (village_id)`);
-    await q.query(`CREATE INDEX users_name_search_idx ON users USING gin (f_search_key(display_name) gin_trgm_ops)`);
+    await q.query(
+      `CREATE INDEX users_name_search_idx ON users USING gin (f_search_key(display_name) gin_trgm_ops)`,
+    );
 
     await q.query(`
       CREATE TABLE user_roles (

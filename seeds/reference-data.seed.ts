@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** Seed data lives in seeds/data (JSON, not compiled); found from seeds/ or dist/seeds/. */
-const dataDir = join(dirname(fileURLToPath(import.meta.url)).replace(`${join('dist', 'seeds')}`, 'seeds'), 'data');
+const dataDir = join(
+  dirname(fileURLToPath(import.meta.url)).replace(`${join('dist', 'seeds')}`, 'seeds'),
+  'data',
+);
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as T;
 
 interface LocalityNode {
@@ -23,14 +26,26 @@ interface LearnerGroupSeed {
   descriptions: Record<string, string>;
 }
 
-async function upsertLocality(em: EntityManager, node: LocalityNode, parent: { id: string; path: string } | null) {
+async function upsertLocality(
+  em: EntityManager,
+  node: LocalityNode,
+  parent: { id: string; path: string } | null,
+) {
   const id = randomUUID();
   const rows: { id: string; path: string }[] = await em.query(
     `INSERT INTO localities (id, code, level, kind, name, parent_id, path)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
      RETURNING id, path`,
-    [id, node.code, node.level, node.kind, node.name.normalize('NFC'), parent?.id ?? null, `${parent?.path ?? '/'}${id}/`],
+    [
+      id,
+      node.code,
+      node.level,
+      node.kind,
+      node.name.normalize('NFC'),
+      parent?.id ?? null,
+      `${parent?.path ?? '/'}${id}/`,
+    ],
   );
   for (const child of node.children ?? []) await upsertLocality(em, child, rows[0]);
 }
@@ -39,7 +54,9 @@ async function upsertLocality(em: EntityManager, node: LocalityNode, parent: { i
  * Reference data every installation needs: the Lào Cai locality tree and the programme's
  * learner groups. Idempotent: re-running updates names and adds what is missing, never deletes.
  */
-export async function seedReferenceData(dataSource: DataSource): Promise<{ localities: number; learnerGroups: number }> {
+export async function seedReferenceData(
+  dataSource: DataSource,
+): Promise<{ localities: number; learnerGroups: number }> {
   const tree = readJson<LocalityNode>('localities.json');
   const groups = readJson<LearnerGroupSeed[]>('learner-groups.json');
   await dataSource.transaction(async (em) => {

@@ -14,37 +14,38 @@ runProcess('banso', async () => {
   const started = Date.now();
   const base = loadConfig();
   const services = await startEmbeddedServices(base, log);
-  const [{ createHttpApp }, { seedReferenceData }, { DataSource }, { QUEUE_DASHBOARD_PATH }] = await Promise.all([
-    import('./infrastructure/http/create-http-app.js'),
-    import('../seeds/reference-data.seed.js'),
-    import('typeorm'),
-    import('./infrastructure/queue/queue-dashboard.js'),
-  ]);
+  const [{ createHttpApp }, { seedReferenceData }, { DataSource }, { QUEUE_DASHBOARD_PATH }] =
+    await Promise.all([
+      import('./infrastructure/http/create-http-app.js'),
+      import('../seeds/reference-data.seed.js'),
+      import('typeorm'),
+      import('./infrastructure/queue/queue-dashboard.js'),
+    ]);
   const config = services.config;
   config.runMigrations = true;
 
-  let app: { close(): Promise<void> } | undefined;
+  const running: { app?: { close(): Promise<void> } } = {};
   onShutdownSignal(async (signal) => {
     log(`${signal} received, stopping…`);
-    await app?.close();
+    await running.app?.close();
     await services.stop();
     log('Stopped cleanly.');
   });
 
   const http = await createHttpApp(config, { runWorkers: true });
-  app = http;
+  running.app = http;
   if (config.seedOnFirstStart) await seedReferenceData(http.get(DataSource));
   await http.listen({ port: config.port, host: config.host });
 
-  const base_ = config.publicBaseUrl;
+  const url = config.publicBaseUrl;
   console.log(
     [
       '',
       `  Bản Số is running (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-      `  Portal           ${base_}/`,
-      `  API docs         ${base_}/api/docs`,
-      `  Queue dashboard  ${base_}${QUEUE_DASHBOARD_PATH}  (admins)`,
-      `  Health           ${base_}/health/ready`,
+      `  Portal           ${url}/`,
+      `  API docs         ${url}/api/docs`,
+      `  Queue dashboard  ${url}${QUEUE_DASHBOARD_PATH}  (admins)`,
+      `  Health           ${url}/health/ready`,
       `  Data             ${config.dataDir}`,
       ...services.started.map((s) => `  Started          ${s}`),
       `  Queues on        ${config.redisUrl ? 'Redis' : 'PostgreSQL'}`,

@@ -37,14 +37,23 @@ describe('the embedded default (npm start)', () => {
     };
     const first = await start(env);
     const banner = first.output();
-    for (const line of ['Portal', '/api/docs', '/admin/queues', 'PostgreSQL (embedded)', 'S3 (s3rver)', 'Queues on        PostgreSQL']) {
+    for (const line of [
+      'Portal',
+      '/api/docs',
+      '/admin/queues',
+      'PostgreSQL (embedded)',
+      'S3 (s3rver)',
+      'Queues on        PostgreSQL',
+    ]) {
       expect(banner).toContain(line);
     }
     expect(existsSync(join(env.DATA_DIR, 'postgres', 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(env.DATA_DIR, 's3'))).toBe(true);
 
     // Seeds ran: the Lào Cai tree and the learner groups are there.
-    expect((await api('/api/v1/localities?q=sai duan', { base: first.url })).body.items[0].name).toBe('Sải Duần');
+    expect((await api('/api/v1/localities?q=sai duan', { base: first.url })).body.items[0].name).toBe(
+      'Sải Duần',
+    );
     expect((await api('/api/v1/learner-groups', { base: first.url })).body).toHaveLength(4);
 
     const phone = uniquePhone();
@@ -54,22 +63,41 @@ describe('the embedded default (npm start)', () => {
     });
     expect(registered.status).toBe(201);
     // The queue dashboard works on the PostgreSQL backend, for the admin from ADMIN_* variables.
-    const admin = await api('/api/v1/auth/login', { base: first.url, body: { identifier: env.ADMIN_PHONE, password: env.ADMIN_PASSWORD } });
-    const dashboard = await api('/admin/queues/api/queues', { base: first.url, token: admin.body.accessToken });
+    const admin = await api('/api/v1/auth/login', {
+      base: first.url,
+      body: { identifier: env.ADMIN_PHONE, password: env.ADMIN_PASSWORD },
+    });
+    const dashboard = await api('/admin/queues/api/queues', {
+      base: first.url,
+      token: admin.body.accessToken,
+    });
     expect(dashboard.status).toBe(200);
 
     expect(await first.stop('SIGINT')).toBe(0);
     expect(first.output()).toContain('Stopped cleanly.');
-    const portClosed = await fetch(`http://127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}`).then(() => false, () => true);
+    const portClosed = await fetch(`http://127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}`).then(
+      () => false,
+      () => true,
+    );
     expect(portClosed).toBe(true);
 
     const second = await start(env);
-    const login = await api('/api/v1/auth/login', { base: second.url, body: { identifier: phone, password: GOOD_PASSWORD } });
+    const login = await api('/api/v1/auth/login', {
+      base: second.url,
+      body: { identifier: phone, password: GOOD_PASSWORD },
+    });
     expect(login.status).toBe(200);
     // A crash leaves PostgreSQL running without its parent; the next start takes over cleanly.
     await second.stop('SIGKILL');
     const third = await start(env);
-    expect((await api('/api/v1/auth/login', { base: third.url, body: { identifier: phone, password: GOOD_PASSWORD } })).status).toBe(200);
+    expect(
+      (
+        await api('/api/v1/auth/login', {
+          base: third.url,
+          body: { identifier: phone, password: GOOD_PASSWORD },
+        })
+      ).status,
+    ).toBe(200);
     expect(await third.stop('SIGINT')).toBe(0);
   }, 240_000);
 });

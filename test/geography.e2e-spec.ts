@@ -7,10 +7,23 @@ const find = async (q: string, level?: string) =>
 describe('localities', () => {
   it('holds the seeded Lào Cai tree with official-style codes', async () => {
     const province = (await api('/api/v1/localities?level=province')).body.items;
-    expect(province).toEqual([expect.objectContaining({ code: '15', name: 'Lào Cai', kind: 'tỉnh', parentId: null })]);
+    expect(province).toEqual([
+      expect.objectContaining({ code: '15', name: 'Lào Cai', kind: 'tỉnh', parentId: null }),
+    ]);
     const communes = (await api(`/api/v1/localities?parentId=${province[0].id}&pageSize=100`)).body;
     const names = communes.items.map((c: { name: string }) => c.name);
-    for (const n of ['Bát Xát', 'Mường Khương', 'Si Ma Cai', 'Bảo Thắng', 'Phìn Ngan', 'Bản Phiệt', 'Trì Quang', 'Lương Thịnh', 'Lâm Giang', 'Hợp Thành']) {
+    for (const n of [
+      'Bát Xát',
+      'Mường Khương',
+      'Si Ma Cai',
+      'Bảo Thắng',
+      'Phìn Ngan',
+      'Bản Phiệt',
+      'Trì Quang',
+      'Lương Thịnh',
+      'Lâm Giang',
+      'Hợp Thành',
+    ]) {
       expect(names).toContain(n);
     }
     for (const c of communes.items) {
@@ -52,7 +65,11 @@ describe('localities', () => {
     expect(detail.lineage.map((l: { level: string }) => l.level)).toEqual(['province', 'commune', 'village']);
     expect(detail.lineage[0].name).toBe('Lào Cai');
     expect(detail.fullName).toMatch(/Pạc Tà$/);
-    expectError(await api('/api/v1/localities/00000000-0000-4000-8000-000000000000'), 404, 'GEOGRAPHY_LOCALITY_NOT_FOUND');
+    expectError(
+      await api('/api/v1/localities/00000000-0000-4000-8000-000000000000'),
+      404,
+      'GEOGRAPHY_LOCALITY_NOT_FOUND',
+    );
   });
 
   it('lets admins create, rename and delete places under the level rules', async () => {
@@ -68,47 +85,96 @@ describe('localities', () => {
     expect(created.body).toMatchObject({ code, name: 'Tả Phời Mới', parentId: commune.id });
 
     expectError(
-      await api('/api/v1/localities', { token: admin, body: { code, level: 'village', kind: 'thôn', name: 'Trùng', parentId: commune.id } }),
+      await api('/api/v1/localities', {
+        token: admin,
+        body: { code, level: 'village', kind: 'thôn', name: 'Trùng', parentId: commune.id },
+      }),
       409,
       'GEOGRAPHY_CODE_TAKEN',
     );
     expectError(
-      await api('/api/v1/localities', { token: admin, body: { code: '02683-777', level: 'village', kind: 'thôn', name: 'Sai mã', parentId: commune.id } }),
+      await api('/api/v1/localities', {
+        token: admin,
+        body: { code: '02683-777', level: 'village', kind: 'thôn', name: 'Sai mã', parentId: commune.id },
+      }),
       400,
       'GEOGRAPHY_INVALID_CODE',
     );
     expectError(
-      await api('/api/v1/localities', { token: admin, body: { code: `${commune.code}-778`, level: 'village', kind: 'xã', name: 'Sai loại', parentId: commune.id } }),
+      await api('/api/v1/localities', {
+        token: admin,
+        body: {
+          code: `${commune.code}-778`,
+          level: 'village',
+          kind: 'xã',
+          name: 'Sai loại',
+          parentId: commune.id,
+        },
+      }),
       400,
       'GEOGRAPHY_INVALID_KIND',
     );
     expectError(
-      await api('/api/v1/localities', { token: admin, body: { code: '15-001', level: 'village', kind: 'thôn', name: 'Sai cấp', parentId: province.id } }),
+      await api('/api/v1/localities', {
+        token: admin,
+        body: { code: '15-001', level: 'village', kind: 'thôn', name: 'Sai cấp', parentId: province.id },
+      }),
       400,
       'GEOGRAPHY_INVALID_PARENT',
     );
     expectError(
-      await api('/api/v1/localities', { token: admin, body: { code: '16', level: 'province', kind: 'tỉnh', name: 'X', parentId: province.id } }),
+      await api('/api/v1/localities', {
+        token: admin,
+        body: { code: '16', level: 'province', kind: 'tỉnh', name: 'X', parentId: province.id },
+      }),
       400,
       'GEOGRAPHY_INVALID_PARENT',
     );
 
-    const renamed = await api(`/api/v1/localities/${created.body.id}`, { method: 'PATCH', token: admin, body: { name: 'Tả Phời' } });
+    const renamed = await api(`/api/v1/localities/${created.body.id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { name: 'Tả Phời' },
+    });
     expect(renamed.body.name).toBe('Tả Phời');
     expect((await find('ta phoi', 'village')).map((v: { id: string }) => v.id)).toContain(created.body.id);
 
-    expectError(await api(`/api/v1/localities/${commune.id}`, { method: 'DELETE', token: admin }), 409, 'GEOGRAPHY_LOCALITY_IN_USE');
-    expectError(await api(`/api/v1/localities/${commune.id}`, { method: 'PATCH', token: admin, body: { code: '09999' } }), 409, 'GEOGRAPHY_INVALID_CODE');
+    expectError(
+      await api(`/api/v1/localities/${commune.id}`, { method: 'DELETE', token: admin }),
+      409,
+      'GEOGRAPHY_LOCALITY_IN_USE',
+    );
+    expectError(
+      await api(`/api/v1/localities/${commune.id}`, {
+        method: 'PATCH',
+        token: admin,
+        body: { code: '09999' },
+      }),
+      409,
+      'GEOGRAPHY_INVALID_CODE',
+    );
 
     // A village someone lives in cannot be deleted.
     await registerLearner({ villageId: created.body.id });
-    expectError(await api(`/api/v1/localities/${created.body.id}`, { method: 'DELETE', token: admin }), 409, 'GEOGRAPHY_LOCALITY_IN_USE');
+    expectError(
+      await api(`/api/v1/localities/${created.body.id}`, { method: 'DELETE', token: admin }),
+      409,
+      'GEOGRAPHY_LOCALITY_IN_USE',
+    );
 
     const unused = await api('/api/v1/localities', {
       token: admin,
-      body: { code: `${commune.code}-8${String(Date.now() % 100).padStart(2, '0')}`, level: 'village', kind: 'bản', name: 'Bản tạm', parentId: commune.id },
+      body: {
+        code: `${commune.code}-8${String(Date.now() % 100).padStart(2, '0')}`,
+        level: 'village',
+        kind: 'bản',
+        name: 'Bản tạm',
+        parentId: commune.id,
+      },
     });
-    expect((await api(`/api/v1/localities/${unused.body.id}`, { method: 'DELETE', token: admin })).status).toBe(204);
+    expect(
+      (await api(`/api/v1/localities/${unused.body.id}`, { method: 'DELETE', token: admin })).status,
+    ).toBe(204);
     expectError(await api(`/api/v1/localities/${unused.body.id}`), 404, 'GEOGRAPHY_LOCALITY_NOT_FOUND');
   });
 });
@@ -116,7 +182,12 @@ describe('localities', () => {
 describe('learner groups', () => {
   it('are seeded with names in vi, hmn and en, resolved per language with a fallback marker', async () => {
     const vi = (await api('/api/v1/learner-groups')).body;
-    expect(vi.map((g: { code: string }) => g.code)).toEqual(['elderly', 'pupils', 'officials', 'small-sellers']);
+    expect(vi.map((g: { code: string }) => g.code)).toEqual([
+      'elderly',
+      'pupils',
+      'officials',
+      'small-sellers',
+    ]);
     for (const g of vi) {
       expect(g.names.vi && g.names.hmn && g.names.en).toBeTruthy();
       expect(g.name).toEqual({ text: g.names.vi, locale: 'vi', fallback: false });
@@ -133,22 +204,56 @@ describe('learner groups', () => {
     const code = `disabled-${Date.now() % 100000}`;
     const created = await api('/api/v1/learner-groups', {
       token: admin,
-      body: { code, names: { vi: 'Người khuyết tật', hmn: 'Cov neeg xiam oob qhab', en: 'People with disabilities' }, sortOrder: 50 },
+      body: {
+        code,
+        names: { vi: 'Người khuyết tật', hmn: 'Cov neeg xiam oob qhab', en: 'People with disabilities' },
+        sortOrder: 50,
+      },
     });
     expect(created.status).toBe(201);
-    expectError(await api('/api/v1/learner-groups', { token: admin, body: { code, names: { vi: 'Trùng' } } }), 409, 'CATALOG_LEARNER_GROUP_CODE_TAKEN');
-    expectError(await api('/api/v1/learner-groups', { token: admin, body: { code: 'no-vi', names: { hmn: 'Tsis muaj' } } }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await api('/api/v1/learner-groups', { token: admin, body: { code, names: { vi: 'Trùng' } } }),
+      409,
+      'CATALOG_LEARNER_GROUP_CODE_TAKEN',
+    );
+    expectError(
+      await api('/api/v1/learner-groups', {
+        token: admin,
+        body: { code: 'no-vi', names: { hmn: 'Tsis muaj' } },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
 
-    const archived = await api(`/api/v1/learner-groups/${created.body.id}`, { method: 'PATCH', token: admin, body: { archived: true } });
+    const archived = await api(`/api/v1/learner-groups/${created.body.id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { archived: true },
+    });
     expect(archived.body.archived).toBe(true);
-    expect((await api('/api/v1/learner-groups')).body.map((g: { code: string }) => g.code)).not.toContain(code);
-    expect((await api('/api/v1/learner-groups?includeArchived=true', { token: admin })).body.map((g: { code: string }) => g.code)).toContain(code);
+    expect((await api('/api/v1/learner-groups')).body.map((g: { code: string }) => g.code)).not.toContain(
+      code,
+    );
+    expect(
+      (await api('/api/v1/learner-groups?includeArchived=true', { token: admin })).body.map(
+        (g: { code: string }) => g.code,
+      ),
+    ).toContain(code);
     const refused = await api('/api/v1/auth/register', {
-      body: { phone: '0987000001', displayName: 'A', password: 'Học dùng điện thoại ở bản Sải Duần', learnerGroupId: created.body.id },
+      body: {
+        phone: '0987000001',
+        displayName: 'A',
+        password: 'Học dùng điện thoại ở bản Sải Duần',
+        learnerGroupId: created.body.id,
+      },
     });
     expectError(refused, 400, 'IDENTITY_UNKNOWN_LEARNER_GROUP');
 
-    await api(`/api/v1/learner-groups/${created.body.id}`, { method: 'PATCH', token: admin, body: { archived: false } });
+    await api(`/api/v1/learner-groups/${created.body.id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { archived: false },
+    });
     expect((await api('/api/v1/learner-groups')).body.map((g: { code: string }) => g.code)).toContain(code);
   });
 });

@@ -97,7 +97,8 @@ describe('OpenAPI', () => {
     for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(ops)) {
         if (!op.summary) problems.push(`${method} ${path}: no summary`);
-        if (!op.responses || Object.keys(op.responses).length === 0) problems.push(`${method} ${path}: no responses`);
+        if (!op.responses || Object.keys(op.responses).length === 0)
+          problems.push(`${method} ${path}: no responses`);
         const ok = Object.entries<any>(op.responses ?? {}).find(([code]) => code.startsWith('2'));
         if (ok && ok[0] !== '204' && !ok[1].content) problems.push(`${method} ${path}: no response schema`);
         if (['post', 'put', 'patch'].includes(method) && !path.endsWith('/logout') && !op.requestBody) {

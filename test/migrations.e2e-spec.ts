@@ -12,11 +12,14 @@ describe('migrations', () => {
     return u.toString();
   })();
   const admin = new pg.Client({ connectionString: base });
-  const cli = (...args: string[]) => runScript('dist/src/infrastructure/database/typeorm-cli.js', { ...testEnv(), DATABASE_URL: url }, args);
+  const cli = (...args: string[]) =>
+    runScript('dist/src/infrastructure/database/typeorm-cli.js', { ...testEnv(), DATABASE_URL: url }, args);
   const tables = async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const rows = await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations' ORDER BY 1`);
+    const rows = await c.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations' ORDER BY 1`,
+    );
     await c.end();
     return rows.rows.map((r) => r.tablename as string);
   };
@@ -34,7 +37,16 @@ describe('migrations', () => {
     const run = await cli('run');
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/Applied: Foundation/);
-    expect(await tables()).toEqual(expect.arrayContaining(['auth_sessions', 'learner_groups', 'localities', 'rate_limit_counters', 'user_roles', 'users']));
+    expect(await tables()).toEqual(
+      expect.arrayContaining([
+        'auth_sessions',
+        'learner_groups',
+        'localities',
+        'rate_limit_counters',
+        'user_roles',
+        'users',
+      ]),
+    );
     expect((await cli('run')).output).toMatch(/No pending migrations/);
 
     const check = await cli('check');

@@ -4,7 +4,15 @@ import { api, apiUrl, expectError } from './support/api.js';
 /** A tiny cookie jar: the portal is used by browsers. */
 class Browser {
   cookies = new Map<string, string>();
-  async request(path: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
+  async request(
+    path: string,
+    init: {
+      method?: string;
+      form?: Record<string, string>;
+      json?: unknown;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -15,15 +23,26 @@ class Browser {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
-    const res = await fetch(`${apiUrl()}${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(`${apiUrl()}${path}`, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair, ...attrs] = c.split(';');
       const [name, ...rest] = pair.split('=');
       const value = rest.join('=');
-      if (attrs.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '') this.cookies.delete(name.trim());
+      if (attrs.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '')
+        this.cookies.delete(name.trim());
       else this.cookies.set(name.trim(), value);
     }
-    return { status: res.status, text: await res.text(), headers: res.headers, setCookies: res.headers.getSetCookie() };
+    return {
+      status: res.status,
+      text: await res.text(),
+      headers: res.headers,
+      setCookies: res.headers.getSetCookie(),
+    };
   }
   static csrfFrom(html: string): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(html);
@@ -40,15 +59,21 @@ describe('portal cookie session with CSRF protection', () => {
     expect(page.status).toBe(200);
     const token = Browser.csrfFrom(page.text);
 
-    const noToken = await browser.request('/login', { form: { identifier: user.phone, password: user.password } });
+    const noToken = await browser.request('/login', {
+      form: { identifier: user.phone, password: user.password },
+    });
     expect(noToken.status).toBe(403);
     expect(JSON.parse(noToken.text).code).toBe('CSRF_INVALID');
 
-    const wrong = await browser.request('/login', { form: { identifier: user.phone, password: 'not-the-password', _csrf: token } });
+    const wrong = await browser.request('/login', {
+      form: { identifier: user.phone, password: 'not-the-password', _csrf: token },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('mật khẩu chưa đúng');
 
-    const ok = await browser.request('/login', { form: { identifier: user.phone, password: user.password, _csrf: token } });
+    const ok = await browser.request('/login', {
+      form: { identifier: user.phone, password: user.password, _csrf: token },
+    });
     expect(ok.status).toBe(303);
     const sessionCookie = ok.setCookies.find((c) => c.startsWith('bs_session='))!;
     expect(sessionCookie).toMatch(/HttpOnly/i);
@@ -64,7 +89,9 @@ describe('portal cookie session with CSRF protection', () => {
     const user = await registerLearner();
     const browser = new Browser();
     const token = Browser.csrfFrom((await browser.request('/login')).text);
-    await browser.request('/login', { form: { identifier: user.phone, password: user.password, _csrf: token } });
+    await browser.request('/login', {
+      form: { identifier: user.phone, password: user.password, _csrf: token },
+    });
 
     expect((await browser.request('/api/v1/me')).status).toBe(200);
     const noCsrf = await browser.request('/api/v1/me', { method: 'PATCH', json: { displayName: 'Đổi tên' } });
@@ -83,7 +110,9 @@ describe('portal cookie session with CSRF protection', () => {
     const user = await registerLearner();
     const browser = new Browser();
     const token = Browser.csrfFrom((await browser.request('/login')).text);
-    await browser.request('/login', { form: { identifier: user.phone, password: user.password, _csrf: token } });
+    await browser.request('/login', {
+      form: { identifier: user.phone, password: user.password, _csrf: token },
+    });
     const session = browser.cookies.get('bs_session')!;
     const home = await browser.request('/');
     const out = await browser.request('/logout', { form: { _csrf: Browser.csrfFrom(home.text) } });
@@ -95,7 +124,9 @@ describe('portal cookie session with CSRF protection', () => {
 
   it('ignores a forged session cookie', async () => {
     const res = await api('/api/v1/me', {
-      headers: { cookie: 'bs_session=00000000-0000-4000-8000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      headers: {
+        cookie: 'bs_session=00000000-0000-4000-8000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      },
     });
     expectError(res, 401, 'UNAUTHENTICATED');
   });

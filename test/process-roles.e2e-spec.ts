@@ -13,7 +13,10 @@ describe('configuration is validated at boot', () => {
     [{ JWT_ACCESS_SECRET: 'short' }, /JWT_ACCESS_SECRET/],
     [{ LOGIN_WINDOW_SECONDS: '-5' }, /LOGIN_WINDOW_SECONDS/],
     [{ S3_ENDPOINT: 'not a url' }, /S3_ENDPOINT/],
-    [{ NODE_ENV: 'production', JWT_ACCESS_SECRET: '', COOKIE_SECRET: '' }, /JWT_ACCESS_SECRET is required when NODE_ENV=production/],
+    [
+      { NODE_ENV: 'production', JWT_ACCESS_SECRET: '', COOKIE_SECRET: '' },
+      /JWT_ACCESS_SECRET is required when NODE_ENV=production/,
+    ],
     [{ ADMIN_PASSWORD: '' }, /ADMIN_PASSWORD is required when ADMIN_PHONE or ADMIN_EMAIL is set/],
   ])('%j stops the API with a message naming the variable', async (override, message) => {
     const { code, output } = await runScript('dist/src/main.js', { ...env(), ...override });
@@ -51,15 +54,26 @@ describe('several API and worker processes on the same services', () => {
 
   it('shares users, sessions and login limits between API replicas', async () => {
     const user = await registerLearner();
-    const onSecond = await api('/api/v1/auth/login', { base: second.url, body: { identifier: user.phone, password: user.password } });
+    const onSecond = await api('/api/v1/auth/login', {
+      base: second.url,
+      body: { identifier: user.phone, password: user.password },
+    });
     expect(onSecond.status).toBe(200);
     expect((await api('/api/v1/me', { token: onSecond.body.accessToken })).status).toBe(200);
     // Failures counted on either replica add up.
-    for (let i = 0; i < 5; i++) await api('/api/v1/auth/login', { body: { identifier: user.phone, password: `nope-${i}-nope` } });
+    for (let i = 0; i < 5; i++)
+      await api('/api/v1/auth/login', { body: { identifier: user.phone, password: `nope-${i}-nope` } });
     for (let i = 0; i < 5; i++) {
-      await api('/api/v1/auth/login', { base: second.url, body: { identifier: user.phone, password: `nope-${i}-nope` } });
+      await api('/api/v1/auth/login', {
+        base: second.url,
+        body: { identifier: user.phone, password: `nope-${i}-nope` },
+      });
     }
-    expectError(await api('/api/v1/auth/login', { body: { identifier: user.phone, password: user.password } }), 429, 'IDENTITY_LOGIN_RATE_LIMITED');
+    expectError(
+      await api('/api/v1/auth/login', { body: { identifier: user.phone, password: user.password } }),
+      429,
+      'IDENTITY_LOGIN_RATE_LIMITED',
+    );
   });
 
   it('stops cleanly on SIGTERM', async () => {
@@ -72,7 +86,11 @@ describe('several API and worker processes on the same services', () => {
 
 describe('login rate limit per IP', () => {
   it('limits attempts from one address across accounts', async () => {
-    const limited = await startPlatform('api', { ...testEnv(), LOGIN_MAX_ATTEMPTS_PER_IP: '5', LOGIN_WINDOW_SECONDS: '600' });
+    const limited = await startPlatform('api', {
+      ...testEnv(),
+      LOGIN_MAX_ATTEMPTS_PER_IP: '5',
+      LOGIN_WINDOW_SECONDS: '600',
+    });
     try {
       const users = await Promise.all([registerLearner(), registerLearner()]);
       for (let i = 0; i < 5; i++) {
@@ -82,7 +100,10 @@ describe('login rate limit per IP', () => {
         });
         expect([200, 401]).toContain(res.status);
       }
-      const res = await api('/api/v1/auth/login', { base: limited.url, body: { identifier: users[1].phone, password: GOOD_PASSWORD } });
+      const res = await api('/api/v1/auth/login', {
+        base: limited.url,
+        body: { identifier: users[1].phone, password: GOOD_PASSWORD },
+      });
       expectError(res, 429, 'IDENTITY_LOGIN_RATE_LIMITED');
     } finally {
       await limited.stop();
@@ -95,17 +116,32 @@ describe('npm run user:create-admin', () => {
     const script = 'dist/src/modules/identity/cli/create-admin.js';
     const phone = `09${String(Date.now()).slice(-8)}`;
     const env = { ...testEnv(), ADMIN_PHONE: '', ADMIN_PASSWORD: '' };
-    const weak = await runScript(script, { ...env, ADMIN_PASSWORD: '12345678' }, ['--phone', phone, '--name', 'Chị Lan']);
+    const weak = await runScript(script, { ...env, ADMIN_PASSWORD: '12345678' }, [
+      '--phone',
+      phone,
+      '--name',
+      'Chị Lan',
+    ]);
     expect(weak.code).toBe(1);
     expect(weak.output).toMatch(/most common/);
 
-    const created = await runScript(script, { ...env, ADMIN_PASSWORD: 'điều phối viên tỉnh Lào Cai' }, ['--phone', phone, '--name', 'Chị Lan']);
+    const created = await runScript(script, { ...env, ADMIN_PASSWORD: 'điều phối viên tỉnh Lào Cai' }, [
+      '--phone',
+      phone,
+      '--name',
+      'Chị Lan',
+    ]);
     expect(created.code).toBe(0);
     expect(created.output).toMatch(/Created admin \+84/);
-    const again = await runScript(script, { ...env, ADMIN_PASSWORD: 'điều phối viên tỉnh Lào Cai' }, ['--phone', phone]);
+    const again = await runScript(script, { ...env, ADMIN_PASSWORD: 'điều phối viên tỉnh Lào Cai' }, [
+      '--phone',
+      phone,
+    ]);
     expect(again.output).toMatch(/Admin role granted to/);
 
-    const login = await api('/api/v1/auth/login', { body: { identifier: phone, password: 'điều phối viên tỉnh Lào Cai' } });
+    const login = await api('/api/v1/auth/login', {
+      body: { identifier: phone, password: 'điều phối viên tỉnh Lào Cai' },
+    });
     expect(login.body.user.roles).toEqual([{ role: 'admin', localityId: null }]);
     expect((await api('/api/v1/admin/users', { token: login.body.accessToken })).status).toBe(200);
 

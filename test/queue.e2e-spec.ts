@@ -34,7 +34,11 @@ describe('queues', () => {
 
   it('adds a job with a deterministic id once, with the default attempts, backoff and retention', async () => {
     const jobId = `purge-${randomUUID()}`;
-    const first = await queues.enqueue(JobName.purgeExpiredAuthRecords, {}, { jobId, requestId: 'req-test-1', delayMs: 60_000 });
+    const first = await queues.enqueue(
+      JobName.purgeExpiredAuthRecords,
+      {},
+      { jobId, requestId: 'req-test-1', delayMs: 60_000 },
+    );
     const second = await queues.enqueue(JobName.purgeExpiredAuthRecords, {}, { jobId, delayMs: 60_000 });
     expect(first).toBe(jobId);
     expect(second).toBe(jobId);

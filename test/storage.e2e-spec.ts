@@ -25,7 +25,10 @@ describe('StorageService', () => {
 
     const streamKey = StorageKeys.mediaFile('0f6b1a2c-test', 'stream.txt');
     const body = Buffer.alloc(3 * 1024 * 1024, 'a');
-    await storage.put('media', streamKey, Readable.from([body]), { contentType: 'text/plain', size: body.length });
+    await storage.put('media', streamKey, Readable.from([body]), {
+      contentType: 'text/plain',
+      size: body.length,
+    });
     expect((await storage.stat('media', streamKey)).size).toBe(body.length);
 
     await storage.remove('media', key);
@@ -47,7 +50,10 @@ describe('StorageService', () => {
   it('makes short-lived presigned GET links that download the object', async () => {
     const key = StorageKeys.certificateFile('NBS-LCI-2026-000001', 'certificate.pdf');
     await storage.put('certificates', key, Buffer.from('%PDF-1.7 test'), { contentType: 'application/pdf' });
-    const url = await storage.presignedGet('certificates', key, { expiresSeconds: 120, downloadName: 'Chứng nhận.pdf' });
+    const url = await storage.presignedGet('certificates', key, {
+      expiresSeconds: 120,
+      downloadName: 'Chứng nhận.pdf',
+    });
     expect(url).toContain('X-Amz-Expires=120');
     const res = await fetch(url);
     expect(res.status).toBe(200);
@@ -56,14 +62,19 @@ describe('StorageService', () => {
 
   it('presigns a PUT for exactly one declared file: type and size are signed, limits enforced', () => {
     const key = StorageKeys.upload('video', 'mp4');
-    const opts = { contentType: 'video/mp4', size: 5_000_000, maxBytes: 200_000_000, allowedTypes: ['video/mp4', 'video/webm'] };
+    const opts = {
+      contentType: 'video/mp4',
+      size: 5_000_000,
+      maxBytes: 200_000_000,
+      allowedTypes: ['video/mp4', 'video/webm'],
+    };
     const upload = storage.presignedPut('media', key, opts);
     expect(upload.method).toBe('PUT');
     expect(upload.url).toContain('X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost');
     expect(new Date(upload.expiresAt).getTime()).toBeGreaterThan(Date.now());
-    expect(() => storage.presignedPut('media', key, { ...opts, contentType: 'application/x-msdownload' })).toThrow(
-      expect.objectContaining({ code: StorageErrorCode.UploadTypeMismatch, statusCode: 415 }),
-    );
+    expect(() =>
+      storage.presignedPut('media', key, { ...opts, contentType: 'application/x-msdownload' }),
+    ).toThrow(expect.objectContaining({ code: StorageErrorCode.UploadTypeMismatch, statusCode: 415 }));
     expect(() => storage.presignedPut('media', key, { ...opts, size: 300_000_000 })).toThrow(
       expect.objectContaining({ code: StorageErrorCode.UploadTooLarge, statusCode: 413 }),
     );
@@ -83,7 +94,10 @@ describe('StorageService', () => {
     });
     const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: file });
     expect(put.status).toBe(200);
-    const verified = await storage.verifyUpload('media', key, { maxBytes: 1_000_000, contentType: 'text/vtt' });
+    const verified = await storage.verifyUpload('media', key, {
+      maxBytes: 1_000_000,
+      contentType: 'text/vtt',
+    });
     expect(verified.size).toBe(file.length);
     await storage.remove('media', key);
   });
@@ -91,19 +105,28 @@ describe('StorageService', () => {
   it('removes and refuses an upload that is too large or of the wrong type when confirmed', async () => {
     const big = StorageKeys.upload('image', 'jpg');
     await storage.put('media', big, Buffer.alloc(2048), { contentType: 'image/jpeg' });
-    await expect(storage.verifyUpload('media', big, { maxBytes: 1024, contentType: 'image/jpeg' })).rejects.toMatchObject({
+    await expect(
+      storage.verifyUpload('media', big, { maxBytes: 1024, contentType: 'image/jpeg' }),
+    ).rejects.toMatchObject({
       code: StorageErrorCode.UploadTooLarge,
     });
     expect(await storage.exists('media', big)).toBe(false);
 
     const wrongType = StorageKeys.upload('image', 'jpg');
     await storage.put('media', wrongType, Buffer.alloc(10), { contentType: 'text/html' });
-    await expect(storage.verifyUpload('media', wrongType, { maxBytes: 1024, contentType: 'image/jpeg' })).rejects.toMatchObject({
+    await expect(
+      storage.verifyUpload('media', wrongType, { maxBytes: 1024, contentType: 'image/jpeg' }),
+    ).rejects.toMatchObject({
       code: StorageErrorCode.UploadTypeMismatch,
     });
     expect(await storage.exists('media', wrongType)).toBe(false);
 
-    await expect(storage.verifyUpload('media', StorageKeys.upload('image', 'jpg'), { maxBytes: 1, contentType: 'image/jpeg' })).rejects.toMatchObject({
+    await expect(
+      storage.verifyUpload('media', StorageKeys.upload('image', 'jpg'), {
+        maxBytes: 1,
+        contentType: 'image/jpeg',
+      }),
+    ).rejects.toMatchObject({
       code: StorageErrorCode.UploadMissing,
       statusCode: 409,
     });

@@ -25,7 +25,13 @@ export async function registerLearner(overrides: Record<string, unknown> = {}): 
     body: { phone, displayName: 'Học viên thử nghiệm', password, ...overrides },
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
-  return { id: res.body.user.id, phone, password, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+  return {
+    id: res.body.user.id,
+    phone,
+    password,
+    accessToken: res.body.accessToken,
+    refreshToken: res.body.refreshToken,
+  };
 }
 
 let adminToken: string | undefined;
@@ -33,7 +39,9 @@ let adminToken: string | undefined;
 export async function adminAccessToken(): Promise<string> {
   if (adminToken) return adminToken;
   const env = testEnv();
-  const res = await api('/api/v1/auth/login', { body: { identifier: env.ADMIN_PHONE, password: env.ADMIN_PASSWORD } });
+  const res = await api('/api/v1/auth/login', {
+    body: { identifier: env.ADMIN_PHONE, password: env.ADMIN_PASSWORD },
+  });
   if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${res.text}`);
   adminToken = res.body.accessToken as string;
   return adminToken;

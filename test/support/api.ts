@@ -18,7 +18,13 @@ export function testEnv(): Record<string, string> {
 
 export async function api<T = any>(
   path: string,
-  options: { method?: string; body?: unknown; token?: string; headers?: Record<string, string>; base?: string } = {},
+  options: {
+    method?: string;
+    body?: unknown;
+    token?: string;
+    headers?: Record<string, string>;
+    base?: string;
+  } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
@@ -27,7 +33,11 @@ export async function api<T = any>(
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     headers,
     body:
-      options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     redirect: 'manual',
   });
   const text = await res.text();
@@ -43,10 +53,17 @@ export async function api<T = any>(
 /** Asserts the platform's error format. */
 export function expectError(res: ApiResponse, status: number, code?: string): void {
   if (res.status !== status || (code && res.body?.code !== code)) {
-    throw new Error(`Expected ${status}${code ? ` ${code}` : ''}, got ${res.status}: ${res.text.slice(0, 500)}`);
+    throw new Error(
+      `Expected ${status}${code ? ` ${code}` : ''}, got ${res.status}: ${res.text.slice(0, 500)}`,
+    );
   }
   expect(res.body).toEqual(
-    expect.objectContaining({ statusCode: status, code: expect.any(String), message: expect.any(String), requestId: expect.any(String) }),
+    expect.objectContaining({
+      statusCode: status,
+      code: expect.any(String),
+      message: expect.any(String),
+      requestId: expect.any(String),
+    }),
   );
   expect(res.text).not.toMatch(/at .*\.(js|ts):\d+/); // never a stack trace
 }

@@ -10,16 +10,24 @@ export const ROOT = (() => {
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
 })();
-const ENTRY = { api: 'dist/src/main.js', worker: 'dist/src/worker.js', embedded: 'dist/src/embedded.js' } as const;
+const ENTRY = {
+  api: 'dist/src/main.js',
+  worker: 'dist/src/worker.js',
+  embedded: 'dist/src/embedded.js',
+} as const;
 export type Role = keyof typeof ENTRY;
 
 /** Variables of the platform we strip from the inherited environment, so each test says what it means. */
-const PLATFORM_VARS = /^(NODE_ENV|PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|S3_|JWT_|COOKIE_SECRET|ADMIN_|LOGIN_|QUEUE_PREFIX|EMBEDDED_|RUN_MIGRATIONS|PUBLIC_BASE_URL|SEED_)/;
+const PLATFORM_VARS =
+  /^(NODE_ENV|PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|S3_|JWT_|COOKIE_SECRET|ADMIN_|LOGIN_|QUEUE_PREFIX|EMBEDDED_|RUN_MIGRATIONS|PUBLIC_BASE_URL|SEED_)/;
 
 export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !PLATFORM_VARS.test(k)));
   delete env.NODE_OPTIONS; // Jest's --experimental-vm-modules is not for the app
-  return { ...env, ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) } as NodeJS.ProcessEnv;
+  return {
+    ...env,
+    ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+  } as NodeJS.ProcessEnv;
 }
 
 export interface PlatformProcess {
@@ -41,7 +49,12 @@ export async function startPlatform(
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [join(ROOT, ENTRY[role])], {
     cwd: ROOT,
-    env: cleanEnv({ LOG_LEVEL: role === 'worker' ? 'info' : 'warn', ...env, PORT: String(port), PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? url }),
+    env: cleanEnv({
+      LOG_LEVEL: role === 'worker' ? 'info' : 'warn',
+      ...env,
+      PORT: String(port),
+      PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? url,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -69,7 +82,10 @@ export async function startPlatform(
     } else if (role === 'embedded' && !out.includes('Press Ctrl-C')) {
       // the banner comes once everything is up
     } else {
-      const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return proc;
     }
     await new Promise((r) => setTimeout(r, 150));

@@ -22,7 +22,9 @@ async function main(): Promise<number> {
     if (seed.code !== 0) throw new Error(`seeding failed:\n${seed.output}`);
     processes.push(await startPlatform('api', services.env));
     processes.push(await startPlatform('worker', services.env));
-    console.log(`e2e against ${services.describe} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `e2e against ${services.describe} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
 
     const jest = spawn(
       process.execPath,

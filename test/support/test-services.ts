@@ -53,7 +53,9 @@ export async function startTestServices(): Promise<TestServices> {
       await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await c.end();
     });
-    described.push(`PostgreSQL ${process.env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')} (database ${database})`);
+    described.push(
+      `PostgreSQL ${process.env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')} (database ${database})`,
+    );
   } else {
     const port = await freePort();
     const pgServer = await startEmbeddedPostgres(join(dir, 'pg'), port, () => undefined);

@@ -96,7 +96,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production');
   }
   if (e.S3_ENDPOINT && (!e.S3_ACCESS_KEY || !e.S3_SECRET_KEY)) {
-    problems.push(`${e.S3_ACCESS_KEY ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY'} is required when S3_ENDPOINT is set`);
+    problems.push(
+      `${e.S3_ACCESS_KEY ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY'} is required when S3_ENDPOINT is set`,
+    );
   }
   if ((e.ADMIN_PHONE || e.ADMIN_EMAIL) && !e.ADMIN_PASSWORD) {
     problems.push('ADMIN_PASSWORD is required when ADMIN_PHONE or ADMIN_EMAIL is set');

@@ -49,11 +49,17 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsOptional() @IsBoolean() TRUST_PROXY?: boolean;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(DB_URL, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(DB_URL, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
   @Transform(toBool) @IsOptional() @IsBoolean() RUN_MIGRATIONS?: boolean;
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) EMBEDDED_POSTGRES_PORT?: number;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(REDIS_URL, { message: 'must be a redis:// URL' }) REDIS_URL?: string;
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(REDIS_URL, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^[a-z0-9_-]{1,40}$/) QUEUE_PREFIX?: string;
 
   @Transform(emptyToUndefined)
@@ -105,7 +111,9 @@ function describe(errors: ValidationError[]): string[] {
 /** Parses and validates the environment; throws ConfigValidationError naming every bad variable. */
 export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
   const known = Object.fromEntries(
-    Object.keys(new EnvironmentVariablesKeys()).map((key) => [key, env[key]]).filter(([, v]) => v !== undefined),
+    Object.keys(new EnvironmentVariablesKeys())
+      .map((key) => [key, env[key]])
+      .filter(([, v]) => v !== undefined),
   );
   const parsed = plainToInstance(EnvironmentVariables, known);
   const errors = validateSync(parsed, { whitelist: true });

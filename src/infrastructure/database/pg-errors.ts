@@ -1,5 +1,7 @@
 /** PostgreSQL SQLSTATE codes the services turn into domain errors. */
-const codeOf = (e: unknown) => (e as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (e as { code?: string })?.code;
+const codeOf = (e: unknown) =>
+  (e as { code?: string; driverError?: { code?: string } })?.driverError?.code ??
+  (e as { code?: string })?.code;
 
 export const isUniqueViolation = (e: unknown) => codeOf(e) === '23505';
 // 23503 foreign_key_violation (NO ACTION), 23001 restrict_violation (ON DELETE RESTRICT).

@@ -19,7 +19,10 @@ const DB_ONLY = [/^ALTER TABLE "[^"]+" DROP CONSTRAINT /, /^DROP INDEX /];
 async function pendingSchemaChanges(ds: DataSource) {
   const { upQueries, downQueries } = await ds.driver.createSchemaBuilder().log();
   const keep = upQueries.map((q) => !DB_ONLY.some((re) => re.test(q.query)));
-  return { upQueries: upQueries.filter((_, i) => keep[i]), downQueries: downQueries.filter((_, i) => keep[i]) };
+  return {
+    upQueries: upQueries.filter((_, i) => keep[i]),
+    downQueries: downQueries.filter((_, i) => keep[i]),
+  };
 }
 
 /**
@@ -52,18 +55,26 @@ runProcess('migrations', async () => {
     } else if (command === 'check') {
       const { upQueries } = await pendingSchemaChanges(ds);
       if (upQueries.length > 0) {
-        console.error(`The entities and the migrated schema differ:\n${upQueries.map((q) => `  ${q.query}`).join('\n')}`);
+        console.error(
+          `The entities and the migrated schema differ:\n${upQueries.map((q) => `  ${q.query}`).join('\n')}`,
+        );
         process.exitCode = 1;
       } else console.log('The entities match the migrated schema.');
     } else {
-      if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new Error('Give the migration a PascalCase name.');
+      if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name))
+        throw new Error('Give the migration a PascalCase name.');
       const { upQueries, downQueries } = await pendingSchemaChanges(ds);
       if (upQueries.length === 0) {
         console.log('No changes between the entities and the schema.');
       } else {
         const ts = Date.now();
         const body = (qs: { query: string; parameters?: unknown[] }[]) =>
-          qs.map((q) => `    await q.query(${JSON.stringify(q.query)}${q.parameters?.length ? `, ${JSON.stringify(q.parameters)}` : ''});`).join('\n');
+          qs
+            .map(
+              (q) =>
+                `    await q.query(${JSON.stringify(q.query)}${q.parameters?.length ? `, ${JSON.stringify(q.parameters)}` : ''});`,
+            )
+            .join('\n');
         const file = join(process.cwd(), 'migrations', `${ts}-${name}.ts`);
         writeFileSync(
           file,

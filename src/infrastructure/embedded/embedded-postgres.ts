@@ -95,7 +95,8 @@ export async function startEmbeddedPostgres(
   const running = runningPostmaster(databaseDir);
   if (running) {
     const ownerAlive = running.parentPid > 1 && running.parentPid !== process.pid && alive(running.parentPid);
-    if (mode === 'tool' && (await canConnect(url))) return { url, ownedByUs: false, stop: async () => undefined };
+    if (mode === 'tool' && (await canConnect(url)))
+      return { url, ownedByUs: false, stop: async () => undefined };
     if (ownerAlive) {
       throw new Error(
         `Another Bản Số process (pid ${running.parentPid}) is running on ${dataDir}. Stop it first, or set another DATA_DIR.`,

@@ -13,8 +13,14 @@ export interface EmbeddedServices {
  * Fills in whatever the environment leaves unset: embedded PostgreSQL for DATABASE_URL (and
  * BullMQ rides on it when REDIS_URL is unset), s3rver for S3_ENDPOINT. Returns a completed config.
  */
-export async function startEmbeddedServices(base: AppConfig, log: (m: string) => void): Promise<EmbeddedServices> {
-  const config = Object.assign(Object.create(Object.getPrototypeOf(base)), structuredClone({ ...base })) as AppConfig;
+export async function startEmbeddedServices(
+  base: AppConfig,
+  log: (m: string) => void,
+): Promise<EmbeddedServices> {
+  const config = Object.assign(
+    Object.create(Object.getPrototypeOf(base)),
+    structuredClone({ ...base }),
+  ) as AppConfig;
   const stops: (() => Promise<void>)[] = [];
   const started: string[] = [];
   try {
@@ -38,7 +44,8 @@ export async function startEmbeddedServices(base: AppConfig, log: (m: string) =>
     config,
     started,
     stop: async () => {
-      for (const stop of stops.reverse()) await stop().catch((e) => log(`stop failed: ${(e as Error).message}`));
+      for (const stop of stops.reverse())
+        await stop().catch((e) => log(`stop failed: ${(e as Error).message}`));
     },
   };
 }

@@ -1,5 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../../modules/identity/auth.decorators.js';
@@ -19,7 +25,8 @@ class CheckResult {
 class ReadyResponse {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
   @ApiProperty({ type: CheckResult }) database!: CheckResult;
-  @ApiProperty({ type: CheckResult, description: 'BullMQ backend (Redis or PostgreSQL)' }) queue!: CheckResult;
+  @ApiProperty({ type: CheckResult, description: 'BullMQ backend (Redis or PostgreSQL)' })
+  queue!: CheckResult;
   @ApiProperty({ type: CheckResult }) storage!: CheckResult;
 }
 

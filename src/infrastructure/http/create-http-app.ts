@@ -22,7 +22,10 @@ import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from '../queue/queue-dashbo
 import { generateRequestId } from './request-id.js';
 
 /** Source folders read at run time (templates, assets), found from src/ or dist/src/. */
-const srcRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..').replace(`${join('dist', 'src')}`, 'src');
+const srcRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..').replace(
+  `${join('dist', 'src')}`,
+  'src',
+);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Builds the HTTP role: Nest on Fastify with security headers, CSRF, docs and the queue dashboard. */
@@ -42,7 +45,9 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
   const s3Origin = config.s3.endpoint ? new URL(config.s3.endpoint).origin : undefined;
 
   await app.register(helmet as never, {
-    hsts: config.publicBaseUrl.startsWith('https://') ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    hsts: config.publicBaseUrl.startsWith('https://')
+      ? { maxAge: 31_536_000, includeSubDomains: true }
+      : false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -73,19 +78,29 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
   await app.register(cookie as never, { secret: config.auth.cookieSecret });
   await app.register(csrf as never, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: config.auth.secureCookies },
+    cookieOpts: {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: config.auth.secureCookies,
+    },
     getToken: (req: FastifyRequest) =>
-      (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as { _csrf?: string } | undefined)?._csrf,
+      (req.headers['x-csrf-token'] as string | undefined) ??
+      (req.body as { _csrf?: string } | undefined)?._csrf,
   });
   // CSRF: portal forms always; API calls only when authenticated by the session cookie (bearer
   // clients are immune). The queue dashboard relies on SameSite=Lax and its JSON-only API.
-  fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    const path = req.url.split('?')[0];
-    if (SAFE_METHODS.has(req.method) || path.startsWith(QUEUE_DASHBOARD_PATH)) return done();
-    const cookieSession = !req.headers.authorization && !!req.cookies?.[SESSION_COOKIE];
-    if (path.startsWith('/api/') && !cookieSession) return done();
-    fastify.csrfProtection(req, reply, done);
-  });
+  fastify.addHook(
+    'preValidation',
+    (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+      const path = req.url.split('?')[0];
+      if (SAFE_METHODS.has(req.method) || path.startsWith(QUEUE_DASHBOARD_PATH)) return done();
+      const cookieSession = !req.headers.authorization && !!req.cookies?.[SESSION_COOKIE];
+      if (path.startsWith('/api/') && !cookieSession) return done();
+      fastify.csrfProtection(req, reply, done);
+    },
+  );
 
   await app.register(fastifyStatic as never, {
     root: join(srcRoot, 'modules', 'portal', 'assets'),
@@ -93,8 +108,10 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
     maxAge: '7d',
     decorateReply: false,
   });
-  handlebars.registerHelper('t', (key: string, opts: { hash: Record<string, string>; data: { root: { locale: string } } }) =>
-    translate(opts.data.root.locale, key, opts.hash),
+  handlebars.registerHelper(
+    't',
+    (key: string, opts: { hash: Record<string, string>; data: { root: { locale: string } } }) =>
+      translate(opts.data.root.locale, key, opts.hash),
   );
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   app.setViewEngine({

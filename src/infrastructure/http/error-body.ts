@@ -36,7 +36,9 @@ function codeForStatus(status: number): string {
   if (status === 413) return CommonErrorCode.PayloadTooLarge;
   if (status === 415) return CommonErrorCode.UnsupportedMediaType;
   if (status === 429) return CommonErrorCode.RateLimited;
-  return status >= 500 ? CommonErrorCode.Internal : (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
+  return status >= 500
+    ? CommonErrorCode.Internal
+    : (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
 }
 
 /**
@@ -56,7 +58,8 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
   if (isHttpException(error)) {
     const status = error.getStatus();
     const response = error.getResponse();
-    const messages = typeof response === 'string' ? [response] : ([] as string[]).concat(response.message ?? []);
+    const messages =
+      typeof response === 'string' ? [response] : ([] as string[]).concat(response.message ?? []);
     // Nest wraps Fastify's own errors (bad JSON, CSRF, body too large) with the original as cause.
     const causeCode = (error as { cause?: { code?: string } }).cause?.code;
     const code =
@@ -80,5 +83,10 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
       requestId,
     };
   }
-  return { statusCode: 500, code: CommonErrorCode.Internal, message: 'Something went wrong on our side.', requestId };
+  return {
+    statusCode: 500,
+    code: CommonErrorCode.Internal,
+    message: 'Something went wrong on our side.',
+    requestId,
+  };
 }

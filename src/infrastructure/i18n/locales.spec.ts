@@ -13,6 +13,10 @@ describe('locales', () => {
       locale: 'hmn',
       fallback: false,
     });
-    expect(pickLocalized({ vi: 'Học sinh' }, ['hmn', 'vi'])).toEqual({ text: 'Học sinh', locale: 'vi', fallback: true });
+    expect(pickLocalized({ vi: 'Học sinh' }, ['hmn', 'vi'])).toEqual({
+      text: 'Học sinh',
+      locale: 'vi',
+      fallback: true,
+    });
   });
 });

@@ -8,7 +8,8 @@ export const ALL_LOCALES = ['vi', 'hmn', 'ium', 'tyz', 'en'] as const;
 export type Locale = (typeof ALL_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'vi';
 
-export const isLocale = (value: string): value is Locale => (ALL_LOCALES as readonly string[]).includes(value);
+export const isLocale = (value: string): value is Locale =>
+  (ALL_LOCALES as readonly string[]).includes(value);
 
 /** `['hmn']` → `['hmn', 'vi']`; duplicates dropped; Vietnamese always last resort. */
 export function normalizeFallbackChain(languages: string[]): Locale[] {

@@ -21,7 +21,11 @@ const catalogs: Record<UiLocale, Catalog> = Object.fromEntries(
 export const isUiLocale = (v: unknown): v is UiLocale => (UI_LOCALES as readonly unknown[]).includes(v);
 
 /** UI text in vi, hmn or en; a missing key falls back to Vietnamese, then to the key itself. */
-export function translate(locale: Locale | string, key: string, params: Record<string, string | number> = {}): string {
+export function translate(
+  locale: Locale | string,
+  key: string,
+  params: Record<string, string | number> = {},
+): string {
   const text = (isUiLocale(locale) ? catalogs[locale][key] : undefined) ?? catalogs.vi[key] ?? key;
   return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
 }

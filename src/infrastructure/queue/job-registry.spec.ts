@@ -9,7 +9,9 @@ describe('assertEveryJobHasHandler', () => {
   });
 
   it('fails naming the job that has no handler', () => {
-    expect(() => assertEveryJobHasHandler(all.slice(1))).toThrow(`No handler registered for job(s): ${all[0]}`);
+    expect(() => assertEveryJobHasHandler(all.slice(1))).toThrow(
+      `No handler registered for job(s): ${all[0]}`,
+    );
   });
 
   it('fails on a handler for a job name that does not exist', () => {

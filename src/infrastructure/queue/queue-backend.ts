@@ -29,7 +29,13 @@ export function redisConnectionOptions(url: string) {
 
 export function selectQueueBackend(config: AppConfig): QueueBackend {
   if (config.redisUrl) {
-    return { kind: 'redis', Queue, Worker, connection: redisConnectionOptions(config.redisUrl), prefix: config.queuePrefix };
+    return {
+      kind: 'redis',
+      Queue,
+      Worker,
+      connection: redisConnectionOptions(config.redisUrl),
+      prefix: config.queuePrefix,
+    };
   }
   if (!config.databaseUrl) throw new Error('Neither REDIS_URL nor DATABASE_URL is available for the queues');
   const pg = withBackend(createPostgresBackend);
@@ -37,6 +43,11 @@ export function selectQueueBackend(config: AppConfig): QueueBackend {
     kind: 'postgres',
     Queue: pg.Queue as unknown as typeof Queue,
     Worker: pg.Worker as unknown as typeof Worker,
-    connection: { connectionString: config.databaseUrl, schema: `${config.queuePrefix}_queues`, migrate: true, max: 5 },
+    connection: {
+      connectionString: config.databaseUrl,
+      schema: `${config.queuePrefix}_queues`,
+      migrate: true,
+      max: 5,
+    },
   };
 }

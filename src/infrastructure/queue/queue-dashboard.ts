@@ -27,14 +27,19 @@ export async function mountQueueDashboard(
       return reply.redirect(`/login?next=${encodeURIComponent(QUEUE_DASHBOARD_PATH)}`, 303);
     }
     const error =
-      verdict === 'anonymous' ? CommonError.unauthenticated() : CommonError.forbidden('The queue dashboard is for admins.');
+      verdict === 'anonymous'
+        ? CommonError.unauthenticated()
+        : CommonError.forbidden('The queue dashboard is for admins.');
     return reply.status(error.statusCode).send(toErrorBody(error, String(request.id)));
   });
 
   const serverAdapter = new BullBoardAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: app.get(QueueService).all().map((q) => new BullMQAdapter(q as never)),
+    queues: app
+      .get(QueueService)
+      .all()
+      .map((q) => new BullMQAdapter(q as never)),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Bản Số queues' } },
   });

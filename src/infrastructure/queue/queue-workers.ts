@@ -10,13 +10,7 @@ import type { Job, Worker } from 'bullmq';
 import { JOB_HANDLER, type JobHandler } from './job-handler.js';
 import { assertEveryJobHasHandler } from './job-registry.js';
 import { QueueService } from './queue.service.js';
-import {
-  JOB_QUEUE,
-  JobName,
-  QUEUE_CONCURRENCY,
-  QueueName,
-  type JobEnvelope,
-} from './queue.constants.js';
+import { JOB_QUEUE, JobName, QUEUE_CONCURRENCY, QueueName, type JobEnvelope } from './queue.constants.js';
 
 /** Recurring jobs, declared once; the scheduler id makes re-declaring them idempotent. */
 const SCHEDULES: { job: JobName; everyMs: number }[] = [
@@ -56,14 +50,24 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       });
       worker.on('error', (err) => !this.closing && this.logger.error(`Worker ${queue}: ${err.message}`));
       worker.on('failed', (job, err) =>
-        this.logger.warn({ msg: 'Job failed', jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }),
+        this.logger.warn({
+          msg: 'Job failed',
+          jobId: job?.id,
+          job: job?.name,
+          attempt: job?.attemptsMade,
+          err: err.message,
+        }),
       );
       this.workers.push(worker);
     }
     for (const { job, everyMs } of SCHEDULES) {
       await this.queues
         .queue(JOB_QUEUE[job])
-        .upsertJobScheduler(job, { every: everyMs }, { name: job, data: { payload: {} } satisfies JobEnvelope });
+        .upsertJobScheduler(
+          job,
+          { every: everyMs },
+          { name: job, data: { payload: {} } satisfies JobEnvelope },
+        );
     }
     this.logger.log(`Processing ${this.handlers.size} job type(s) on ${this.workers.length} queue(s)`);
   }
@@ -73,7 +77,12 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     if (!handler) throw new Error(`No handler for job ${job.name}`);
     const envelope = job.data as JobEnvelope;
     const started = Date.now();
-    const meta = { jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, requestId: envelope.requestId };
+    const meta = {
+      jobId: job.id,
+      job: job.name,
+      attempt: job.attemptsMade + 1,
+      requestId: envelope.requestId,
+    };
     this.logger.log({ msg: 'Job started', ...meta });
     try {
       const result = await handler.handle(envelope.payload, {
@@ -85,7 +94,12 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       this.logger.log({ msg: 'Job finished', ...meta, durationMs: Date.now() - started });
       return result;
     } catch (err) {
-      this.logger.warn({ msg: 'Job threw', ...meta, durationMs: Date.now() - started, err: (err as Error).message });
+      this.logger.warn({
+        msg: 'Job threw',
+        ...meta,
+        durationMs: Date.now() - started,
+        err: (err as Error).message,
+      });
       throw err;
     }
   }

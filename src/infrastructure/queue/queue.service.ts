@@ -49,7 +49,11 @@ export class QueueService implements OnApplicationShutdown {
     return [...this.queues.values()];
   }
 
-  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<string> {
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: EnqueueOptions = {},
+  ): Promise<string> {
     const envelope: JobEnvelope<N> = { payload, requestId: options.requestId };
     const job = await this.queue(JOB_QUEUE[name]).add(name, envelope, {
       jobId: options.jobId,

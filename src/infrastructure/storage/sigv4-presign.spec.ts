@@ -29,8 +29,14 @@ describe('presignV4', () => {
       expiresSeconds: 600,
       now: new Date('2026-11-22T00:00:00Z'),
     };
-    const small = presignV4({ ...base, signedHeaders: { 'content-type': 'video/mp4', 'content-length': '1000' } });
-    const large = presignV4({ ...base, signedHeaders: { 'content-type': 'video/mp4', 'content-length': '2000' } });
+    const small = presignV4({
+      ...base,
+      signedHeaders: { 'content-type': 'video/mp4', 'content-length': '1000' },
+    });
+    const large = presignV4({
+      ...base,
+      signedHeaders: { 'content-type': 'video/mp4', 'content-length': '2000' },
+    });
     expect(small).toContain('X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost');
     expect(small.split('X-Amz-Signature=')[1]).not.toEqual(large.split('X-Amz-Signature=')[1]);
   });

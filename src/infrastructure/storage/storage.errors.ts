@@ -9,6 +9,8 @@ export enum StorageErrorCode {
 
 export class StorageError extends DomainError {
   static objectNotFound(bucket: string, key: string) {
-    return new StorageError(StorageErrorCode.ObjectNotFound, `The file "${key}" does not exist.`, 404, { bucket });
+    return new StorageError(StorageErrorCode.ObjectNotFound, `The file "${key}" does not exist.`, 404, {
+      bucket,
+    });
   }
 }

@@ -34,7 +34,8 @@ export class StorageService implements OnModuleInit {
   private readonly endpoint: URL;
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {
-    if (!config.s3.endpoint) throw new Error('S3_ENDPOINT is not set and the embedded S3 server has not started');
+    if (!config.s3.endpoint)
+      throw new Error('S3_ENDPOINT is not set and the embedded S3 server has not started');
     this.endpoint = new URL(config.s3.endpoint);
     this.client = new Client({
       endPoint: this.endpoint.hostname,
@@ -142,7 +143,12 @@ export class StorageService implements OnModuleInit {
           'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(options.downloadName)}`,
         }
       : undefined;
-    return this.client.presignedGetObject(this.bucketName(bucket), key, options.expiresSeconds ?? 300, params);
+    return this.client.presignedGetObject(
+      this.bucketName(bucket),
+      key,
+      options.expiresSeconds ?? 300,
+      params,
+    );
   }
 
   /**
@@ -152,7 +158,13 @@ export class StorageService implements OnModuleInit {
   presignedPut(
     bucket: BucketName,
     key: string,
-    options: { contentType: string; size: number; maxBytes: number; allowedTypes: string[]; expiresSeconds?: number },
+    options: {
+      contentType: string;
+      size: number;
+      maxBytes: number;
+      allowedTypes: string[];
+      expiresSeconds?: number;
+    },
   ): PresignedUpload {
     if (!options.allowedTypes.includes(options.contentType)) {
       throw new StorageError(
@@ -204,14 +216,22 @@ export class StorageService implements OnModuleInit {
       object = await this.stat(bucket, key);
     } catch (e) {
       if (e instanceof StorageError) {
-        throw new StorageError(StorageErrorCode.UploadMissing, 'The upload has not arrived in storage yet.', 409);
+        throw new StorageError(
+          StorageErrorCode.UploadMissing,
+          'The upload has not arrived in storage yet.',
+          409,
+        );
       }
       throw e;
     }
     if (object.size > expected.maxBytes || object.contentType !== expected.contentType) {
       await this.remove(bucket, key);
       throw object.size > expected.maxBytes
-        ? new StorageError(StorageErrorCode.UploadTooLarge, `The file is larger than ${expected.maxBytes} bytes.`, 413)
+        ? new StorageError(
+            StorageErrorCode.UploadTooLarge,
+            `The file is larger than ${expected.maxBytes} bytes.`,
+            413,
+          )
         : new StorageError(
             StorageErrorCode.UploadTypeMismatch,
             `The file was sent as "${object.contentType}", expected "${expected.contentType}".`,
@@ -223,6 +243,7 @@ export class StorageService implements OnModuleInit {
 
   /** For /health/ready. */
   async ping(): Promise<void> {
-    if (!(await this.client.bucketExists(this.bucketName(Buckets.media)))) throw new Error('media bucket is missing');
+    if (!(await this.client.bucketExists(this.bucketName(Buckets.media))))
+      throw new Error('media bucket is missing');
   }
 }

@@ -25,7 +25,9 @@ export class LearnerGroupRepository {
     return this.groups.findOne({ where: { code } });
   }
 
-  async create(data: Pick<LearnerGroupEntity, 'code' | 'names' | 'descriptions' | 'sortOrder'>): Promise<LearnerGroupEntity> {
+  async create(
+    data: Pick<LearnerGroupEntity, 'code' | 'names' | 'descriptions' | 'sortOrder'>,
+  ): Promise<LearnerGroupEntity> {
     return this.groups.save(this.groups.create(data));
   }
 

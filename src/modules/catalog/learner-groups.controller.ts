@@ -47,7 +47,10 @@ export class LearnerGroupsController {
   @Public()
   @ApiOperation({ summary: 'One learner group' })
   @ApiOkResponse({ type: LearnerGroupResponse })
-  async get(@Param('id', ParseUUIDPipe) id: string, @Query() query: LearnerGroupQueryDto): Promise<LearnerGroupResponse> {
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: LearnerGroupQueryDto,
+  ): Promise<LearnerGroupResponse> {
     return toResponse(await this.groups.get(id), normalizeFallbackChain(query.lang ? [query.lang] : []));
   }
 
@@ -63,7 +66,10 @@ export class LearnerGroupsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Edit, archive or restore a learner group (admin)' })
   @ApiOkResponse({ type: LearnerGroupResponse })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateLearnerGroupDto): Promise<LearnerGroupResponse> {
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateLearnerGroupDto,
+  ): Promise<LearnerGroupResponse> {
     return toResponse(await this.groups.update(id, dto), ['vi']);
   }
 }

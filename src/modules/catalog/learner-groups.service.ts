@@ -49,7 +49,11 @@ export class LearnerGroupsService {
       });
     } catch (e) {
       if (isUniqueViolation(e)) {
-        throw new CatalogError(CatalogErrorCode.LearnerGroupCodeTaken, `The code "${dto.code}" is already used.`, 409);
+        throw new CatalogError(
+          CatalogErrorCode.LearnerGroupCodeTaken,
+          `The code "${dto.code}" is already used.`,
+          409,
+        );
       }
       throw e;
     }
@@ -62,7 +66,9 @@ export class LearnerGroupsService {
       ...(dto.names && { names: compact(dto.names) as LocalizedText }),
       ...(dto.descriptions && { descriptions: { ...current.descriptions, ...compact(dto.descriptions) } }),
       ...(dto.sortOrder !== undefined && { sortOrder: dto.sortOrder }),
-      ...(dto.archived !== undefined && { archivedAt: dto.archived ? (current.archivedAt ?? new Date()) : null }),
+      ...(dto.archived !== undefined && {
+        archivedAt: dto.archived ? (current.archivedAt ?? new Date()) : null,
+      }),
     });
     return this.get(id);
   }

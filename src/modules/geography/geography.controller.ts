@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { pageMeta } from '../../infrastructure/http/pagination.js';
 import { Public, Roles } from '../identity/auth.decorators.js';
@@ -33,7 +45,10 @@ export class GeographyController {
   @ApiOkResponse({ type: LocalityDetailResponse })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<LocalityDetailResponse> {
     const { locality, lineage, childCount } = await this.geography.getWithLineage(id);
-    return { ...toLocalityResponse({ ...locality, childCount }), lineage: lineage.map((l) => toLocalityResponse(l)) };
+    return {
+      ...toLocalityResponse({ ...locality, childCount }),
+      lineage: lineage.map((l) => toLocalityResponse(l)),
+    };
   }
 
   @Post()
@@ -48,7 +63,10 @@ export class GeographyController {
   @Roles('admin')
   @ApiOperation({ summary: 'Rename or recode a locality (admin)' })
   @ApiOkResponse({ type: LocalityResponse })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateLocalityDto): Promise<LocalityResponse> {
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateLocalityDto,
+  ): Promise<LocalityResponse> {
     return toLocalityResponse(await this.geography.update(id, dto));
   }
 

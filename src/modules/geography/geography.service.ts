@@ -80,7 +80,12 @@ export class GeographyService {
     const current = await this.get(id);
     const parent = current.parentId ? await this.localities.findById(current.parentId) : null;
     this.assertValid(current.level, dto.code ?? current.code, dto.kind ?? current.kind, parent?.code ?? null);
-    if (dto.code && dto.code !== current.code && current.level === 'commune' && (await this.localities.countChildren(id)) > 0) {
+    if (
+      dto.code &&
+      dto.code !== current.code &&
+      current.level === 'commune' &&
+      (await this.localities.countChildren(id)) > 0
+    ) {
       throw new GeographyError(
         GeographyErrorCode.InvalidCode,
         "A commune's code cannot change while it has villages: their codes start with it.",

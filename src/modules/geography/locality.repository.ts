@@ -76,7 +76,10 @@ export class LocalityRepository {
     return this.localities.count({ where: { parentId: id } });
   }
 
-  async create(data: Pick<LocalityEntity, 'code' | 'level' | 'kind' | 'name'>, parent: LocalityEntity | null) {
+  async create(
+    data: Pick<LocalityEntity, 'code' | 'level' | 'kind' | 'name'>,
+    parent: LocalityEntity | null,
+  ) {
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(LocalityEntity);
       const created = await repo.save(repo.create({ ...data, parentId: parent?.id ?? null, path: '/' }));

@@ -19,7 +19,12 @@ export class AuthSessionRepository {
     return this.dataSource.getRepository(AuthSessionEntity);
   }
 
-  async create(session: Omit<AuthSessionEntity, 'createdAt' | 'revokedAt' | 'revokedReason' | 'previousTokenHash' | 'rotatedAt'>) {
+  async create(
+    session: Omit<
+      AuthSessionEntity,
+      'createdAt' | 'revokedAt' | 'revokedReason' | 'previousTokenHash' | 'rotatedAt'
+    >,
+  ) {
     await this.sessions.insert(session);
   }
 
@@ -32,14 +37,15 @@ export class AuthSessionRepository {
    * Roles come from the database, not the token, so a grant or revocation applies at once.
    */
   async findActive(sessionId: string): Promise<ActiveSessionView | null> {
-    const rows: { user_id: string; kind: 'api' | 'portal'; roles: RoleGrant[] | null }[] = await this.dataSource.query(
-      `SELECT s.user_id, s.kind,
+    const rows: { user_id: string; kind: 'api' | 'portal'; roles: RoleGrant[] | null }[] =
+      await this.dataSource.query(
+        `SELECT s.user_id, s.kind,
               (SELECT json_agg(json_build_object('role', r.role, 'localityId', r.locality_id))
                  FROM user_roles r WHERE r.user_id = s.user_id) AS roles
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
-      [sessionId],
-    );
+        [sessionId],
+      );
     if (rows.length === 0) return null;
     return { sessionId, userId: rows[0].user_id, kind: rows[0].kind, roles: rows[0].roles ?? [] };
   }
@@ -49,7 +55,13 @@ export class AuthSessionRepository {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(AuthSessionEntity)
-      .set({ previousTokenHash: fromHash, tokenHash: toHash, rotatedAt: () => 'now()', lastUsedAt: () => 'now()', expiresAt })
+      .set({
+        previousTokenHash: fromHash,
+        tokenHash: toHash,
+        rotatedAt: () => 'now()',
+        lastUsedAt: () => 'now()',
+        expiresAt,
+      })
       .where('id = :id AND token_hash = :fromHash AND revoked_at IS NULL', { id, fromHash })
       .execute();
     return (result.affected ?? 0) === 1;
@@ -69,9 +81,12 @@ export class AuthSessionRepository {
     const result = await this.sessions
       .createQueryBuilder()
       .delete()
-      .where(`expires_at < now() - make_interval(days => :keepDays) OR revoked_at < now() - make_interval(days => :keepDays)`, {
-        keepDays,
-      })
+      .where(
+        `expires_at < now() - make_interval(days => :keepDays) OR revoked_at < now() - make_interval(days => :keepDays)`,
+        {
+          keepDays,
+        },
+      )
       .execute();
     return result.affected ?? 0;
   }

@@ -1,9 +1,23 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentPrincipal, Public } from './auth.decorators.js';
 import { AuthService, type IssuedSession } from './auth.service.js';
-import { CsrfTokenResponse, LoginDto, LogoutDto, RefreshDto, RegisterDto, TokenResponse } from './dto/auth.dto.js';
+import {
+  CsrfTokenResponse,
+  LoginDto,
+  LogoutDto,
+  RefreshDto,
+  RegisterDto,
+  TokenResponse,
+} from './dto/auth.dto.js';
 import type { Principal } from './roles.js';
 import { toUserResponse } from './user.mapper.js';
 

@@ -87,7 +87,11 @@ export class AuthService {
     return this.startSession(user, kind, client);
   }
 
-  private async startSession(user: UserEntity, kind: 'api' | 'portal', client: ClientContext): Promise<IssuedSession> {
+  private async startSession(
+    user: UserEntity,
+    kind: 'api' | 'portal',
+    client: ClientContext,
+  ): Promise<IssuedSession> {
     const sessionId = randomUUID();
     const secret = newSessionSecret();
     const now = new Date();
@@ -143,7 +147,8 @@ export class AuthService {
     const parsed = parseSessionToken(token);
     if (!parsed) return;
     const session = await this.sessions.findById(parsed.sessionId);
-    if (session && sameHash(session.tokenHash, hashSecret(parsed.secret))) await this.sessions.revoke(session.id, reason);
+    if (session && sameHash(session.tokenHash, hashSecret(parsed.secret)))
+      await this.sessions.revoke(session.id, reason);
   }
 
   async endSession(sessionId: string, reason = 'logout'): Promise<void> {
@@ -164,7 +169,8 @@ export class AuthService {
     const parsed = parseSessionToken(cookie);
     if (!parsed) return null;
     const session = await this.sessions.findById(parsed.sessionId);
-    if (!session || session.kind !== 'portal' || !sameHash(session.tokenHash, hashSecret(parsed.secret))) return null;
+    if (!session || session.kind !== 'portal' || !sameHash(session.tokenHash, hashSecret(parsed.secret)))
+      return null;
     const active = await this.sessions.findActive(session.id);
     if (!active) return null;
     return { userId: active.userId, sessionId: active.sessionId, via: 'cookie', roles: active.roles };

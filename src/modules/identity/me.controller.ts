@@ -22,7 +22,10 @@ export class MeController {
   @Patch()
   @ApiOperation({ summary: 'Edit the learner profile: name, learner group, languages, village (not roles)' })
   @ApiOkResponse({ type: UserResponse })
-  async update(@CurrentPrincipal() principal: Principal, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: UpdateProfileDto,
+  ): Promise<UserResponse> {
     return toUserResponse(await this.users.updateProfile(principal.userId, dto));
   }
 
@@ -30,7 +33,15 @@ export class MeController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; other devices are signed out' })
   @ApiNoContentResponse()
-  async changePassword(@CurrentPrincipal() principal: Principal, @Body() dto: ChangePasswordDto): Promise<void> {
-    await this.users.changePassword(principal.userId, principal.sessionId, dto.currentPassword, dto.newPassword);
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    await this.users.changePassword(
+      principal.userId,
+      principal.sessionId,
+      dto.currentPassword,
+      dto.newPassword,
+    );
   }
 }

@@ -44,7 +44,7 @@ export function checkPassword(password: string, identifiers: string[] = []): Pas
   if (length < PASSWORD_MIN_LENGTH) return 'too_short';
   if (length > PASSWORD_MAX_LENGTH) return 'too_long';
   const lower = p.toLowerCase();
-  if (COMMON.has(lower) || /^(.)\1+$/.test(p) || /^\d+$/.test(p) && COMMON.has(p)) return 'too_common';
+  if (COMMON.has(lower) || /^(.)\1+$/.test(p) || (/^\d+$/.test(p) && COMMON.has(p))) return 'too_common';
   for (const id of identifiers.filter((i) => i.length >= 6)) {
     const bare = id.toLowerCase().replace(/^\+84/, '0').split('@')[0];
     if (bare.length >= 6 && lower.includes(bare)) return 'contains_identifier';

@@ -15,12 +15,18 @@ describe('normalizeVietnamesePhone', () => {
     expect(normalizeVietnamesePhone(input)).toBe('+84912345678');
   });
 
-  it.each(['', '12345', '091234567', '09123456789', '+1 202 555 0100', '0212345678', 'abc0912345678', '0612345678'])(
-    'refuses %s',
-    (input) => {
-      expect(normalizeVietnamesePhone(input)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    '12345',
+    '091234567',
+    '09123456789',
+    '+1 202 555 0100',
+    '0212345678',
+    'abc0912345678',
+    '0612345678',
+  ])('refuses %s', (input) => {
+    expect(normalizeVietnamesePhone(input)).toBeNull();
+  });
 
   it('accepts the post-2018 prefixes', () => {
     expect(normalizeVietnamesePhone('0356789012')).toBe('+84356789012');

@@ -15,7 +15,9 @@ export interface NewUser {
   villageId: string | null;
 }
 
-export type ProfilePatch = Partial<Pick<UserEntity, 'displayName' | 'learnerGroupId' | 'languages' | 'villageId'>>;
+export type ProfilePatch = Partial<
+  Pick<UserEntity, 'displayName' | 'learnerGroupId' | 'languages' | 'villageId'>
+>;
 
 /** The only place that touches TypeORM for users and their roles. */
 @Injectable()
@@ -30,18 +32,29 @@ export class UserRepository {
     return this.users.findOne({ where: { id }, relations: { roles: true } });
   }
 
-  findByPhoneOrEmail(identifier: { phone?: string | null; email?: string | null }): Promise<UserEntity | null> {
-    if (identifier.phone) return this.users.findOne({ where: { phone: identifier.phone }, relations: { roles: true } });
-    if (identifier.email) return this.users.findOne({ where: { email: identifier.email }, relations: { roles: true } });
+  findByPhoneOrEmail(identifier: {
+    phone?: string | null;
+    email?: string | null;
+  }): Promise<UserEntity | null> {
+    if (identifier.phone)
+      return this.users.findOne({ where: { phone: identifier.phone }, relations: { roles: true } });
+    if (identifier.email)
+      return this.users.findOne({ where: { email: identifier.email }, relations: { roles: true } });
     return Promise.resolve(null);
   }
 
   /** Creates the user with its first roles in one transaction. Throws the DB's unique violation on duplicates. */
-  async createWithRoles(user: NewUser, roles: RoleGrant[], grantedBy: string | null = null): Promise<UserEntity> {
+  async createWithRoles(
+    user: NewUser,
+    roles: RoleGrant[],
+    grantedBy: string | null = null,
+  ): Promise<UserEntity> {
     return this.dataSource.transaction(async (em) => {
       const saved = await em.getRepository(UserEntity).save(em.getRepository(UserEntity).create(user));
       await this.insertRoles(em, saved.id, roles, grantedBy);
-      return (await em.getRepository(UserEntity).findOne({ where: { id: saved.id }, relations: { roles: true } }))!;
+      return (await em
+        .getRepository(UserEntity)
+        .findOne({ where: { id: saved.id }, relations: { roles: true } }))!;
     });
   }
 
@@ -84,7 +97,11 @@ export class UserRepository {
   }
 
   /** Admin listing: search by name, phone or email (accent-insensitive on names). */
-  async search(q: string | undefined, page: number, pageSize: number): Promise<{ items: UserEntity[]; total: number }> {
+  async search(
+    q: string | undefined,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: UserEntity[]; total: number }> {
     const qb = this.users
       .createQueryBuilder('u')
       .leftJoinAndSelect('u.roles', 'r')

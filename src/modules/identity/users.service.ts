@@ -49,9 +49,14 @@ export class UsersService {
   }
 
   assertPasswordAcceptable(password: string, identifier: Identifier): void {
-    const problem = checkPassword(password, [identifier.phone, identifier.email].filter((v): v is string => !!v));
+    const problem = checkPassword(
+      password,
+      [identifier.phone, identifier.email].filter((v): v is string => !!v),
+    );
     if (problem) {
-      throw new IdentityError(IdentityErrorCode.WeakPassword, PASSWORD_MESSAGES[problem], 400, { reason: problem });
+      throw new IdentityError(IdentityErrorCode.WeakPassword, PASSWORD_MESSAGES[problem], 400, {
+        reason: problem,
+      });
     }
   }
 
@@ -61,13 +66,21 @@ export class UsersService {
     if (input.displayName !== undefined) patch.displayName = input.displayName;
     if (input.learnerGroupId !== undefined) {
       if (input.learnerGroupId !== null && !(await this.learnerGroups.findActive(input.learnerGroupId))) {
-        throw new IdentityError(IdentityErrorCode.UnknownLearnerGroup, 'The learner group does not exist.', 400);
+        throw new IdentityError(
+          IdentityErrorCode.UnknownLearnerGroup,
+          'The learner group does not exist.',
+          400,
+        );
       }
       patch.learnerGroupId = input.learnerGroupId;
     }
     if (input.villageId !== undefined) {
       if (input.villageId !== null && !(await this.geography.findOfLevel(input.villageId, ['village']))) {
-        throw new IdentityError(IdentityErrorCode.InvalidVillage, 'Choose a village (thôn, bản or tổ dân phố).', 400);
+        throw new IdentityError(
+          IdentityErrorCode.InvalidVillage,
+          'Choose a village (thôn, bản or tổ dân phố).',
+          400,
+        );
       }
       patch.villageId = input.villageId;
     }
@@ -75,7 +88,11 @@ export class UsersService {
       const chain = normalizeFallbackChain(input.languages);
       if (chain.includes('en' as never) && chain[0] === 'en') {
         // English is a UI language only; lessons exist in vi and minority languages.
-        throw new IdentityError(IdentityErrorCode.UnsupportedLanguage, 'Lessons are not offered in English.', 400);
+        throw new IdentityError(
+          IdentityErrorCode.UnsupportedLanguage,
+          'Lessons are not offered in English.',
+          400,
+        );
       }
       patch.languages = chain.filter((l) => l !== 'en');
     }
@@ -165,14 +182,22 @@ export class UsersService {
           );
         }
       } else if (g.localityId) {
-        throw new IdentityError(IdentityErrorCode.InvalidRoleGrant, `The ${g.role} role is not scoped to a place.`, 400);
+        throw new IdentityError(
+          IdentityErrorCode.InvalidRoleGrant,
+          `The ${g.role} role is not scoped to a place.`,
+          400,
+        );
       }
       const grant = { role: g.role, localityId: g.localityId ?? null };
       if (!roles.some((r) => r.role === grant.role && r.localityId === grant.localityId)) roles.push(grant);
     }
     await this.users.replaceRoles(userId, roles, adminId, (adminsLeft) => {
       if (adminsLeft === 0) {
-        throw new IdentityError(IdentityErrorCode.LastAdmin, 'The last admin cannot lose the admin role.', 409);
+        throw new IdentityError(
+          IdentityErrorCode.LastAdmin,
+          'The last admin cannot lose the admin role.',
+          409,
+        );
       }
     });
     return this.get(userId);
@@ -181,11 +206,17 @@ export class UsersService {
   /** CLI and env bootstrap: creates the admin, or grants admin to an existing account. Idempotent. */
   async ensureAdmin(input: { phone?: string; email?: string; displayName: string; password: string }) {
     const identifier = this.parseIdentifiers(input);
-    const existing = await this.users.findByPhoneOrEmail(identifier.phone ? { phone: identifier.phone } : identifier);
+    const existing = await this.users.findByPhoneOrEmail(
+      identifier.phone ? { phone: identifier.phone } : identifier,
+    );
     if (existing) {
       const roles = (existing.roles ?? []).map((r) => ({ role: r.role, localityId: r.localityId }));
       if (roles.some((r) => r.role === 'admin')) return { user: existing, created: false };
-      await this.users.replaceRoles(existing.id, [...roles, { role: 'admin', localityId: null }], existing.id);
+      await this.users.replaceRoles(
+        existing.id,
+        [...roles, { role: 'admin', localityId: null }],
+        existing.id,
+      );
       return { user: await this.get(existing.id), created: false };
     }
     const user = await this.createUser(

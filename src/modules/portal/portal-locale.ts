@@ -7,7 +7,12 @@ export const LANG_COOKIE = 'bs_lang';
 export function resolvePortalLocale(req: FastifyRequest, reply: FastifyReply): UiLocale {
   const query = (req.query as Record<string, unknown> | undefined)?.lang;
   if (isUiLocale(query)) {
-    void reply.setCookie(LANG_COOKIE, query, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true });
+    void reply.setCookie(LANG_COOKIE, query, {
+      path: '/',
+      maxAge: 365 * 24 * 3600,
+      sameSite: 'lax',
+      httpOnly: true,
+    });
     return query;
   }
   const cookie = req.cookies?.[LANG_COOKIE];

@@ -37,7 +37,11 @@ export class PortalController {
 
   @Get('/')
   @Public()
-  async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal?: Principal) {
+  async home(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
     const locale = resolvePortalLocale(req, reply);
     const user = principal ? await this.users.get(principal.userId) : null;
     return reply.view('home', {
@@ -51,7 +55,11 @@ export class PortalController {
   @Public()
   async loginPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const locale = resolvePortalLocale(req, reply);
-    return reply.view('login', { locale, title: translate(locale, 'login.title'), csrfToken: await reply.generateCsrf() });
+    return reply.view('login', {
+      locale,
+      title: translate(locale, 'login.title'),
+      csrfToken: await reply.generateCsrf(),
+    });
   }
 
   @Post('/login')

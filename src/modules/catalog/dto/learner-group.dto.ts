@@ -22,7 +22,10 @@ export class CreateLearnerGroupDto {
   @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'code must be lowercase letters, digits and dashes (2–40)' })
   code!: string;
 
-  @ApiProperty({ type: LocalizedShortTextDto }) @ValidateNested() @Type(() => LocalizedShortTextDto) names!: LocalizedShortTextDto;
+  @ApiProperty({ type: LocalizedShortTextDto })
+  @ValidateNested()
+  @Type(() => LocalizedShortTextDto)
+  names!: LocalizedShortTextDto;
 
   @ApiPropertyOptional({ type: LocalizedLongTextDto })
   @IsOptional()
@@ -47,7 +50,10 @@ export class UpdateLearnerGroupDto {
   descriptions?: LocalizedLongTextDto;
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
-  @ApiPropertyOptional({ description: 'Archive (true) or restore (false)' }) @IsOptional() @IsBoolean() archived?: boolean;
+  @ApiPropertyOptional({ description: 'Archive (true) or restore (false)' })
+  @IsOptional()
+  @IsBoolean()
+  archived?: boolean;
 }
 
 export class LearnerGroupResponse {

@@ -5,8 +5,18 @@ import { NormalizedText } from '../../../infrastructure/http/text.js';
 /** A short text in each language; Vietnamese is required. */
 export class LocalizedShortTextDto {
   @ApiProperty({ example: 'Người cao tuổi' }) @NormalizedText() @IsString() @Length(1, 200) vi!: string;
-  @ApiPropertyOptional({ example: 'Cov neeg laus' }) @IsOptional() @NormalizedText() @IsString() @Length(1, 200) hmn?: string;
-  @ApiPropertyOptional({ example: 'Elderly people' }) @IsOptional() @NormalizedText() @IsString() @Length(1, 200) en?: string;
+  @ApiPropertyOptional({ example: 'Cov neeg laus' })
+  @IsOptional()
+  @NormalizedText()
+  @IsString()
+  @Length(1, 200)
+  hmn?: string;
+  @ApiPropertyOptional({ example: 'Elderly people' })
+  @IsOptional()
+  @NormalizedText()
+  @IsString()
+  @Length(1, 200)
+  en?: string;
   @ApiPropertyOptional() @IsOptional() @NormalizedText() @IsString() @Length(1, 200) ium?: string;
   @ApiPropertyOptional() @IsOptional() @NormalizedText() @IsString() @Length(1, 200) tyz?: string;
 }

@@ -24,7 +24,10 @@ export class LocalityQueryDto extends PageQueryDto {
 }
 
 export class CreateLocalityDto {
-  @ApiProperty({ example: '02683-004', description: 'Province 2 digits, commune 5 digits, village commune code + "-NNN"' })
+  @ApiProperty({
+    example: '02683-004',
+    description: 'Province 2 digits, commune 5 digits, village commune code + "-NNN"',
+  })
   @IsString()
   @Length(2, 16)
   code!: string;
@@ -54,7 +57,13 @@ export class CreateLocalityDto {
 export class UpdateLocalityDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(2, 16) code?: string;
   @ApiPropertyOptional() @IsOptional() @NormalizedText() @IsString() @Length(1, 24) kind?: string;
-  @ApiPropertyOptional() @IsOptional() @NormalizedText() @IsString() @MaxLength(120) @Length(1, 120) name?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @NormalizedText()
+  @IsString()
+  @MaxLength(120)
+  @Length(1, 120)
+  name?: string;
 }
 
 export class LocalityResponse {

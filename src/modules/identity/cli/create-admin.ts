@@ -18,7 +18,9 @@ Granting admin to an existing account keeps its password.`;
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** `npm run user:create-admin`: the first admin (or admin for an existing account). Idempotent. */
@@ -48,10 +50,15 @@ runProcess('create-admin', async () => {
   if (embedded) config.databaseUrl = embedded.url;
   config.runMigrations = true;
 
-  @Module({ imports: [ConfigModule.forRoot(config, 'worker'), DatabaseModule, RateLimitModule, IdentityCoreModule] })
+  @Module({
+    imports: [ConfigModule.forRoot(config, 'worker'), DatabaseModule, RateLimitModule, IdentityCoreModule],
+  })
   class CreateAdminModule {}
 
-  const app = await NestFactory.createApplicationContext(CreateAdminModule, { logger: ['error', 'warn'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(CreateAdminModule, {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   try {
     const { user, created } = await app.get(UsersService).ensureAdmin({
       phone: values.phone,
@@ -59,7 +66,9 @@ runProcess('create-admin', async () => {
       displayName: values.name?.normalize('NFC').trim() || 'Quản trị viên',
       password,
     });
-    console.log(`${created ? 'Created admin' : 'Admin role granted to'} ${user.phone ?? user.email} (${user.id}).`);
+    console.log(
+      `${created ? 'Created admin' : 'Admin role granted to'} ${user.phone ?? user.email} (${user.id}).`,
+    );
   } finally {
     await app.close();
     await embedded?.stop();

@@ -19,7 +19,10 @@ import { PASSWORD_MAX_LENGTH } from '../password-policy.js';
 import { ROLES } from '../roles.js';
 
 export class RegisterDto {
-  @ApiPropertyOptional({ example: '0912 345 678', description: 'Vietnamese mobile number; phone or email is required' })
+  @ApiPropertyOptional({
+    example: '0912 345 678',
+    description: 'Vietnamese mobile number; phone or email is required',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(24)
@@ -44,7 +47,10 @@ export class RegisterDto {
 
   @ApiPropertyOptional({ description: 'Learner group id' }) @IsOptional() @IsUUID() learnerGroupId?: string;
 
-  @ApiPropertyOptional({ example: ['hmn', 'vi'], description: 'Language fallback chain, most preferred first' })
+  @ApiPropertyOptional({
+    example: ['hmn', 'vi'],
+    description: 'Language fallback chain, most preferred first',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(5)
@@ -68,7 +74,7 @@ export class RefreshDto {
 }
 
 export class LogoutDto {
-  @ApiPropertyOptional({ description: 'Ends this refresh token\'s session; without it, the caller\'s session' })
+  @ApiPropertyOptional({ description: "Ends this refresh token's session; without it, the caller's session" })
   @IsOptional()
   @IsString()
   @MaxLength(200)

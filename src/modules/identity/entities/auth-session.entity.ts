@@ -11,11 +11,13 @@ export class AuthSessionEntity {
   @Column({ type: 'varchar', length: 8 }) kind!: 'api' | 'portal';
   @Column({ name: 'token_hash', type: 'char', length: 64 }) tokenHash!: string;
   /** The token before the last rotation: accepted once more within a short grace (lost responses on 3G). */
-  @Column({ name: 'previous_token_hash', type: 'char', length: 64, nullable: true }) previousTokenHash!: string | null;
+  @Column({ name: 'previous_token_hash', type: 'char', length: 64, nullable: true }) previousTokenHash!:
+    string | null;
   @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true }) rotatedAt!: Date | null;
   @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt!: Date;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
-  @Column({ name: 'revoked_reason', type: 'varchar', length: 40, nullable: true }) revokedReason!: string | null;
+  @Column({ name: 'revoked_reason', type: 'varchar', length: 40, nullable: true }) revokedReason!:
+    string | null;
   @Column({ name: 'user_agent', type: 'varchar', length: 300, nullable: true }) userAgent!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'last_used_at', type: 'timestamptz', default: () => 'now()' }) lastUsedAt!: Date;

@@ -7,7 +7,10 @@ import { AuthService } from '../auth.service.js';
 /** Hourly: drops sessions ended over a week ago and expired login counters. Idempotent. */
 @Injectable()
 @HandlesJob(JobName.purgeExpiredAuthRecords)
-export class PurgeExpiredAuthRecordsJob implements JobHandler<Record<string, never>, { sessions: number; counters: number }> {
+export class PurgeExpiredAuthRecordsJob implements JobHandler<
+  Record<string, never>,
+  { sessions: number; counters: number }
+> {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(RateLimiter) private readonly rateLimiter: RateLimiter,
