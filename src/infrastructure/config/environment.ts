@@ -111,7 +111,7 @@ function describe(errors: ValidationError[]): string[] {
 /** Parses and validates the environment; throws ConfigValidationError naming every bad variable. */
 export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
   const known = Object.fromEntries(
-    Object.keys(new EnvironmentVariablesKeys())
+    ENVIRONMENT_VARIABLE_NAMES
       .map((key) => [key, env[key]])
       .filter(([, v]) => v !== undefined),
   );
@@ -155,3 +155,5 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   ADMIN_NAME = true as const;
   SEED_ON_FIRST_START = true as const;
 }
+
+export const ENVIRONMENT_VARIABLE_NAMES = Object.keys(new EnvironmentVariablesKeys()) as (keyof EnvironmentVariables)[];
