@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/infrastructure/embedded/embedded-postgres.js';
 import { startEmbeddedS3 } from '../../src/infrastructure/embedded/embedded-s3.js';
@@ -81,6 +82,18 @@ export async function startTestServices(): Promise<TestServices> {
 
   if (process.env.REDIS_URL) {
     env.REDIS_URL = process.env.REDIS_URL;
+    const prefix = env.QUEUE_PREFIX;
+    stops.push(async () => {
+      // BullMQ keys of this run only: `<prefix>:<queue>:…`.
+      const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      await redis.quit();
+    });
     described.push(`Redis ${process.env.REDIS_URL} (prefix ${env.QUEUE_PREFIX})`);
   } else {
     described.push('queues on PostgreSQL');
