@@ -52,6 +52,8 @@ describe('migrations', () => {
     const check = await cli('check');
     expect(check.output).toMatch(/The entities match the migrated schema/);
     expect(check.code).toBe(0);
+    const generate = await cli('generate', 'NothingToDo');
+    expect(generate.output).toMatch(/No changes between the entities and the schema/);
 
     const revert = await cli('revert');
     expect(revert.code).toBe(0);

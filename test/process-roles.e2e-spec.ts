@@ -150,3 +150,25 @@ describe('npm run user:create-admin', () => {
     expect(usage.output).toMatch(/Usage/);
   });
 });
+
+describe('structured logs', () => {
+  it('log each request as JSON with its request id and without credentials', async () => {
+    const verbose = await startPlatform('api', { ...testEnv(), LOG_LEVEL: 'info' });
+    try {
+      const user = await registerLearner();
+      await api('/api/v1/me', { base: verbose.url, token: user.accessToken, headers: { 'x-request-id': 'trace-me-12345' } });
+      await new Promise((r) => setTimeout(r, 300));
+      const lines = verbose
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
+      const line = lines.find((l) => l.requestId === 'trace-me-12345' || l.req?.id === 'trace-me-12345');
+      expect(line).toBeDefined();
+      expect(line.role).toBe('api');
+      expect(verbose.output()).not.toContain(user.accessToken);
+    } finally {
+      await verbose.stop();
+    }
+  });
+});
