@@ -17,11 +17,21 @@ const freePort = () =>
 
 const dir = mkdtempSync(join(tmpdir(), 'banso-startup-'));
 chmodSync(dir, 0o755);
-const ports = { PORT: await freePort(), EMBEDDED_POSTGRES_PORT: await freePort(), EMBEDDED_S3_PORT: await freePort() };
+const ports = {
+  PORT: await freePort(),
+  EMBEDDED_POSTGRES_PORT: await freePort(),
+  EMBEDDED_S3_PORT: await freePort(),
+};
 const env = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|S3_|DATA_DIR|PORT)$/.test(k) && !k.startsWith('S3_')),
+  Object.entries(process.env).filter(
+    ([k]) => !/^(DATABASE_URL|REDIS_URL|S3_|DATA_DIR|PORT)$/.test(k) && !k.startsWith('S3_'),
+  ),
 );
-Object.assign(env, { DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' }, Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])));
+Object.assign(
+  env,
+  { DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' },
+  Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+);
 
 async function run(label, command, args) {
   const started = performance.now();
@@ -32,7 +42,10 @@ async function run(label, command, args) {
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise((r) => child.once('exit', (code) => r(code)));
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${ports.PORT}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${ports.PORT}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (child.exitCode !== null) throw new Error(`${label} exited early:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -42,7 +55,9 @@ async function run(label, command, args) {
   process.kill(-child.pid, 'SIGINT');
   const code = await exited;
   const stop = performance.now() - stopStart;
-  console.log(`${label.padEnd(36)} ready ${(ready / 1000).toFixed(2)} s   stop ${(stop / 1000).toFixed(2)} s (exit ${code})`);
+  console.log(
+    `${label.padEnd(36)} ready ${(ready / 1000).toFixed(2)} s   stop ${(stop / 1000).toFixed(2)} s (exit ${code})`,
+  );
 }
 
 try {

@@ -35,7 +35,8 @@ async function upsertLocality(
   const rows: { id: string; path: string }[] = await em.query(
     `INSERT INTO localities (id, code, level, kind, name, parent_id, path)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
+     -- Existing places keep their (possibly admin-edited) names; the no-op update returns the row.
+     ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code
      RETURNING id, path`,
     [
       id,
@@ -52,7 +53,8 @@ async function upsertLocality(
 
 /**
  * Reference data every installation needs: the Lào Cai locality tree and the programme's
- * learner groups. Idempotent: re-running updates names and adds what is missing, never deletes.
+ * learner groups. Idempotent and insert-only: re-running adds what is missing and never changes or
+ * deletes what is there, so admins' edits survive (the embedded default seeds at every start).
  */
 export async function seedReferenceData(
   dataSource: DataSource,
@@ -66,8 +68,7 @@ export async function seedReferenceData(
       await em.query(
         `INSERT INTO learner_groups (code, names, descriptions, sort_order)
          VALUES ($1, $2, $3, $4)
-         ON CONFLICT (code) DO UPDATE SET names = EXCLUDED.names, descriptions = EXCLUDED.descriptions,
-           sort_order = EXCLUDED.sort_order`,
+         ON CONFLICT (code) DO NOTHING`,
         [g.code, g.names, g.descriptions, g.sortOrder],
       );
     }

@@ -1,5 +1,6 @@
 import { adminAccessToken, registerLearner } from './factories/user.factory.js';
-import { api, expectError } from './support/api.js';
+import { api, expectError, testEnv } from './support/api.js';
+import { runScript } from './support/platform-process.js';
 
 const find = async (q: string, level?: string) =>
   (await api(`/api/v1/localities?q=${encodeURIComponent(q)}${level ? `&level=${level}` : ''}`)).body.items;
@@ -255,5 +256,28 @@ describe('learner groups', () => {
       body: { archived: false },
     });
     expect((await api('/api/v1/learner-groups')).body.map((g: { code: string }) => g.code)).toContain(code);
+  });
+});
+
+describe('seeding', () => {
+  it('is idempotent and never overwrites what admins changed', async () => {
+    const admin = await adminAccessToken();
+    const [village] = await find('nghia dung', 'village');
+    await api(`/api/v1/localities/${village.id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { name: 'Nghĩa Dũng (đã sửa)' },
+    });
+    const before = (await api('/api/v1/localities?pageSize=1')).body.meta.total;
+    const seeded = await runScript('dist/seeds/run-seeds.js', testEnv());
+    expect(seeded.code).toBe(0);
+    expect(seeded.output).toMatch(/Seeded \d+ localities and 4 learner groups/);
+    expect((await api('/api/v1/localities?pageSize=1')).body.meta.total).toBe(before);
+    expect((await api(`/api/v1/localities/${village.id}`)).body.name).toBe('Nghĩa Dũng (đã sửa)');
+    await api(`/api/v1/localities/${village.id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { name: 'Nghĩa Dũng' },
+    });
   });
 });

@@ -156,7 +156,11 @@ describe('structured logs', () => {
     const verbose = await startPlatform('api', { ...testEnv(), LOG_LEVEL: 'info' });
     try {
       const user = await registerLearner();
-      await api('/api/v1/me', { base: verbose.url, token: user.accessToken, headers: { 'x-request-id': 'trace-me-12345' } });
+      await api('/api/v1/me', {
+        base: verbose.url,
+        token: user.accessToken,
+        headers: { 'x-request-id': 'trace-me-12345' },
+      });
       await new Promise((r) => setTimeout(r, 300));
       const lines = verbose
         .output()

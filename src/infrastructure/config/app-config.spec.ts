@@ -39,14 +39,20 @@ describe('configuration', () => {
   });
 
   it('requires real secrets in production and both S3 keys with an endpoint', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/JWT_ACCESS_SECRET is required/);
-    expect(() => loadConfig({ DATA_DIR: dataDir, S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'minio' })).toThrow(
-      /S3_SECRET_KEY is required/,
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(
+      /JWT_ACCESS_SECRET is required/,
     );
+    expect(() =>
+      loadConfig({ DATA_DIR: dataDir, S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'minio' }),
+    ).toThrow(/S3_SECRET_KEY is required/);
   });
 
   it('parses lists and booleans', () => {
-    const c = loadConfig({ DATA_DIR: dataDir, CORS_ORIGINS: 'https://a.vn, https://b.vn', TRUST_PROXY: 'true' });
+    const c = loadConfig({
+      DATA_DIR: dataDir,
+      CORS_ORIGINS: 'https://a.vn, https://b.vn',
+      TRUST_PROXY: 'true',
+    });
     expect(c.corsOrigins).toEqual(['https://a.vn', 'https://b.vn']);
     expect(c.trustProxy).toBe(true);
     expect(() => loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);

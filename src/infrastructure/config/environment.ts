@@ -111,9 +111,7 @@ function describe(errors: ValidationError[]): string[] {
 /** Parses and validates the environment; throws ConfigValidationError naming every bad variable. */
 export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
   const known = Object.fromEntries(
-    ENVIRONMENT_VARIABLE_NAMES
-      .map((key) => [key, env[key]])
-      .filter(([, v]) => v !== undefined),
+    ENVIRONMENT_VARIABLE_NAMES.map((key) => [key, env[key]]).filter(([, v]) => v !== undefined),
   );
   const parsed = plainToInstance(EnvironmentVariables, known);
   const errors = validateSync(parsed, { whitelist: true });
@@ -156,4 +154,6 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   SEED_ON_FIRST_START = true as const;
 }
 
-export const ENVIRONMENT_VARIABLE_NAMES = Object.keys(new EnvironmentVariablesKeys()) as (keyof EnvironmentVariables)[];
+export const ENVIRONMENT_VARIABLE_NAMES = Object.keys(
+  new EnvironmentVariablesKeys(),
+) as (keyof EnvironmentVariables)[];

@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
-import { startEmbeddedPostgres } from '../embedded/embedded-postgres.js';
 import { runProcess } from '../process/run-process.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { runPendingMigrations } from './migrator.js';
+import { useToolDatabase } from './tool-database.js';
 
 const USAGE = `Usage: npm run migration:run | migration:revert | migration:generate -- <Name> | typeorm -- show|check`;
 
@@ -36,10 +36,7 @@ runProcess('migrations', async () => {
     process.exit(2);
   }
   const config = loadConfig();
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, console.log);
-  if (embedded) config.databaseUrl = embedded.url;
+  const releaseDatabase = await useToolDatabase(config);
   const ds = new DataSource(dataSourceOptions(config, 'banso-migrations'));
   await ds.initialize();
   try {
@@ -85,6 +82,6 @@ runProcess('migrations', async () => {
     }
   } finally {
     await ds.destroy();
-    await embedded?.stop();
+    await releaseDatabase();
   }
 });

@@ -8,7 +8,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Authenticated, CurrentPrincipal, Public } from './auth.decorators.js';
+import { CurrentPrincipal, Public } from './auth.decorators.js';
 import { AuthService, type IssuedSession } from './auth.service.js';
 import {
   CsrfTokenResponse,
@@ -81,7 +81,6 @@ export class AuthController {
 
   @Get('csrf')
   @Public()
-  @Authenticated()
   @ApiOperation({ summary: 'A CSRF token for requests authenticated by the portal cookie' })
   @ApiOkResponse({ type: CsrfTokenResponse })
   async csrf(@Res({ passthrough: true }) reply: FastifyReply): Promise<CsrfTokenResponse> {

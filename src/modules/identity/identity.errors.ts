@@ -13,7 +13,6 @@ export enum IdentityErrorCode {
   LastAdmin = 'IDENTITY_LAST_ADMIN',
   UnknownLearnerGroup = 'IDENTITY_UNKNOWN_LEARNER_GROUP',
   InvalidVillage = 'IDENTITY_INVALID_VILLAGE',
-  UnsupportedLanguage = 'IDENTITY_UNSUPPORTED_LANGUAGE',
   UserNotFound = 'IDENTITY_USER_NOT_FOUND',
 }
 

@@ -85,16 +85,8 @@ export class UsersService {
       patch.villageId = input.villageId;
     }
     if (input.languages !== undefined) {
-      const chain = normalizeFallbackChain(input.languages);
-      if (chain.includes('en' as never) && chain[0] === 'en') {
-        // English is a UI language only; lessons exist in vi and minority languages.
-        throw new IdentityError(
-          IdentityErrorCode.UnsupportedLanguage,
-          'Lessons are not offered in English.',
-          400,
-        );
-      }
-      patch.languages = chain.filter((l) => l !== 'en');
+      // Content languages only (the DTO refuses others); Vietnamese is always the last resort.
+      patch.languages = normalizeFallbackChain(input.languages);
     }
     return patch;
   }

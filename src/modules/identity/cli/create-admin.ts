@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../infrastructure/config/app-config.js';
 import { ConfigModule } from '../../../infrastructure/config/config.module.js';
 import { DatabaseModule } from '../../../infrastructure/database/database.module.js';
-import { startEmbeddedPostgres } from '../../../infrastructure/embedded/embedded-postgres.js';
+import { useToolDatabase } from '../../../infrastructure/database/tool-database.js';
 import { runProcess } from '../../../infrastructure/process/run-process.js';
 import { RateLimitModule } from '../../../infrastructure/rate-limit/rate-limit.module.js';
 import { IdentityCoreModule } from '../identity.module.js';
@@ -44,10 +44,7 @@ runProcess('create-admin', async () => {
     console.error(`No password given.\n${USAGE}`);
     process.exit(2);
   }
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, console.log);
-  if (embedded) config.databaseUrl = embedded.url;
+  const releaseDatabase = await useToolDatabase(config);
   config.runMigrations = true;
 
   @Module({
@@ -71,6 +68,6 @@ runProcess('create-admin', async () => {
     );
   } finally {
     await app.close();
-    await embedded?.stop();
+    await releaseDatabase();
   }
 });

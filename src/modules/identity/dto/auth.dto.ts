@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { PageMetaDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
-import { ALL_LOCALES } from '../../../infrastructure/i18n/locales.js';
+import { CONTENT_LOCALES } from '../../../infrastructure/i18n/locales.js';
 import { PASSWORD_MAX_LENGTH } from '../password-policy.js';
 import { ROLES } from '../roles.js';
 
@@ -54,7 +54,7 @@ export class RegisterDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(5)
-  @IsIn(ALL_LOCALES, { each: true })
+  @IsIn(CONTENT_LOCALES, { each: true, message: `languages must be among ${CONTENT_LOCALES.join(', ')}` })
   languages?: string[];
 
   @ApiPropertyOptional({ description: 'Village (thôn/bản) id' }) @IsOptional() @IsUUID() villageId?: string;
@@ -93,7 +93,7 @@ export class UpdateProfileDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(5)
-  @IsIn(ALL_LOCALES, { each: true })
+  @IsIn(CONTENT_LOCALES, { each: true, message: `languages must be among ${CONTENT_LOCALES.join(', ')}` })
   languages?: string[];
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() villageId?: string | null;
 }
