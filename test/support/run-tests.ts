@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runScript, startPlatform, type PlatformProcess } from './platform-process.js';
 import { startTestServices } from './test-services.js';
@@ -26,9 +27,16 @@ async function main(): Promise<number> {
       `e2e against ${services.describe} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
 
+    const resultsFile = join(services.env.DATA_DIR, '..', 'jest-results.json');
     const jest = spawn(
       process.execPath,
-      [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', ...process.argv.slice(2)],
+      [
+        join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+        '--runInBand',
+        '--json',
+        `--outputFile=${resultsFile}`,
+        ...process.argv.slice(2),
+      ],
       {
         cwd: ROOT,
         stdio: 'inherit',
@@ -41,6 +49,15 @@ async function main(): Promise<number> {
       },
     );
     const code = await new Promise<number>((resolve) => jest.on('exit', (c) => resolve(c ?? 1)));
+    try {
+      // One plain closing line that any CI reader understands.
+      const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
+      console.log(
+        `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
+      );
+    } catch {
+      console.log('tests: 0 passed, 1 failed (no Jest results)');
+    }
     if (code !== 0) {
       for (const p of processes) console.error(`--- last output of ${p.url} ---\n${p.output().slice(-3000)}`);
     }
