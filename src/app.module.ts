@@ -10,6 +10,7 @@ import { loggerModule } from './infrastructure/logging/logger.module.js';
 import { QueueModule } from './infrastructure/queue/queue.module.js';
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module.js';
 import { StorageModule } from './infrastructure/storage/storage.module.js';
+import { AuthoringModule } from './modules/authoring/authoring.module.js';
 import { CatalogModule } from './modules/catalog/catalog.module.js';
 import { GeographyModule } from './modules/geography/geography.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         IdentityModule,
         GeographyModule,
         CatalogModule,
+        AuthoringModule,
         PortalModule,
         ...(options.runWorkers ? WORKER_MODULES : []),
       ],

@@ -74,6 +74,16 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
       ...(status === 400 && messages.length > 1 && { details: { problems: messages } }),
     };
   }
+  // Defence in depth: the database refuses changes to published course content (SQLSTATE BS001).
+  const dbCode = (error as { driverError?: { code?: string } })?.driverError?.code;
+  if (dbCode === 'BS001') {
+    return {
+      statusCode: 409,
+      code: 'PUBLISHED_CONTENT_IMMUTABLE',
+      message: 'Published content cannot change.',
+      requestId,
+    };
+  }
   const fastify = error as { statusCode?: number; code?: string; message?: string };
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return {

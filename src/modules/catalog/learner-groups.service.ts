@@ -1,16 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
-import { DomainError } from '../../infrastructure/http/domain-error.js';
 import type { CreateLearnerGroupDto, UpdateLearnerGroupDto } from './dto/learner-group.dto.js';
 import type { LearnerGroupEntity, LocalizedText } from './entities/learner-group.entity.js';
+import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
 import { LearnerGroupRepository } from './learner-group.repository.js';
-
-export enum CatalogErrorCode {
-  LearnerGroupNotFound = 'CATALOG_LEARNER_GROUP_NOT_FOUND',
-  LearnerGroupCodeTaken = 'CATALOG_LEARNER_GROUP_CODE_TAKEN',
-}
-
-export class CatalogError extends DomainError {}
 
 const compact = (o: object | undefined): Record<string, string> =>
   Object.fromEntries(

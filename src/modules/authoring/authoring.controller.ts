@@ -1,0 +1,300 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+} from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CourseVersionEntity } from '../catalog/entities/course-version.entity.js';
+import type { CourseEntity } from '../catalog/entities/course.entity.js';
+import type { LessonEntity } from '../catalog/entities/lesson.entity.js';
+import { CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
+import type { Principal } from '../identity/roles.js';
+import { AuthoringService } from './authoring.service.js';
+import {
+  AuthoringCourseResponse,
+  AuthoringVersionResponse,
+  CreateCourseDto,
+  CreateLessonDto,
+  RejectDto,
+  ReviewDecisionResponse,
+  ReorderLessonsDto,
+  TranslationMatrixResponse,
+  UpdateDraftDto,
+  UpdateLessonDto,
+  VersionHistoryEntry,
+} from './dto/authoring.dto.js';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function historyEntry(v: CourseVersionEntity): VersionHistoryEntry {
+  return {
+    version: v.version,
+    status: v.status,
+    createdBy: v.createdBy,
+    createdAt: v.createdAt.toISOString(),
+    submittedAt: iso(v.submittedAt),
+    publishedBy: v.publishedBy,
+    publishedAt: iso(v.publishedAt),
+    reviewNote: v.reviewNote,
+  };
+}
+
+function courseResponse(course: CourseEntity, versions: CourseVersionEntity[]): AuthoringCourseResponse {
+  return {
+    id: course.id,
+    slug: course.slug,
+    ownerId: course.ownerId,
+    archived: !!course.archivedAt,
+    publishedVersion: versions.find((v) => v.id === course.publishedVersionId)?.version ?? null,
+    versions: versions.map(historyEntry),
+  };
+}
+
+function versionResponse(
+  course: CourseEntity,
+  v: CourseVersionEntity,
+  lessons: LessonEntity[],
+): AuthoringVersionResponse {
+  return {
+    courseId: course.id,
+    slug: course.slug,
+    version: v.version,
+    status: v.status,
+    topic: v.topic,
+    learnerGroupIds: v.learnerGroupIds,
+    title: v.title as Record<string, string>,
+    summary: v.summary as Record<string, string>,
+    reviewNote: v.reviewNote,
+    lessons: lessons.map((l) => ({
+      id: l.id,
+      lessonKey: l.lessonKey,
+      position: l.position,
+      kind: l.kind,
+      required: l.required,
+      title: l.title as Record<string, string>,
+      summary: l.summary as Record<string, string>,
+      content: l.content as Record<string, unknown>,
+    })),
+  };
+}
+
+/** Trainers author their courses; admins can act on all; publishing needs a second person. */
+@ApiTags('authoring')
+@Roles('trainer', 'admin')
+@Controller('api/v1/authoring')
+export class AuthoringController {
+  constructor(@Inject(AuthoringService) private readonly authoring: AuthoringService) {}
+
+  private async view(courseId: string, version: number, who: Principal) {
+    const { course, version: v, lessons } = await this.authoring.readableVersion(courseId, version, who);
+    return versionResponse(course, v, lessons);
+  }
+
+  @Get('courses')
+  @ApiOperation({ summary: 'My courses (admins: all) with their version history' })
+  @ApiOkResponse({ type: [AuthoringCourseResponse] })
+  async list(@CurrentPrincipal() who: Principal): Promise<AuthoringCourseResponse[]> {
+    return (await this.authoring.listMine(who)).map(({ course, latest }) => courseResponse(course, [latest]));
+  }
+
+  @Post('courses')
+  @ApiOperation({ summary: 'Create a course with its first draft version' })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async create(
+    @Body() dto: CreateCourseDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<AuthoringVersionResponse> {
+    const { course, version } = await this.authoring.createCourse(dto, who);
+    return versionResponse(course, version, []);
+  }
+
+  @Get('courses/:courseId')
+  @ApiOperation({ summary: 'A course and its version history (owner or admin)' })
+  @ApiOkResponse({ type: AuthoringCourseResponse })
+  async history(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
+    const { course, versions } = await this.authoring.history(courseId, who);
+    return courseResponse(course, versions);
+  }
+
+  @Get('courses/:courseId/versions/:version')
+  @ApiOperation({
+    summary:
+      'One version with full lesson content, answer keys included (owner, admin, or reviewer while in review)',
+  })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  version(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('version', ParseIntPipe) version: number,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<AuthoringVersionResponse> {
+    return this.view(courseId, version, who);
+  }
+
+  @Get('courses/:courseId/versions/:version/translations')
+  @ApiOperation({ summary: 'Translation completeness: lesson × language × field' })
+  @ApiOkResponse({ type: TranslationMatrixResponse })
+  translations(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('version', ParseIntPipe) version: number,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<TranslationMatrixResponse> {
+    return this.authoring.translationMatrix(courseId, version, who);
+  }
+
+  @Patch('courses/:courseId/draft')
+  @ApiOperation({ summary: 'Edit the draft: topic, learner groups, title and summary per language' })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async updateDraft(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Body() dto: UpdateDraftDto,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    return this.view(courseId, await this.authoring.updateDraft(courseId, dto, who), who);
+  }
+
+  @Delete('courses/:courseId/draft')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Discard the draft (a never-published course goes with it)' })
+  @ApiNoContentResponse()
+  async discard(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<void> {
+    await this.authoring.discardDraft(courseId, who);
+  }
+
+  @Post('courses/:courseId/draft/lessons')
+  @ApiOperation({ summary: 'Add a lesson (video, quiz or guide) at the end of the draft' })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async addLesson(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Body() dto: CreateLessonDto,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    await this.authoring.addLesson(courseId, dto, who);
+    const { versions } = await this.authoring.history(courseId, who);
+    return this.view(courseId, versions[0].version, who);
+  }
+
+  @Patch('courses/:courseId/draft/lessons/:lessonKey')
+  @ApiOperation({ summary: 'Edit a lesson of the draft (texts per language, content)' })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async updateLesson(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
+    @Body() dto: UpdateLessonDto,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    return this.view(courseId, await this.authoring.updateLesson(courseId, lessonKey, dto, who), who);
+  }
+
+  @Delete('courses/:courseId/draft/lessons/:lessonKey')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a lesson from the draft' })
+  @ApiNoContentResponse()
+  async removeLesson(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<void> {
+    await this.authoring.removeLesson(courseId, lessonKey, who);
+  }
+
+  @Put('courses/:courseId/draft/lesson-order')
+  @ApiOperation({ summary: 'Reorder the lessons of the draft' })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async reorder(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Body() dto: ReorderLessonsDto,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    return this.view(courseId, await this.authoring.reorderLessons(courseId, dto.lessonKeys, who), who);
+  }
+
+  @Post('courses/:courseId/draft/submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit the draft for review' })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async submit(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
+    return this.view(courseId, await this.authoring.submit(courseId, who), who);
+  }
+
+  @Post('courses/:courseId/drafts')
+  @ApiOperation({
+    summary: 'Start a new draft version from the published one (published versions never change)',
+  })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async newDraft(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
+    const draft = await this.authoring.startNewDraft(courseId, who);
+    return this.view(courseId, draft.version, who);
+  }
+
+  @Post('courses/:courseId/review/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Take a version back from review to keep editing (owner or admin)' })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async withdraw(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
+    return this.view(courseId, await this.authoring.withdraw(courseId, who), who);
+  }
+
+  @Post('courses/:courseId/review/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send the version back to its author with a reason (second person)' })
+  @ApiOkResponse({ type: ReviewDecisionResponse })
+  async reject(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Body() dto: RejectDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<ReviewDecisionResponse> {
+    return { courseId, version: await this.authoring.reject(courseId, dto.reason, who), status: 'draft' };
+  }
+
+  @Post('courses/:courseId/review/publish')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Publish the version in review (a second person: another trainer or an admin)' })
+  @ApiOkResponse({ type: ReviewDecisionResponse })
+  async publish(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<ReviewDecisionResponse> {
+    return { courseId, version: await this.authoring.publish(courseId, who), status: 'published' };
+  }
+
+  @Post('courses/:courseId/archive')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Archive: hidden from the catalog, nothing deleted (owner or admin)' })
+  @ApiNoContentResponse()
+  async archive(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<void> {
+    await this.authoring.setArchived(courseId, true, who);
+  }
+
+  @Post('courses/:courseId/unarchive')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Bring an archived course back to the catalog' })
+  @ApiNoContentResponse()
+  async unarchive(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<void> {
+    await this.authoring.setArchived(courseId, false, who);
+  }
+
+  @Get('review-queue')
+  @ApiOperation({ summary: 'Versions waiting for review by someone other than me' })
+  @ApiOkResponse({ type: [VersionHistoryEntry] })
+  async queue(@CurrentPrincipal() who: Principal) {
+    return (await this.authoring.reviewQueue(who)).map((v) => ({ courseId: v.courseId, ...historyEntry(v) }));
+  }
+}

@@ -1,0 +1,286 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommonError } from '../../infrastructure/http/domain-error.js';
+import { CourseContentService } from '../catalog/course-content.service.js';
+import type { CourseVersionEntity } from '../catalog/entities/course-version.entity.js';
+import type { CourseEntity } from '../catalog/entities/course.entity.js';
+import type { LessonEntity } from '../catalog/entities/lesson.entity.js';
+import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
+import { hasRole, type Principal } from '../identity/roles.js';
+import { AuthoringError, AuthoringErrorCode } from './authoring.errors.js';
+import type {
+  CreateCourseDto,
+  CreateLessonDto,
+  UpdateDraftDto,
+  UpdateLessonDto,
+} from './dto/authoring.dto.js';
+
+const texts = (o: object | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(o ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0),
+  );
+
+/**
+ * The authoring workflow: trainers own their courses (admins all); drafts are edited, submitted,
+ * and published by a second person; published versions never change — editing one starts a new
+ * draft version, and the previous version stays readable until the new one is published.
+ */
+@Injectable()
+export class AuthoringService {
+  constructor(
+    @Inject(CourseContentService) private readonly content: CourseContentService,
+    @Inject(LearnerGroupsService) private readonly learnerGroups: LearnerGroupsService,
+  ) {}
+
+  // --- access ---------------------------------------------------------------
+
+  /** The course, if the caller owns it or is an admin; another trainer gets 403. */
+  async ownedCourse(courseId: string, who: Principal): Promise<CourseEntity> {
+    const course = await this.content.getCourse(courseId);
+    if (course.ownerId !== who.userId && !hasRole(who, 'admin')) {
+      throw new AuthoringError(
+        AuthoringErrorCode.NotOwner,
+        'Only the course owner or an admin can do this.',
+        403,
+      );
+    }
+    return course;
+  }
+
+  /** Owners and admins read every version; other trainers only versions in review (to review them). */
+  async readableVersion(courseId: string, version: number, who: Principal) {
+    const course = await this.content.getCourse(courseId);
+    const v = await this.content.version(courseId, version);
+    if (!v)
+      throw new AuthoringError(AuthoringErrorCode.VersionNotFound, `Version ${version} does not exist.`, 404);
+    const mayRead = course.ownerId === who.userId || hasRole(who, 'admin') || v.status === 'in_review';
+    if (!mayRead)
+      throw new AuthoringError(
+        AuthoringErrorCode.NotOwner,
+        'Only the course owner or an admin can see this version.',
+        403,
+      );
+    return { course, version: v, lessons: await this.content.lessons(v.id) };
+  }
+
+  private async editableDraft(
+    courseId: string,
+    who: Principal,
+  ): Promise<{ course: CourseEntity; draft: CourseVersionEntity }> {
+    const course = await this.ownedCourse(courseId, who);
+    const draft = await this.content.openVersion(courseId);
+    if (!draft) throw AuthoringError.noDraft();
+    if (draft.status !== 'draft') throw AuthoringError.locked();
+    return { course, draft };
+  }
+
+  private async draftLesson(courseId: string, lessonKey: string, who: Principal) {
+    const { draft } = await this.editableDraft(courseId, who);
+    const lesson = (await this.content.lessons(draft.id)).find((l) => l.lessonKey === lessonKey);
+    if (!lesson)
+      throw new AuthoringError(AuthoringErrorCode.LessonNotFound, 'The lesson is not in the draft.', 404);
+    return { draft, lesson };
+  }
+
+  private async assertLearnerGroups(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      if (!(await this.learnerGroups.findActive(id))) {
+        throw new AuthoringError(
+          AuthoringErrorCode.UnknownLearnerGroup,
+          `Learner group ${id} does not exist.`,
+          400,
+        );
+      }
+    }
+  }
+
+  // --- courses and drafts ---------------------------------------------------
+
+  listMine(who: Principal) {
+    return this.content.coursesWithLatestVersion(hasRole(who, 'admin') ? null : who.userId);
+  }
+
+  async history(courseId: string, who: Principal) {
+    const course = await this.ownedCourse(courseId, who);
+    return { course, versions: await this.content.versions(courseId) };
+  }
+
+  async createCourse(dto: CreateCourseDto, who: Principal) {
+    await this.assertLearnerGroups(dto.learnerGroupIds);
+    return this.content.createCourse(
+      dto.slug,
+      who.userId,
+      {
+        topic: dto.topic,
+        learnerGroupIds: dto.learnerGroupIds,
+        title: texts(dto.title) as { vi: string },
+        summary: texts(dto.summary),
+        createdBy: who.userId,
+      },
+      () =>
+        new AuthoringError(
+          AuthoringErrorCode.SlugTaken,
+          `The address "${dto.slug}" is already used by another course.`,
+          409,
+        ),
+    );
+  }
+
+  async updateDraft(courseId: string, dto: UpdateDraftDto, who: Principal) {
+    const { draft } = await this.editableDraft(courseId, who);
+    if (dto.learnerGroupIds) await this.assertLearnerGroups(dto.learnerGroupIds);
+    await this.content.updateDraft(draft.id, {
+      ...(dto.topic && { topic: dto.topic }),
+      ...(dto.learnerGroupIds && { learnerGroupIds: dto.learnerGroupIds }),
+      ...(dto.title && { title: { ...draft.title, ...texts(dto.title) } }),
+      ...(dto.summary && { summary: { ...draft.summary, ...texts(dto.summary) } }),
+    });
+    return draft.version;
+  }
+
+  async addLesson(courseId: string, dto: CreateLessonDto, who: Principal): Promise<LessonEntity> {
+    const { draft } = await this.editableDraft(courseId, who);
+    return this.content.addLesson(draft.id, {
+      kind: dto.kind,
+      required: dto.required ?? true,
+      title: texts(dto.title) as { vi: string },
+      summary: texts(dto.summary),
+      content: dto.content ?? {},
+    });
+  }
+
+  async updateLesson(courseId: string, lessonKey: string, dto: UpdateLessonDto, who: Principal) {
+    const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    await this.content.updateLesson(lesson, {
+      ...(dto.title && { title: { ...lesson.title, ...texts(dto.title) } }),
+      ...(dto.summary && { summary: { ...lesson.summary, ...texts(dto.summary) } }),
+      ...(dto.required !== undefined && { required: dto.required }),
+      ...(dto.content !== undefined && { content: dto.content }),
+    });
+    return draft.version;
+  }
+
+  async removeLesson(courseId: string, lessonKey: string, who: Principal) {
+    const { lesson } = await this.draftLesson(courseId, lessonKey, who);
+    await this.content.removeLesson(lesson);
+  }
+
+  async reorderLessons(courseId: string, lessonKeys: string[], who: Principal) {
+    const { draft } = await this.editableDraft(courseId, who);
+    const current = (await this.content.lessons(draft.id)).map((l) => l.lessonKey);
+    if (current.length !== lessonKeys.length || !current.every((k) => lessonKeys.includes(k))) {
+      throw new AuthoringError(
+        AuthoringErrorCode.BadLessonOrder,
+        'Give every lesson of the draft exactly once.',
+        400,
+      );
+    }
+    await this.content.reorderLessons(draft.id, lessonKeys);
+    return draft.version;
+  }
+
+  /** Editing a published course: a new draft version, copied from the published one. */
+  async startNewDraft(courseId: string, who: Principal) {
+    const course = await this.ownedCourse(courseId, who);
+    if (await this.content.openVersion(courseId)) {
+      throw new AuthoringError(
+        AuthoringErrorCode.DraftExists,
+        'This course already has a draft or a version in review.',
+        409,
+      );
+    }
+    const published = (await this.content.versions(courseId)).find((v) => v.id === course.publishedVersionId);
+    if (!published)
+      throw new AuthoringError(AuthoringErrorCode.NothingPublished, 'Nothing is published yet.', 409);
+    return this.content.draftFrom(published, who.userId);
+  }
+
+  async discardDraft(courseId: string, who: Principal) {
+    const { draft } = await this.editableDraft(courseId, who);
+    return this.content.discard(draft);
+  }
+
+  async setArchived(courseId: string, archived: boolean, who: Principal) {
+    await this.ownedCourse(courseId, who);
+    await this.content.setArchived(courseId, archived);
+  }
+
+  // --- review ---------------------------------------------------------------
+
+  async submit(courseId: string, who: Principal) {
+    const { draft } = await this.editableDraft(courseId, who);
+    if ((await this.content.lessons(draft.id)).length === 0) {
+      throw new AuthoringError(
+        AuthoringErrorCode.EmptyCourse,
+        'Add at least one lesson before submitting.',
+        400,
+      );
+    }
+    const moved = await this.content.transition(draft.id, 'draft', 'in_review', {
+      submittedBy: who.userId,
+      submittedAt: new Date(),
+      reviewNote: null,
+    });
+    if (!moved) throw AuthoringError.conflict();
+    return draft.version;
+  }
+
+  async withdraw(courseId: string, who: Principal) {
+    await this.ownedCourse(courseId, who);
+    const open = await this.inReview(courseId);
+    if (!(await this.content.transition(open.id, 'in_review', 'draft'))) throw AuthoringError.conflict();
+    return open.version;
+  }
+
+  /** Versions waiting for someone other than the caller. */
+  async reviewQueue(who: Principal) {
+    return (await this.content.inReview()).filter(
+      (v) => v.createdBy !== who.userId && v.submittedBy !== who.userId,
+    );
+  }
+
+  async reject(courseId: string, reason: string, who: Principal) {
+    const open = await this.inReview(courseId);
+    this.assertSecondPerson(open, who);
+    if (!(await this.content.transition(open.id, 'in_review', 'draft', { reviewNote: reason })))
+      throw AuthoringError.conflict();
+    return open.version;
+  }
+
+  /** Four eyes: the publisher is neither the author nor the submitter of the version. */
+  async publish(courseId: string, who: Principal) {
+    const open = await this.inReview(courseId);
+    this.assertSecondPerson(open, who);
+    if (!(await this.content.publish(open, who.userId))) throw AuthoringError.conflict();
+    return open.version;
+  }
+
+  private async inReview(courseId: string): Promise<CourseVersionEntity> {
+    await this.content.getCourse(courseId);
+    const open = await this.content.openVersion(courseId);
+    if (!open || open.status !== 'in_review') {
+      throw new AuthoringError(
+        AuthoringErrorCode.NotInReview,
+        'No version of this course is waiting for review.',
+        409,
+      );
+    }
+    return open;
+  }
+
+  private assertSecondPerson(version: CourseVersionEntity, who: Principal) {
+    if (!hasRole(who, 'trainer') && !hasRole(who, 'admin')) throw CommonError.forbidden();
+    if (version.createdBy === who.userId || version.submittedBy === who.userId) {
+      throw new AuthoringError(
+        AuthoringErrorCode.FourEyes,
+        'A second person must review and publish: another trainer or an admin.',
+        403,
+      );
+    }
+  }
+
+  translationMatrix(courseId: string, version: number, who: Principal) {
+    return this.readableVersion(courseId, version, who).then(({ version: v }) =>
+      this.content.translationMatrix(v),
+    );
+  }
+}

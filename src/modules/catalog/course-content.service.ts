@@ -1,0 +1,159 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
+import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { CONTENT_LOCALES } from '../../infrastructure/i18n/locales.js';
+import { CatalogError } from './catalog.errors.js';
+import {
+  CourseRepository,
+  type LessonFields,
+  type NewVersion,
+  type VersionPatch,
+} from './course.repository.js';
+import type { CourseVersionEntity } from './entities/course-version.entity.js';
+import type { CourseEntity } from './entities/course.entity.js';
+import type { LessonEntity, LessonKind, Texts } from './entities/lesson.entity.js';
+import { buildLessonContent, lessonTextFields } from './lesson-content.js';
+
+export type Coverage = 'complete' | 'partial' | 'missing';
+
+export interface TranslationMatrix {
+  locales: string[];
+  course: Record<'title' | 'summary', Record<string, Coverage>>;
+  lessons: {
+    lessonKey: string;
+    position: number;
+    kind: LessonKind;
+    title: string;
+    fields: Record<string, Record<string, Coverage>>;
+  }[];
+}
+
+function coverage(texts: Texts[], locale: string): Coverage {
+  const present = texts.filter((t) => !!t[locale]).length;
+  return present === 0 ? 'missing' : present === texts.length ? 'complete' : 'partial';
+}
+
+/**
+ * Course content as data, for the authoring module: every write goes through here, the
+ * workflow rules (ownership, four eyes, immutability) live in AuthoringService.
+ */
+@Injectable()
+export class CourseContentService {
+  constructor(@Inject(CourseRepository) private readonly courses: CourseRepository) {}
+
+  async getCourse(id: string): Promise<CourseEntity> {
+    const course = await this.courses.findCourse(id);
+    if (!course) throw CatalogError.courseNotFound();
+    return course;
+  }
+
+  versions(courseId: string) {
+    return this.courses.versionsOf(courseId);
+  }
+  version(courseId: string, version: number) {
+    return this.courses.findVersion(courseId, version);
+  }
+  openVersion(courseId: string) {
+    return this.courses.findOpenVersion(courseId);
+  }
+  lessons(versionId: string) {
+    return this.courses.lessonsOf(versionId);
+  }
+  coursesWithLatestVersion(ownerId: string | null) {
+    return this.courses.coursesWithLatestVersion(ownerId);
+  }
+  inReview() {
+    return this.courses.inReview();
+  }
+
+  async createCourse(slug: string, ownerId: string, draft: NewVersion, onSlugTaken: () => DomainError) {
+    try {
+      return await this.courses.createCourse(slug, ownerId, draft);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw onSlugTaken();
+      throw e;
+    }
+  }
+
+  updateDraft(versionId: string, patch: VersionPatch) {
+    return this.courses.updateVersion(versionId, patch);
+  }
+
+  /** Validates kind-specific content (answer keys included) before storing it. */
+  addLesson(versionId: string, fields: Omit<LessonFields, 'content'> & { content: unknown }) {
+    return this.courses.addLesson(versionId, {
+      ...fields,
+      content: buildLessonContent(fields.kind, fields.content),
+    });
+  }
+
+  updateLesson(
+    lesson: LessonEntity,
+    patch: Partial<Omit<LessonFields, 'content' | 'kind'>> & { content?: unknown },
+  ) {
+    const { content, ...rest } = patch;
+    return this.courses.updateLesson(lesson.id, {
+      ...rest,
+      ...(content !== undefined && { content: buildLessonContent(lesson.kind, content) }),
+    });
+  }
+
+  removeLesson(lesson: LessonEntity) {
+    return this.courses.removeLesson(lesson);
+  }
+  reorderLessons(versionId: string, lessonKeys: string[]) {
+    return this.courses.reorderLessons(versionId, lessonKeys);
+  }
+  transition(
+    id: string,
+    from: CourseVersionEntity['status'],
+    to: CourseVersionEntity['status'],
+    fields: Partial<CourseVersionEntity> = {},
+  ) {
+    return this.courses.transition(id, from, to, fields);
+  }
+
+  /** Publishes with the derived catalog fields: complete languages and the search text. */
+  async publish(version: CourseVersionEntity, publishedBy: string): Promise<boolean> {
+    const lessons = await this.courses.lessonsOf(version.id);
+    const languages = CONTENT_LOCALES.filter((l) => !!version.title[l] && lessons.every((x) => !!x.title[l]));
+    const searchText = [version.title, version.summary, ...lessons.map((l) => l.title)]
+      .flatMap((t) => Object.values(t))
+      .join(' \n ');
+    return this.courses.publish(version, { publishedBy, languages, searchText });
+  }
+
+  draftFrom(published: CourseVersionEntity, createdBy: string) {
+    return this.courses.draftFrom(published, createdBy);
+  }
+  discard(version: CourseVersionEntity) {
+    return this.courses.discardVersion(version);
+  }
+  setArchived(courseId: string, archived: boolean) {
+    return this.courses.setArchived(courseId, archived);
+  }
+
+  /** Course × lesson × locale × field coverage for trainers. */
+  async translationMatrix(version: CourseVersionEntity): Promise<TranslationMatrix> {
+    const lessons = await this.courses.lessonsOf(version.id);
+    const locales = [...CONTENT_LOCALES];
+    const row = (texts: Texts[]) => Object.fromEntries(locales.map((l) => [l, coverage(texts, l)]));
+    return {
+      locales,
+      course: { title: row([version.title]), summary: row([version.summary]) },
+      lessons: lessons.map((l) => ({
+        lessonKey: l.lessonKey,
+        position: l.position,
+        kind: l.kind,
+        title: l.title.vi,
+        fields: {
+          title: row([l.title]),
+          summary: row([l.summary]),
+          ...Object.fromEntries(
+            Object.entries(lessonTextFields(l.content)).map(([field, texts]) => [field, row(texts)]),
+          ),
+        },
+      })),
+    };
+  }
+}

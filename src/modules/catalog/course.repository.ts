@@ -1,0 +1,289 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { CourseVersionEntity, type CourseStatus } from './entities/course-version.entity.js';
+import { CourseEntity } from './entities/course.entity.js';
+import { LessonEntity } from './entities/lesson.entity.js';
+
+export interface CatalogFilter {
+  learnerGroupId?: string;
+  locale?: string;
+  topic?: string;
+  /** Words, each matched accent-insensitively. */
+  words: string[];
+  page: number;
+  pageSize: number;
+}
+
+export type NewVersion = Pick<
+  CourseVersionEntity,
+  'topic' | 'learnerGroupIds' | 'title' | 'summary' | 'createdBy'
+>;
+export type VersionPatch = Partial<
+  Pick<CourseVersionEntity, 'topic' | 'learnerGroupIds' | 'title' | 'summary'>
+>;
+export type LessonFields = Pick<LessonEntity, 'kind' | 'required' | 'title' | 'summary' | 'content'>;
+
+/** The only place that touches TypeORM for courses, versions and lessons. */
+@Injectable()
+export class CourseRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  private courses(em: EntityManager = this.dataSource.manager) {
+    return em.getRepository(CourseEntity);
+  }
+  private versions(em: EntityManager = this.dataSource.manager) {
+    return em.getRepository(CourseVersionEntity);
+  }
+  private lessons(em: EntityManager = this.dataSource.manager) {
+    return em.getRepository(LessonEntity);
+  }
+
+  // --- reads -------------------------------------------------------------
+
+  findCourse(id: string): Promise<CourseEntity | null> {
+    return this.courses().findOne({ where: { id } });
+  }
+
+  findCourseBySlug(slug: string): Promise<CourseEntity | null> {
+    return this.courses().findOne({ where: { slug } });
+  }
+
+  findVersionById(id: string): Promise<CourseVersionEntity | null> {
+    return this.versions().findOne({ where: { id } });
+  }
+
+  findVersion(courseId: string, version: number): Promise<CourseVersionEntity | null> {
+    return this.versions().findOne({ where: { courseId, version } });
+  }
+
+  findOpenVersion(courseId: string): Promise<CourseVersionEntity | null> {
+    return this.versions().findOne({ where: { courseId, status: In(['draft', 'in_review']) } });
+  }
+
+  versionsOf(courseId: string): Promise<CourseVersionEntity[]> {
+    return this.versions().find({ where: { courseId }, order: { version: 'DESC' } });
+  }
+
+  lessonsOf(versionId: string): Promise<LessonEntity[]> {
+    return this.lessons().find({ where: { courseVersionId: versionId }, order: { position: 'ASC' } });
+  }
+
+  findLesson(id: string): Promise<LessonEntity | null> {
+    return this.lessons().findOne({ where: { id } });
+  }
+
+  /** Courses with their newest version, for an owner (or everyone when ownerId is null). */
+  async coursesWithLatestVersion(
+    ownerId: string | null,
+  ): Promise<{ course: CourseEntity; latest: CourseVersionEntity }[]> {
+    const qb = this.courses().createQueryBuilder('c').orderBy('c.updated_at', 'DESC').limit(500);
+    if (ownerId) qb.where('c.owner_id = :ownerId', { ownerId });
+    const courses = await qb.getMany();
+    if (courses.length === 0) return [];
+    const latest = await this.versions()
+      .createQueryBuilder('v')
+      .distinctOn(['v.course_id'])
+      .where('v.course_id IN (:...ids)', { ids: courses.map((c) => c.id) })
+      .orderBy('v.course_id')
+      .addOrderBy('v.version', 'DESC')
+      .getMany();
+    return courses.map((course) => ({ course, latest: latest.find((v) => v.courseId === course.id)! }));
+  }
+
+  /** Versions waiting for review, oldest first. */
+  inReview(): Promise<CourseVersionEntity[]> {
+    return this.versions().find({ where: { status: 'in_review' }, order: { submittedAt: 'ASC' } });
+  }
+
+  /** The catalog: each non-archived course's published version, filtered and paged. */
+  async searchPublished(filter: CatalogFilter): Promise<{
+    items: { course: CourseEntity; version: CourseVersionEntity; lessonCount: number }[];
+    total: number;
+  }> {
+    const qb = this.versions()
+      .createQueryBuilder('v')
+      .innerJoin(CourseEntity, 'c', 'c.published_version_id = v.id AND c.archived_at IS NULL')
+      .addSelect(['c.id', 'c.slug'])
+      .addSelect('(SELECT count(*) FROM lessons l WHERE l.course_version_id = v.id)::int', 'lesson_count');
+    if (filter.learnerGroupId)
+      qb.andWhere(':group = ANY(v.learner_group_ids)', { group: filter.learnerGroupId });
+    if (filter.locale) qb.andWhere(':locale = ANY(v.languages)', { locale: filter.locale });
+    if (filter.topic) qb.andWhere('v.topic = :topic', { topic: filter.topic });
+    filter.words.forEach((word, i) =>
+      qb.andWhere(`f_search_key(v.search_text) LIKE '%' || f_search_key(:w${i}) || '%'`, { [`w${i}`]: word }),
+    );
+    qb.orderBy('v.published_at', 'DESC')
+      .addOrderBy('v.id')
+      .offset((filter.page - 1) * filter.pageSize)
+      .limit(filter.pageSize);
+    const [{ entities, raw }, total] = await Promise.all([qb.getRawAndEntities(), qb.getCount()]);
+    return {
+      items: entities.map((version, i) => ({
+        course: { id: raw[i].c_id, slug: raw[i].c_slug } as CourseEntity,
+        version,
+        lessonCount: raw[i].lesson_count,
+      })),
+      total,
+    };
+  }
+
+  // --- writes (the authoring rules live in the authoring module) ----------
+
+  /** A new course with its first draft. Throws the unique violation of a taken slug. */
+  async createCourse(
+    slug: string,
+    ownerId: string,
+    draft: NewVersion,
+  ): Promise<{ course: CourseEntity; version: CourseVersionEntity }> {
+    return this.dataSource.transaction(async (em) => {
+      const course = await this.courses(em).save(this.courses(em).create({ slug, ownerId }));
+      const version = await this.versions(em).save(
+        this.versions(em).create({ ...draft, courseId: course.id, version: 1, status: 'draft' }),
+      );
+      return { course, version };
+    });
+  }
+
+  async updateVersion(id: string, patch: VersionPatch): Promise<void> {
+    if (Object.keys(patch).length > 0) await this.versions().update({ id }, patch);
+    await this.touchCourseOf(id);
+  }
+
+  async addLesson(versionId: string, fields: LessonFields, lessonKey = randomUUID()): Promise<LessonEntity> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query('SELECT 1 FROM course_versions WHERE id = $1 FOR UPDATE', [versionId]);
+      const [{ next }] = await em.query(
+        'SELECT coalesce(max(position), 0) + 1 AS next FROM lessons WHERE course_version_id = $1',
+        [versionId],
+      );
+      return this.lessons(em).save(
+        this.lessons(em).create({ ...fields, courseVersionId: versionId, lessonKey, position: next }),
+      );
+    });
+  }
+
+  async updateLesson(id: string, patch: Partial<LessonFields>): Promise<void> {
+    if (Object.keys(patch).length > 0) await this.lessons().update({ id }, patch);
+  }
+
+  /** Removes a lesson and closes the gap in positions. */
+  async removeLesson(lesson: LessonEntity): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await this.lessons(em).delete({ id: lesson.id });
+      await em.query(
+        'UPDATE lessons SET position = position - 1 WHERE course_version_id = $1 AND position > $2',
+        [lesson.courseVersionId, lesson.position],
+      );
+    });
+  }
+
+  /** Positions follow `lessonKeys` (which must name every lesson of the version). */
+  async reorderLessons(versionId: string, lessonKeys: string[]): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.query('SET CONSTRAINTS lessons_position_per_version DEFERRED');
+      for (const [i, key] of lessonKeys.entries()) {
+        await this.lessons(em).update({ courseVersionId: versionId, lessonKey: key }, { position: i + 1 });
+      }
+    });
+  }
+
+  /** Compare-and-set on the status: false when someone else changed it first. */
+  async transition(
+    id: string,
+    from: CourseStatus,
+    to: CourseStatus,
+    fields: Partial<CourseVersionEntity> = {},
+  ): Promise<boolean> {
+    const result = await this.versions().update({ id, status: from }, { ...fields, status: to });
+    return (result.affected ?? 0) === 1;
+  }
+
+  /**
+   * Publishes an in-review version: the previous published version becomes superseded and the
+   * course points at the new one, atomically. False if the version was no longer in review.
+   */
+  async publish(
+    version: CourseVersionEntity,
+    fields: Pick<CourseVersionEntity, 'publishedBy' | 'languages' | 'searchText'>,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (em) => {
+      const [course] = await em.query('SELECT published_version_id FROM courses WHERE id = $1 FOR UPDATE', [
+        version.courseId,
+      ]);
+      const moved = await this.versions(em).update(
+        { id: version.id, status: 'in_review' },
+        { ...fields, status: 'published', publishedAt: new Date() },
+      );
+      if ((moved.affected ?? 0) !== 1) return false;
+      if (course.published_version_id) {
+        await this.versions(em).update(
+          { id: course.published_version_id, status: 'published' },
+          { status: 'superseded' },
+        );
+      }
+      await this.courses(em).update({ id: version.courseId }, { publishedVersionId: version.id });
+      return true;
+    });
+  }
+
+  /** A new draft copying a published version, lessons keep their keys. */
+  async draftFrom(source: CourseVersionEntity, createdBy: string): Promise<CourseVersionEntity> {
+    return this.dataSource.transaction(async (em) => {
+      const [{ next }] = await em.query(
+        'SELECT max(version) + 1 AS next FROM course_versions WHERE course_id = $1',
+        [source.courseId],
+      );
+      const draft = await this.versions(em).save(
+        this.versions(em).create({
+          courseId: source.courseId,
+          version: next,
+          status: 'draft',
+          topic: source.topic,
+          learnerGroupIds: source.learnerGroupIds,
+          title: source.title,
+          summary: source.summary,
+          createdBy,
+        }),
+      );
+      const lessons = await this.lessons(em).find({ where: { courseVersionId: source.id } });
+      if (lessons.length > 0) {
+        await this.lessons(em).insert(
+          lessons.map(({ lessonKey, position, kind, required, title, summary, content }) => ({
+            courseVersionId: draft.id,
+            lessonKey,
+            position,
+            kind,
+            required,
+            title,
+            summary,
+            content,
+          })),
+        );
+      }
+      return draft;
+    });
+  }
+
+  /** Deletes an unpublished version (its lessons go with it); the course too if nothing is left. */
+  async discardVersion(version: CourseVersionEntity): Promise<'version' | 'course'> {
+    return this.dataSource.transaction(async (em) => {
+      await this.versions(em).delete({ id: version.id });
+      const left = await this.versions(em).count({ where: { courseId: version.courseId } });
+      if (left > 0) return 'version';
+      await this.courses(em).delete({ id: version.courseId });
+      return 'course';
+    });
+  }
+
+  async setArchived(courseId: string, archived: boolean): Promise<void> {
+    await this.courses().update({ id: courseId }, { archivedAt: archived ? new Date() : null });
+  }
+
+  private async touchCourseOf(versionId: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE courses SET updated_at = now() WHERE id = (SELECT course_id FROM course_versions WHERE id = $1)',
+      [versionId],
+    );
+  }
+}
