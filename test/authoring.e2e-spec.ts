@@ -1,5 +1,12 @@
 import pg from 'pg';
-import { addLessons, createCourse, guideLesson, publishCourse, quizLesson, videoLesson } from './factories/course.factory.js';
+import {
+  addLessons,
+  createCourse,
+  guideLesson,
+  publishCourse,
+  quizLesson,
+  videoLesson,
+} from './factories/course.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
 import { api, expectError, testEnv } from './support/api.js';
 
@@ -24,7 +31,10 @@ describe('authoring', () => {
     expect(history.body.versions).toEqual([expect.objectContaining({ version: 1, status: 'draft' })]);
     expect(history.body.publishedVersion).toBeNull();
     expectError(
-      await api('/api/v1/authoring/courses', { token: a.accessToken, body: { ...history.body, slug: history.body.slug } }),
+      await api('/api/v1/authoring/courses', {
+        token: a.accessToken,
+        body: { ...history.body, slug: history.body.slug },
+      }),
       400,
       'VALIDATION_FAILED',
     );
@@ -38,11 +48,20 @@ describe('authoring', () => {
       },
     });
     expectError(dupe, 409, 'AUTHORING_SLUG_TAKEN');
-    expectError(await api('/api/v1/authoring/courses', { token: learner.accessToken, body: {} }), 403, 'FORBIDDEN');
+    expectError(
+      await api('/api/v1/authoring/courses', { token: learner.accessToken, body: {} }),
+      403,
+      'FORBIDDEN',
+    );
     expectError(
       await api('/api/v1/authoring/courses', {
         token: a.accessToken,
-        body: { slug: 'nhom-khong-co', topic: 'vneid', learnerGroupIds: ['00000000-0000-4000-8000-000000000000'], title: { vi: 'X' } },
+        body: {
+          slug: 'nhom-khong-co',
+          topic: 'vneid',
+          learnerGroupIds: ['00000000-0000-4000-8000-000000000000'],
+          title: { vi: 'X' },
+        },
       }),
       400,
       'AUTHORING_UNKNOWN_LEARNER_GROUP',
@@ -53,7 +72,10 @@ describe('authoring', () => {
     const courseId = await createCourse(a.accessToken);
     const bad = structuredClone(quizLesson);
     (bad.content.questions[0] as { options: { correct: boolean }[] }).options[1].correct = true;
-    const res = await api(`/api/v1/authoring/courses/${courseId}/draft/lessons`, { token: a.accessToken, body: bad });
+    const res = await api(`/api/v1/authoring/courses/${courseId}/draft/lessons`, {
+      token: a.accessToken,
+      body: bad,
+    });
     expectError(res, 400, 'CATALOG_INVALID_LESSON_CONTENT');
     expect(res.body.message).toMatch(/questions\.0: a single-choice question needs exactly one right option/);
     expectError(
@@ -73,11 +95,15 @@ describe('authoring', () => {
   it('reorders lessons and refuses an incomplete order', async () => {
     const courseId = await createCourse(a.accessToken);
     await addLessons(a.accessToken, courseId);
-    const keys = (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })).body.lessons.map(
-      (l: { lessonKey: string }) => l.lessonKey,
-    );
+    const keys = (
+      await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })
+    ).body.lessons.map((l: { lessonKey: string }) => l.lessonKey);
     expectError(
-      await api(`/api/v1/authoring/courses/${courseId}/draft/lesson-order`, { method: 'PUT', token: a.accessToken, body: { lessonKeys: keys.slice(1) } }),
+      await api(`/api/v1/authoring/courses/${courseId}/draft/lesson-order`, {
+        method: 'PUT',
+        token: a.accessToken,
+        body: { lessonKeys: keys.slice(1) },
+      }),
       400,
       'AUTHORING_BAD_LESSON_ORDER',
     );
@@ -86,43 +112,84 @@ describe('authoring', () => {
       token: a.accessToken,
       body: { lessonKeys: [keys[2], keys[0], keys[1]] },
     });
-    expect(reordered.body.lessons.map((l: { kind: string; position: number }) => `${l.position}:${l.kind}`)).toEqual(['1:quiz', '2:video', '3:guide']);
-    const removed = await api(`/api/v1/authoring/courses/${courseId}/draft/lessons/${keys[0]}`, { method: 'DELETE', token: a.accessToken });
+    expect(
+      reordered.body.lessons.map((l: { kind: string; position: number }) => `${l.position}:${l.kind}`),
+    ).toEqual(['1:quiz', '2:video', '3:guide']);
+    const removed = await api(`/api/v1/authoring/courses/${courseId}/draft/lessons/${keys[0]}`, {
+      method: 'DELETE',
+      token: a.accessToken,
+    });
     expect(removed.status).toBe(204);
-    const after = (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })).body.lessons;
+    const after = (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken }))
+      .body.lessons;
     expect(after.map((l: { position: number }) => l.position)).toEqual([1, 2]);
   });
 
   it('needs a second person to publish, and locks a version while it is in review', async () => {
     const courseId = await createCourse(a.accessToken);
-    expectError(await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, { token: a.accessToken, body: {} }), 400, 'AUTHORING_EMPTY_COURSE');
-    await addLessons(a.accessToken, courseId);
-    expect((await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, { token: a.accessToken, body: {} })).body.status).toBe('in_review');
     expectError(
-      await api(`/api/v1/authoring/courses/${courseId}/draft`, { method: 'PATCH', token: a.accessToken, body: { topic: 'vneid' } }),
+      await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, { token: a.accessToken, body: {} }),
+      400,
+      'AUTHORING_EMPTY_COURSE',
+    );
+    await addLessons(a.accessToken, courseId);
+    expect(
+      (await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, { token: a.accessToken, body: {} }))
+        .body.status,
+    ).toBe('in_review');
+    expectError(
+      await api(`/api/v1/authoring/courses/${courseId}/draft`, {
+        method: 'PATCH',
+        token: a.accessToken,
+        body: { topic: 'vneid' },
+      }),
       409,
       'AUTHORING_VERSION_LOCKED',
     );
-    expectError(await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: a.accessToken, body: {} }), 403, 'AUTHORING_FOUR_EYES');
-    expectError(await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: learner.accessToken, body: {} }), 403, 'FORBIDDEN');
+    expectError(
+      await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: a.accessToken, body: {} }),
+      403,
+      'AUTHORING_FOUR_EYES',
+    );
+    expectError(
+      await api(`/api/v1/authoring/courses/${courseId}/review/publish`, {
+        token: learner.accessToken,
+        body: {},
+      }),
+      403,
+      'FORBIDDEN',
+    );
 
     // The reviewer sees it in the queue and can read it while it is in review.
     const queue = await api('/api/v1/authoring/review-queue', { token: b.accessToken });
     expect(queue.body.map((v: { courseId: string }) => v.courseId)).toContain(courseId);
-    expect((await api('/api/v1/authoring/review-queue', { token: a.accessToken })).body.map((v: { courseId: string }) => v.courseId)).not.toContain(courseId);
-    expect((await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: b.accessToken })).status).toBe(200);
+    expect(
+      (await api('/api/v1/authoring/review-queue', { token: a.accessToken })).body.map(
+        (v: { courseId: string }) => v.courseId,
+      ),
+    ).not.toContain(courseId);
+    expect(
+      (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: b.accessToken })).status,
+    ).toBe(200);
 
     const rejected = await api(`/api/v1/authoring/courses/${courseId}/review/reject`, {
       token: b.accessToken,
       body: { reason: "Bước 2 thiếu bản dịch tiếng H'Mông." },
     });
     expect(rejected.body.status).toBe('draft');
-    expect((await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })).body.reviewNote).toMatch(/H'Mông/);
+    expect(
+      (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })).body
+        .reviewNote,
+    ).toMatch(/H'Mông/);
     await publishCourse(a.accessToken, b.accessToken, courseId);
     const history = (await api(`/api/v1/authoring/courses/${courseId}`, { token: a.accessToken })).body;
     expect(history.publishedVersion).toBe(1);
     expect(history.versions[0]).toMatchObject({ version: 1, status: 'published', publishedBy: b.id });
-    expectError(await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: b.accessToken, body: {} }), 409, 'AUTHORING_NOT_IN_REVIEW');
+    expectError(
+      await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: b.accessToken, body: {} }),
+      409,
+      'AUTHORING_NOT_IN_REVIEW',
+    );
   });
 
   it('never changes a published version: edits make a new draft version; learners keep the old one until it is published', async () => {
@@ -132,49 +199,77 @@ describe('authoring', () => {
     const v1 = (await api(`/api/v1/courses/${courseId}`)).body;
 
     expectError(
-      await api(`/api/v1/authoring/courses/${courseId}/draft`, { method: 'PATCH', token: a.accessToken, body: { title: { vi: 'Sửa' } } }),
+      await api(`/api/v1/authoring/courses/${courseId}/draft`, {
+        method: 'PATCH',
+        token: a.accessToken,
+        body: { title: { vi: 'Sửa' } },
+      }),
       409,
       'AUTHORING_NO_DRAFT',
     );
     const v2 = await api(`/api/v1/authoring/courses/${courseId}/drafts`, { token: a.accessToken, body: {} });
     expect(v2.body.version).toBe(2);
-    expect(v2.body.lessons.map((l: { lessonKey: string }) => l.lessonKey)).toEqual(v1.lessons.map((l: { lessonKey: string }) => l.lessonKey));
-    expectError(await api(`/api/v1/authoring/courses/${courseId}/drafts`, { token: a.accessToken, body: {} }), 409, 'AUTHORING_DRAFT_EXISTS');
+    expect(v2.body.lessons.map((l: { lessonKey: string }) => l.lessonKey)).toEqual(
+      v1.lessons.map((l: { lessonKey: string }) => l.lessonKey),
+    );
+    expectError(
+      await api(`/api/v1/authoring/courses/${courseId}/drafts`, { token: a.accessToken, body: {} }),
+      409,
+      'AUTHORING_DRAFT_EXISTS',
+    );
     await api(`/api/v1/authoring/courses/${courseId}/draft`, {
       method: 'PATCH',
       token: a.accessToken,
       body: { title: { vi: 'Thanh toán tiền điện (bản 2)' } },
     });
     // Learners still see version 1.
-    expect((await api(`/api/v1/courses/${courseId}`)).body).toMatchObject({ version: 1, title: { text: 'Thanh toán tiền điện qua điện thoại' } });
+    expect((await api(`/api/v1/courses/${courseId}`)).body).toMatchObject({
+      version: 1,
+      title: { text: 'Thanh toán tiền điện qua điện thoại' },
+    });
 
     // The database itself refuses to change published content.
     const db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
     await db.connect();
     try {
-      await expect(db.query(`UPDATE lessons SET title = '{"vi":"x"}' WHERE id = $1`, [v1.lessons[0].id])).rejects.toThrow(/immutable/);
       await expect(
-        db.query(`UPDATE course_versions SET title = '{"vi":"x"}' WHERE course_id = $1 AND version = 1`, [courseId]),
+        db.query(`UPDATE lessons SET title = '{"vi":"x"}' WHERE id = $1`, [v1.lessons[0].id]),
+      ).rejects.toThrow(/immutable/);
+      await expect(
+        db.query(`UPDATE course_versions SET title = '{"vi":"x"}' WHERE course_id = $1 AND version = 1`, [
+          courseId,
+        ]),
       ).rejects.toThrow(/immutable/);
     } finally {
       await db.end();
     }
 
     await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, { token: a.accessToken, body: {} });
-    expect((await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: admin, body: {} })).status).toBe(200);
-    expect((await api(`/api/v1/courses/${courseId}`)).body).toMatchObject({ version: 2, title: { text: 'Thanh toán tiền điện (bản 2)' } });
+    expect(
+      (await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: admin, body: {} })).status,
+    ).toBe(200);
+    expect((await api(`/api/v1/courses/${courseId}`)).body).toMatchObject({
+      version: 2,
+      title: { text: 'Thanh toán tiền điện (bản 2)' },
+    });
     // Lessons of version 1 stay readable for learners part-way through it.
     const old = await api(`/api/v1/lessons/${v1.lessons[0].id}`);
     expect(old.status).toBe(200);
     expect(old.body.courseVersion).toBe(1);
-    const history = (await api(`/api/v1/authoring/courses/${courseId}`, { token: a.accessToken })).body.versions;
-    expect(history.map((v: { version: number; status: string }) => `${v.version}:${v.status}`)).toEqual(['2:published', '1:superseded']);
+    const history = (await api(`/api/v1/authoring/courses/${courseId}`, { token: a.accessToken })).body
+      .versions;
+    expect(history.map((v: { version: number; status: string }) => `${v.version}:${v.status}`)).toEqual([
+      '2:published',
+      '1:superseded',
+    ]);
   });
 
   it('reports translation completeness per lesson, language and field', async () => {
     const courseId = await createCourse(a.accessToken);
     await addLessons(a.accessToken, courseId);
-    const m = (await api(`/api/v1/authoring/courses/${courseId}/versions/1/translations`, { token: a.accessToken })).body;
+    const m = (
+      await api(`/api/v1/authoring/courses/${courseId}/versions/1/translations`, { token: a.accessToken })
+    ).body;
     expect(m.locales).toEqual(['vi', 'hmn', 'ium', 'tyz']);
     expect(m.course.title).toEqual({ vi: 'complete', hmn: 'complete', ium: 'missing', tyz: 'missing' });
     expect(m.course.summary.hmn).toBe('missing');
@@ -191,21 +286,31 @@ describe('authoring', () => {
     await addLessons(a.accessToken, courseId, [videoLesson]);
     await publishCourse(a.accessToken, b.accessToken, courseId);
     const lessonId = (await api(`/api/v1/courses/${courseId}`)).body.lessons[0].id;
-    expect((await api(`/api/v1/authoring/courses/${courseId}/archive`, { token: a.accessToken, body: {} })).status).toBe(204);
+    expect(
+      (await api(`/api/v1/authoring/courses/${courseId}/archive`, { token: a.accessToken, body: {} })).status,
+    ).toBe(204);
     expectError(await api(`/api/v1/courses/${courseId}`), 404, 'CATALOG_COURSE_NOT_FOUND');
     expect((await api(`/api/v1/lessons/${lessonId}`)).status).toBe(200);
     await api(`/api/v1/authoring/courses/${courseId}/unarchive`, { token: a.accessToken, body: {} });
     expect((await api(`/api/v1/courses/${courseId}`)).status).toBe(200);
 
     const scratch = await createCourse(a.accessToken);
-    expect((await api(`/api/v1/authoring/courses/${scratch}/draft`, { method: 'DELETE', token: a.accessToken })).status).toBe(204);
-    expectError(await api(`/api/v1/authoring/courses/${scratch}`, { token: a.accessToken }), 404, 'CATALOG_COURSE_NOT_FOUND');
+    expect(
+      (await api(`/api/v1/authoring/courses/${scratch}/draft`, { method: 'DELETE', token: a.accessToken }))
+        .status,
+    ).toBe(204);
+    expectError(
+      await api(`/api/v1/authoring/courses/${scratch}`, { token: a.accessToken }),
+      404,
+      'CATALOG_COURSE_NOT_FOUND',
+    );
   });
 
   it("keeps trainers out of each other's courses on every route (403), and learners out of authoring", async () => {
     const courseId = await createCourse(a.accessToken);
     await addLessons(a.accessToken, courseId, [guideLesson]);
-    const key = (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })).body.lessons[0].lessonKey;
+    const key = (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })).body
+      .lessons[0].lessonKey;
     const base = `/api/v1/authoring/courses/${courseId}`;
     const routes: [string, string, unknown?][] = [
       ['GET', base],
@@ -231,6 +336,9 @@ describe('authoring', () => {
     const draft = (await api(`${base}/versions/1`, { token: a.accessToken })).body;
     expect(draft).toMatchObject({ status: 'draft', topic: 'cashless-payment' });
     expect(draft.lessons).toHaveLength(1);
-    expectError(await api('/api/v1/authoring/courses/00000000-0000-4000-8000-000000000000', { token: a.accessToken }), 404);
+    expectError(
+      await api('/api/v1/authoring/courses/00000000-0000-4000-8000-000000000000', { token: a.accessToken }),
+      404,
+    );
   });
 });

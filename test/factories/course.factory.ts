@@ -7,9 +7,21 @@ export const guideLesson = {
   summary: { vi: 'Năm bước, làm cùng Người bản số.' },
   content: {
     steps: [
-      { title: { vi: 'Mở CH Play', hmn: 'Qhib CH Play' }, body: { vi: 'Chạm vào biểu tượng CH Play trên màn hình.', hmn: 'Nias lub cim CH Play.' } },
-      { title: { vi: 'Tìm ứng dụng EVN', hmn: 'Nrhiav app EVN' }, body: { vi: 'Gõ "EVNNPC CSKH" vào ô tìm kiếm.' } },
-      { title: { vi: 'Nhập mã khách hàng', hmn: 'Sau tus lej' }, body: { vi: 'Mã khách hàng in trên hoá đơn tiền điện, bắt đầu bằng PA.', hmn: 'Tus lej nyob saum daim ntawv nqi hluav taws xob.' } },
+      {
+        title: { vi: 'Mở CH Play', hmn: 'Qhib CH Play' },
+        body: { vi: 'Chạm vào biểu tượng CH Play trên màn hình.', hmn: 'Nias lub cim CH Play.' },
+      },
+      {
+        title: { vi: 'Tìm ứng dụng EVN', hmn: 'Nrhiav app EVN' },
+        body: { vi: 'Gõ "EVNNPC CSKH" vào ô tìm kiếm.' },
+      },
+      {
+        title: { vi: 'Nhập mã khách hàng', hmn: 'Sau tus lej' },
+        body: {
+          vi: 'Mã khách hàng in trên hoá đơn tiền điện, bắt đầu bằng PA.',
+          hmn: 'Tus lej nyob saum daim ntawv nqi hluav taws xob.',
+        },
+      },
     ],
   },
 };
@@ -26,8 +38,16 @@ export const quizLesson = {
         type: 'single',
         prompt: { vi: 'Ai được biết mã OTP của bạn?', hmn: 'Leej twg paub tau koj tus OTP?' },
         options: [
-          { text: { vi: 'Không ai cả', hmn: 'Tsis muaj leej twg' }, correct: true, feedback: { vi: 'Đúng: ngân hàng không bao giờ hỏi mã OTP.' } },
-          { text: { vi: 'Nhân viên ngân hàng gọi điện', hmn: 'Neeg txhab nyiaj hu xov tooj' }, correct: false, feedback: { vi: 'Kẻ lừa đảo hay giả làm nhân viên ngân hàng.' } },
+          {
+            text: { vi: 'Không ai cả', hmn: 'Tsis muaj leej twg' },
+            correct: true,
+            feedback: { vi: 'Đúng: ngân hàng không bao giờ hỏi mã OTP.' },
+          },
+          {
+            text: { vi: 'Nhân viên ngân hàng gọi điện', hmn: 'Neeg txhab nyiaj hu xov tooj' },
+            correct: false,
+            feedback: { vi: 'Kẻ lừa đảo hay giả làm nhân viên ngân hàng.' },
+          },
         ],
       },
       {
@@ -39,7 +59,12 @@ export const quizLesson = {
           { text: { vi: 'Gửi mã OTP cho người lạ' }, correct: false },
         ],
       },
-      { type: 'true_false', prompt: { vi: 'Hoá đơn điện tử có mã QR để thanh toán.' }, answer: true, feedback: { correct: { vi: 'Đúng vậy.' } } },
+      {
+        type: 'true_false',
+        prompt: { vi: 'Hoá đơn điện tử có mã QR để thanh toán.' },
+        answer: true,
+        feedback: { correct: { vi: 'Đúng vậy.' } },
+      },
       {
         type: 'ordering',
         prompt: { vi: 'Xếp các bước theo thứ tự' },
@@ -73,7 +98,11 @@ export async function createCourse(token: string, overrides: Record<string, unkn
   return res.body.courseId as string;
 }
 
-export async function addLessons(token: string, courseId: string, lessons = [videoLesson, guideLesson, quizLesson]) {
+export async function addLessons(
+  token: string,
+  courseId: string,
+  lessons = [videoLesson, guideLesson, quizLesson],
+) {
   for (const lesson of lessons) {
     const res = await api(`/api/v1/authoring/courses/${courseId}/draft/lessons`, { token, body: lesson });
     if (res.status !== 201) throw new Error(`add lesson failed: ${res.status} ${res.text}`);
@@ -82,8 +111,14 @@ export async function addLessons(token: string, courseId: string, lessons = [vid
 
 /** Author submits, reviewer publishes. */
 export async function publishCourse(authorToken: string, reviewerToken: string, courseId: string) {
-  const submit = await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, { token: authorToken, body: {} });
+  const submit = await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, {
+    token: authorToken,
+    body: {},
+  });
   if (submit.status !== 200) throw new Error(`submit failed: ${submit.status} ${submit.text}`);
-  const publish = await api(`/api/v1/authoring/courses/${courseId}/review/publish`, { token: reviewerToken, body: {} });
+  const publish = await api(`/api/v1/authoring/courses/${courseId}/review/publish`, {
+    token: reviewerToken,
+    body: {},
+  });
   if (publish.status !== 200) throw new Error(`publish failed: ${publish.status} ${publish.text}`);
 }

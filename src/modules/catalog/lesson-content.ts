@@ -31,7 +31,9 @@ export function buildLessonContent(kind: LessonKind, raw: unknown): LessonConten
     // Video lessons get their media from the media pipeline; nothing is authored inline.
     const extra = Object.keys((raw ?? {}) as object);
     if (extra.length === 0) return {};
-    const problems = extra.map((k) => `content.${k}: video lessons take no inline content (upload media instead)`);
+    const problems = extra.map(
+      (k) => `content.${k}: video lessons take no inline content (upload media instead)`,
+    );
     throw new CatalogError(CatalogErrorCode.InvalidLessonContent, problems.join('; '), 400, { problems });
   }
   const dto = plainToInstance(CONTENT_DTO[kind] as new () => object, raw ?? {});
