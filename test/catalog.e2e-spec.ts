@@ -1,0 +1,148 @@
+import {
+  addLessons,
+  createCourse,
+  guideLesson,
+  publishCourse,
+  quizLesson,
+  videoLesson,
+} from './factories/course.factory.js';
+import { userWithRoles, type TestUser } from './factories/user.factory.js';
+import { api, apiUrl, expectError } from './support/api.js';
+
+const ANSWER_KEYS = /"correct"|"answer"|"feedback"|"incorrect"/;
+
+describe('catalog for learners', () => {
+  let author: TestUser;
+  let reviewer: TestUser;
+  let courseId: string;
+  let slug: string;
+  let groups: { id: string; code: string }[];
+
+  beforeAll(async () => {
+    [author, reviewer] = await Promise.all([
+      userWithRoles([{ role: 'trainer' }]),
+      userWithRoles([{ role: 'trainer' }]),
+    ]);
+    groups = (await api('/api/v1/learner-groups')).body;
+    slug = `dang-ky-khai-sinh-${Date.now().toString(36)}`;
+    courseId = await createCourse(author.accessToken, {
+      slug,
+      topic: 'online-public-services',
+      learnerGroupIds: [
+        groups.find((g) => g.code === 'officials')!.id,
+        groups.find((g) => g.code === 'elderly')!.id,
+      ],
+      title: { vi: 'Đăng ký khai sinh trực tuyến', hmn: 'Sau npe menyuam yug tshiab hauv online' },
+      summary: { vi: 'Làm thủ tục khai sinh cho con trên Cổng dịch vụ công, không phải xuống xã.' },
+    });
+    await addLessons(author.accessToken, courseId, [videoLesson, guideLesson, quizLesson]);
+    await publishCourse(author.accessToken, reviewer.accessToken, courseId);
+    // A course only in Vietnamese, for the language filter.
+    const viOnly = await createCourse(author.accessToken, {
+      slug: `hop-zalo-${Date.now().toString(36)}`,
+      topic: 'zalo-groups',
+      title: { vi: 'Lập nhóm Zalo cho thôn' },
+    });
+    await addLessons(author.accessToken, viOnly, [{ ...videoLesson, title: { vi: 'Tạo nhóm' } }]);
+    await publishCourse(author.accessToken, reviewer.accessToken, viOnly);
+  });
+
+  const list = async (qs: string) => (await api(`/api/v1/courses?${qs}`)).body;
+  const ids = (page: { items: { id: string }[] }) => page.items.map((c) => c.id);
+
+  it('finds courses without accents, by words in any order', async () => {
+    expect(ids(await list('q=dang ky khai sinh'))).toContain(courseId);
+    expect(ids(await list('q=khai sinh dang ky'))).toContain(courseId);
+    expect(ids(await list('q=ĐĂNG KÝ'))).toContain(courseId);
+    expect(ids(await list('q=yug tshiab'))).toContain(courseId); // H'Mông title
+    expect(ids(await list('q=thanh toan tien dien'))).toContain(courseId); // a lesson title
+    expect(ids(await list('q=nop thue dien tu'))).not.toContain(courseId);
+    expect(ids(await list('q=xe may khong co'))).toEqual([]);
+  });
+
+  it('filters by learner group, language and topic, and pages', async () => {
+    expect(ids(await list('group=officials'))).toContain(courseId);
+    expect(ids(await list(`group=${groups.find((g) => g.code === 'officials')!.id}`))).toContain(courseId);
+    expect(ids(await list('group=pupils'))).not.toContain(courseId);
+    expect(ids(await list('group=no-such-group'))).toEqual([]);
+    const hmn = await list('language=hmn&pageSize=100');
+    expect(ids(hmn)).toContain(courseId);
+    expect(hmn.items.every((c: { languages: string[] }) => c.languages.includes('hmn'))).toBe(true);
+    expect(ids(await list('topic=online-public-services'))).toContain(courseId);
+    expect(ids(await list('topic=e-tax'))).not.toContain(courseId);
+    const page = await list('pageSize=1');
+    expect(page.items).toHaveLength(1);
+    expect(page.meta.total).toBeGreaterThanOrEqual(2);
+    expectError(await api('/api/v1/courses?topic=cooking'), 400, 'VALIDATION_FAILED');
+    expectError(await api('/api/v1/courses?lang=fr'), 400, 'VALIDATION_FAILED');
+  });
+
+  it('marks per field the language served and whether it is a fallback', async () => {
+    const item = (await list(`q=khai sinh&lang=hmn`)).items.find((c: { id: string }) => c.id === courseId);
+    expect(item.title).toEqual({
+      text: 'Sau npe menyuam yug tshiab hauv online',
+      locale: 'hmn',
+      fallback: false,
+    });
+    expect(item.summary).toMatchObject({ locale: 'vi', fallback: true });
+    expect(item.learnerGroups.map((g: { code: string }) => g.code).sort()).toEqual(['elderly', 'officials']);
+    const detail = (await api(`/api/v1/courses/${slug}?lang=hmn`)).body;
+    expect(detail.id).toBe(courseId);
+    expect(detail.lessons.map((l: { kind: string }) => l.kind)).toEqual(['video', 'guide', 'quiz']);
+    const guide = (await api(`/api/v1/lessons/${detail.lessons[1].id}?lang=hmn`)).body;
+    expect(guide.content.steps[0].title).toEqual({ text: 'Qhib CH Play', locale: 'hmn', fallback: false });
+    expect(guide.content.steps[1].body).toMatchObject({ locale: 'vi', fallback: true });
+  });
+
+  it('never sends an answer key to learners', async () => {
+    const detail = (await api(`/api/v1/courses/${courseId}`)).body;
+    const quiz = await api(`/api/v1/lessons/${detail.lessons[2].id}?lang=hmn`);
+    expect(quiz.status).toBe(200);
+    expect(quiz.text).not.toMatch(ANSWER_KEYS);
+    const questions = quiz.body.content.questions;
+    expect(questions.map((q: { type: string }) => q.type)).toEqual([
+      'single',
+      'multiple',
+      'true_false',
+      'ordering',
+    ]);
+    expect(questions[0].options).toHaveLength(2);
+    const ordering = questions[3].items.map((i: { text: { text: string } }) => i.text.text);
+    expect(ordering).not.toEqual(['Mở ứng dụng', 'Chọn hoá đơn', 'Xác nhận bằng mã PIN']);
+    expect([...ordering].sort()).toEqual(['Chọn hoá đơn', 'Mở ứng dụng', 'Xác nhận bằng mã PIN'].sort());
+    for (const path of ['/api/v1/courses', `/api/v1/courses/${courseId}`, `/api/v1/courses?q=khai sinh`]) {
+      expect((await api(path)).text).not.toMatch(ANSWER_KEYS);
+    }
+  });
+
+  it('hides drafts and unknown courses', async () => {
+    const draftCourse = await createCourse(author.accessToken);
+    await addLessons(author.accessToken, draftCourse, [guideLesson]);
+    const draftLesson = (
+      await api(`/api/v1/authoring/courses/${draftCourse}/versions/1`, { token: author.accessToken })
+    ).body.lessons[0];
+    expectError(await api(`/api/v1/courses/${draftCourse}`), 404, 'CATALOG_COURSE_NOT_FOUND');
+    expectError(await api(`/api/v1/lessons/${draftLesson.id}`), 404, 'CATALOG_LESSON_NOT_FOUND');
+    expect(ids(await list('pageSize=100'))).not.toContain(draftCourse);
+    expectError(await api('/api/v1/courses/khong-co-khoa-nay'), 404, 'CATALOG_COURSE_NOT_FOUND');
+    expectError(await api('/api/v1/lessons/not-a-uuid'), 400, 'VALIDATION_FAILED');
+  });
+
+  it('revalidates unchanged responses with a 304 and no body', async () => {
+    for (const path of ['/api/v1/courses?group=officials', `/api/v1/courses/${courseId}`]) {
+      const first = await fetch(`${apiUrl()}${path}`);
+      const etag = first.headers.get('etag')!;
+      expect(etag).toMatch(/^W\/".+"$/);
+      expect(first.headers.get('cache-control')).toMatch(/public, max-age=60/);
+      const again = await fetch(`${apiUrl()}${path}`, { headers: { 'if-none-match': etag } });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+      const other = await fetch(`${apiUrl()}${path}`, { headers: { 'if-none-match': 'W/"stale"' } });
+      expect(other.status).toBe(200);
+    }
+    const signedIn = await fetch(`${apiUrl()}/api/v1/courses`, {
+      headers: { authorization: `Bearer ${author.accessToken}` },
+    });
+    expect(signedIn.headers.get('cache-control')).toMatch(/^private/);
+  });
+});
