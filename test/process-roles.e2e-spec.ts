@@ -85,26 +85,38 @@ describe('several API and worker processes on the same services', () => {
 });
 
 describe('login rate limit per IP', () => {
-  it('limits attempts from one address across accounts', async () => {
+  it('limits attempts from one address across accounts (client IP from X-Forwarded-For behind a proxy)', async () => {
     const limited = await startPlatform('api', {
       ...testEnv(),
       LOGIN_MAX_ATTEMPTS_PER_IP: '5',
       LOGIN_WINDOW_SECONDS: '600',
+      TRUST_PROXY: 'true',
     });
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.7`;
     try {
       const users = await Promise.all([registerLearner(), registerLearner()]);
       for (let i = 0; i < 5; i++) {
         const res = await api('/api/v1/auth/login', {
           base: limited.url,
+          headers: from(ip),
           body: { identifier: users[i % 2].phone, password: i < 4 ? 'wrong-password-x' : GOOD_PASSWORD },
         });
         expect([200, 401]).toContain(res.status);
       }
       const res = await api('/api/v1/auth/login', {
         base: limited.url,
+        headers: from(ip),
         body: { identifier: users[1].phone, password: GOOD_PASSWORD },
       });
       expectError(res, 429, 'IDENTITY_LOGIN_RATE_LIMITED');
+      // Another address is not affected.
+      const other = await api('/api/v1/auth/login', {
+        base: limited.url,
+        headers: from('10.255.0.1'),
+        body: { identifier: users[1].phone, password: GOOD_PASSWORD },
+      });
+      expect(other.status).toBe(200);
     } finally {
       await limited.stop();
     }
