@@ -34,6 +34,7 @@ export class CourseCatalog1795330000000 implements MigrationInterface {
         summary jsonb NOT NULL DEFAULT '{}',
         languages text[] NOT NULL DEFAULT '{}',
         search_text text NOT NULL DEFAULT '',
+        search_key text NOT NULL DEFAULT '',
         created_by uuid NOT NULL REFERENCES users (id) ON DELETE RESTRICT,
         submitted_by uuid REFERENCES users (id) ON DELETE RESTRICT,
         submitted_at timestamptz,
@@ -50,9 +51,15 @@ export class CourseCatalog1795330000000 implements MigrationInterface {
       `CREATE UNIQUE INDEX course_versions_one_open ON course_versions (course_id) WHERE status IN ('draft', 'in_review')`,
     );
     await q.query(`CREATE INDEX course_versions_groups_idx ON course_versions USING gin (learner_group_ids)`);
+    await q.query(`CREATE INDEX course_versions_languages_idx ON course_versions USING gin (languages)`);
     await q.query(`CREATE INDEX course_versions_topic_idx ON course_versions (topic)`);
+    // search_key = f_search_key(search_text), stored at publication: the trigram index and its
+    // recheck then read a plain column instead of running unaccent per row.
     await q.query(
-      `CREATE INDEX course_versions_search_idx ON course_versions USING gin (f_search_key(search_text) gin_trgm_ops)`,
+      `CREATE INDEX course_versions_search_idx ON course_versions USING gin (search_key gin_trgm_ops)`,
+    );
+    await q.query(
+      `CREATE INDEX course_versions_published_idx ON course_versions (published_at DESC, id) WHERE status = 'published'`,
     );
     await q.query(`
       ALTER TABLE courses ADD CONSTRAINT courses_published_version_fkey

@@ -15,6 +15,18 @@ import { map, type Observable } from 'rxjs';
 
 const CACHE_SECONDS = Symbol('CACHE_SECONDS');
 
+/** Bodies served from a cache are the same objects: hash each once. */
+const etags = new WeakMap<object, string>();
+function etagOf(body: unknown): string {
+  const cached = typeof body === 'object' && body !== null ? etags.get(body) : undefined;
+  if (cached) return cached;
+  const etag = `W/"${createHash('sha1')
+    .update(JSON.stringify(body) ?? '')
+    .digest('base64url')}"`;
+  if (typeof body === 'object' && body !== null) etags.set(body, etag);
+  return etag;
+}
+
 /**
  * ETag + Cache-Control for read routes: an unchanged response revalidates with a 304 and no body,
  * which is what weak 3G needs. Responses to signed-in callers are `private`.
@@ -29,7 +41,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body) => {
-        const etag = `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+        const etag = etagOf(body);
         const personal = !!request.headers.authorization || !!request.cookies?.bs_session;
         void reply
           .header('etag', etag)

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizeFallbackChain, pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { CatalogError } from './catalog.errors.js';
-import { CourseRepository } from './course.repository.js';
+import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
+import { CourseRepository, type CatalogRow } from './course.repository.js';
 import type {
   CatalogQueryDto,
   CourseDetailResponse,
@@ -10,11 +11,13 @@ import type {
   LessonDetailResponse,
   LessonSummaryResponse,
 } from './dto/course.dto.js';
-import type { CourseVersionEntity } from './entities/course-version.entity.js';
 import type { LearnerGroupEntity } from './entities/learner-group.entity.js';
 import type { LessonEntity } from './entities/lesson.entity.js';
 import { LearnerGroupsService } from './learner-groups.service.js';
 import { toLearnerContent } from './lesson-content.js';
+
+/** Catalog reads may be this stale on other replicas after a publication. */
+export const CATALOG_CACHE_MS = 15_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,9 +31,29 @@ export class CourseCatalogService {
     @Inject(LearnerGroupsService) private readonly learnerGroups: LearnerGroupsService,
   ) {}
 
-  async list(query: CatalogQueryDto): Promise<CoursePageResponse> {
+  /** Learner-facing reads are cached briefly per replica; publishing or archiving clears this replica's cache. */
+  private readonly cache = new TtlCache<unknown>(CATALOG_CACHE_MS, 2000);
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.cache.get(key, load) as Promise<T>;
+  }
+
+  private groups(): Promise<LearnerGroupEntity[]> {
+    return this.cached('learner-groups', () => this.learnerGroups.list(true));
+  }
+
+  list(query: CatalogQueryDto): Promise<CoursePageResponse> {
+    const key = `list:${JSON.stringify([query.group, query.language, query.topic, query.q, query.lang, query.page, query.pageSize])}`;
+    return this.cached(key, () => this.load(query));
+  }
+
+  private async load(query: CatalogQueryDto): Promise<CoursePageResponse> {
     const chain = chainFrom(query.lang);
-    const groups = await this.learnerGroups.list(true);
+    const groups = await this.groups();
     let learnerGroupId: string | undefined;
     if (query.group) {
       const group = groups.find((g) => g.code === query.group || g.id === query.group);
@@ -50,27 +73,34 @@ export class CourseCatalogService {
       pageSize: query.pageSize,
     });
     return {
-      items: items.map(({ course, version, lessonCount }) =>
-        this.summary(course, version, lessonCount, groups, chain),
-      ),
+      items: items.map((row) => this.summary(row, groups, chain)),
       meta: { page: query.page, pageSize: query.pageSize, total },
     };
   }
 
   /** A course by id or slug, as published. */
-  async detail(idOrSlug: string, lang?: string): Promise<CourseDetailResponse> {
+  detail(idOrSlug: string, lang?: string): Promise<CourseDetailResponse> {
+    return this.cached(`detail:${idOrSlug}:${lang ?? ''}`, () => this.loadDetail(idOrSlug, lang));
+  }
+
+  private async loadDetail(idOrSlug: string, lang?: string): Promise<CourseDetailResponse> {
     const course = UUID.test(idOrSlug)
       ? await this.courses.findCourse(idOrSlug)
       : await this.courses.findCourseBySlug(idOrSlug);
     if (!course?.publishedVersionId || course.archivedAt) throw CatalogError.courseNotFound();
     const version = (await this.courses.findVersionById(course.publishedVersionId))!;
-    const [lessons, groups] = await Promise.all([
-      this.courses.lessonsOf(version.id),
-      this.learnerGroups.list(true),
-    ]);
+    const [lessons, groups] = await Promise.all([this.courses.lessonsOf(version.id), this.groups()]);
     const chain = chainFrom(lang);
+    const row: CatalogRow = {
+      ...version,
+      courseId: course.id,
+      slug: course.slug,
+      versionId: version.id,
+      publishedAt: version.publishedAt!,
+      lessonCount: lessons.length,
+    };
     return {
-      ...this.summary(course, version, lessons.length, groups, chain),
+      ...this.summary(row, groups, chain),
       lessons: lessons.map((l) => this.lessonSummary(l, chain)),
     };
   }
@@ -79,7 +109,12 @@ export class CourseCatalogService {
    * A lesson of a published or superseded version: learners part-way through an older version
    * keep reading it after a newer one is published. Drafts are not visible.
    */
-  async lesson(id: string, lang?: string): Promise<LessonDetailResponse> {
+  lesson(id: string, lang?: string): Promise<LessonDetailResponse> {
+    // Published lessons never change, so caching them is safe.
+    return this.cached(`lesson:${id}:${lang ?? ''}`, () => this.loadLesson(id, lang));
+  }
+
+  private async loadLesson(id: string, lang?: string): Promise<LessonDetailResponse> {
     const lesson = await this.courses.findLesson(id);
     const version = lesson && (await this.courses.findVersionById(lesson.courseVersionId));
     if (!lesson || !version || (version.status !== 'published' && version.status !== 'superseded')) {
@@ -94,16 +129,10 @@ export class CourseCatalogService {
     };
   }
 
-  private summary(
-    course: { id: string; slug: string },
-    version: CourseVersionEntity,
-    lessonCount: number,
-    groups: LearnerGroupEntity[],
-    chain: string[],
-  ): CourseSummaryResponse {
+  private summary(version: CatalogRow, groups: LearnerGroupEntity[], chain: string[]): CourseSummaryResponse {
     return {
-      id: course.id,
-      slug: course.slug,
+      id: version.courseId,
+      slug: version.slug,
       version: version.version,
       topic: version.topic,
       learnerGroups: version.learnerGroupIds
@@ -113,8 +142,8 @@ export class CourseCatalogService {
       title: pickLocalized(version.title, chain)!,
       summary: pickLocalized(version.summary, chain),
       languages: version.languages,
-      lessonCount,
-      publishedAt: version.publishedAt!.toISOString(),
+      lessonCount: version.lessonCount,
+      publishedAt: new Date(version.publishedAt).toISOString(),
     };
   }
 

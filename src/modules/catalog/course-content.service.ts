@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
 import { DomainError } from '../../infrastructure/http/domain-error.js';
 import { CONTENT_LOCALES } from '../../infrastructure/i18n/locales.js';
 import { CatalogError } from './catalog.errors.js';
+import { CourseCatalogService } from './course-catalog.service.js';
 import {
   CourseRepository,
   type LessonFields,
@@ -39,7 +40,10 @@ function coverage(texts: Texts[], locale: string): Coverage {
  */
 @Injectable()
 export class CourseContentService {
-  constructor(@Inject(CourseRepository) private readonly courses: CourseRepository) {}
+  constructor(
+    @Inject(CourseRepository) private readonly courses: CourseRepository,
+    @Inject(CourseCatalogService) private readonly catalog: CourseCatalogService,
+  ) {}
 
   async getCourse(id: string): Promise<CourseEntity> {
     const course = await this.courses.findCourse(id);
@@ -120,7 +124,9 @@ export class CourseContentService {
     const searchText = [version.title, version.summary, ...lessons.map((l) => l.title)]
       .flatMap((t) => Object.values(t))
       .join(' \n ');
-    return this.courses.publish(version, { publishedBy, languages, searchText });
+    const published = await this.courses.publish(version, { publishedBy, languages, searchText });
+    this.catalog.invalidate();
+    return published;
   }
 
   draftFrom(published: CourseVersionEntity, createdBy: string) {
@@ -129,8 +135,9 @@ export class CourseContentService {
   discard(version: CourseVersionEntity) {
     return this.courses.discardVersion(version);
   }
-  setArchived(courseId: string, archived: boolean) {
-    return this.courses.setArchived(courseId, archived);
+  async setArchived(courseId: string, archived: boolean) {
+    await this.courses.setArchived(courseId, archived);
+    this.catalog.invalidate();
   }
 
   /** Course × lesson × locale × field coverage for trainers. */

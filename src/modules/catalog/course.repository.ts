@@ -15,6 +15,21 @@ export interface CatalogFilter {
   pageSize: number;
 }
 
+/** One catalog entry: a course and its published version, as the listing needs it. */
+export interface CatalogRow {
+  courseId: string;
+  slug: string;
+  versionId: string;
+  version: number;
+  topic: string;
+  learnerGroupIds: string[];
+  title: Partial<Record<string, string>> & { vi: string };
+  summary: Partial<Record<string, string>>;
+  languages: string[];
+  publishedAt: Date;
+  lessonCount: number;
+}
+
 export type NewVersion = Pick<
   CourseVersionEntity,
   'topic' | 'learnerGroupIds' | 'title' | 'summary' | 'createdBy'
@@ -96,36 +111,35 @@ export class CourseRepository {
     return this.versions().find({ where: { status: 'in_review' }, order: { submittedAt: 'ASC' } });
   }
 
-  /** The catalog: each non-archived course's published version, filtered and paged. */
-  async searchPublished(filter: CatalogFilter): Promise<{
-    items: { course: CourseEntity; version: CourseVersionEntity; lessonCount: number }[];
-    total: number;
-  }> {
-    const qb = this.versions()
-      .createQueryBuilder('v')
-      .innerJoin(CourseEntity, 'c', 'c.published_version_id = v.id AND c.archived_at IS NULL')
-      .addSelect(['c.id', 'c.slug'])
-      .addSelect('(SELECT count(*) FROM lessons l WHERE l.course_version_id = v.id)::int', 'lesson_count');
+  /**
+   * The catalog: each non-archived course's published version, filtered and paged, in one query
+   * (the total comes from a window). Array filters use GIN indexes (`@>`); search words match the
+   * stored `search_key` through its trigram index.
+   */
+  async searchPublished(filter: CatalogFilter): Promise<{ items: CatalogRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
     if (filter.learnerGroupId)
-      qb.andWhere(':group = ANY(v.learner_group_ids)', { group: filter.learnerGroupId });
-    if (filter.locale) qb.andWhere(':locale = ANY(v.languages)', { locale: filter.locale });
-    if (filter.topic) qb.andWhere('v.topic = :topic', { topic: filter.topic });
-    filter.words.forEach((word, i) =>
-      qb.andWhere(`f_search_key(v.search_text) LIKE '%' || f_search_key(:w${i}) || '%'`, { [`w${i}`]: word }),
+      where.push(`v.learner_group_ids @> ARRAY[${param(filter.learnerGroupId)}]::uuid[]`);
+    if (filter.locale) where.push(`v.languages @> ARRAY[${param(filter.locale)}]::text[]`);
+    if (filter.topic) where.push(`v.topic = ${param(filter.topic)}`);
+    for (const word of filter.words)
+      where.push(`v.search_key LIKE '%' || f_search_key(${param(word)}) || '%'`);
+    const rows: (CatalogRow & { total: string })[] = await this.dataSource.query(
+      `SELECT v.course_id AS "courseId", c.slug, v.id AS "versionId", v.version, v.topic,
+              v.learner_group_ids AS "learnerGroupIds", v.title, v.summary, v.languages,
+              v.published_at AS "publishedAt",
+              (SELECT count(*) FROM lessons l WHERE l.course_version_id = v.id)::int AS "lessonCount",
+              count(*) OVER () AS total
+         FROM course_versions v
+         JOIN courses c ON c.published_version_id = v.id AND c.archived_at IS NULL
+        WHERE v.status = 'published' ${where.map((w) => `AND ${w}`).join(' ')}
+        ORDER BY v.published_at DESC, v.id
+        LIMIT ${param(filter.pageSize)} OFFSET ${param((filter.page - 1) * filter.pageSize)}`,
+      params,
     );
-    qb.orderBy('v.published_at', 'DESC')
-      .addOrderBy('v.id')
-      .offset((filter.page - 1) * filter.pageSize)
-      .limit(filter.pageSize);
-    const [{ entities, raw }, total] = await Promise.all([qb.getRawAndEntities(), qb.getCount()]);
-    return {
-      items: entities.map((version, i) => ({
-        course: { id: raw[i].c_id, slug: raw[i].c_slug } as CourseEntity,
-        version,
-        lessonCount: raw[i].lesson_count,
-      })),
-      total,
-    };
+    return { items: rows, total: rows.length > 0 ? Number(rows[0].total) : 0 };
   }
 
   // --- writes (the authoring rules live in the authoring module) ----------
@@ -211,11 +225,14 @@ export class CourseRepository {
       const [course] = await em.query('SELECT published_version_id FROM courses WHERE id = $1 FOR UPDATE', [
         version.courseId,
       ]);
-      const moved = await this.versions(em).update(
-        { id: version.id, status: 'in_review' },
-        { ...fields, status: 'published', publishedAt: new Date() },
+      const [, moved] = await em.query(
+        `UPDATE course_versions
+            SET status = 'published', published_by = $2, published_at = now(), languages = $3,
+                search_text = $4, search_key = f_search_key($4), updated_at = now()
+          WHERE id = $1 AND status = 'in_review'`,
+        [version.id, fields.publishedBy, fields.languages, fields.searchText],
       );
-      if ((moved.affected ?? 0) !== 1) return false;
+      if (moved !== 1) return false;
       if (course.published_version_id) {
         await this.versions(em).update(
           { id: course.published_version_id, status: 'published' },

@@ -29,6 +29,8 @@ export type CourseTopic = (typeof COURSE_TOPICS)[number];
 @Index('course_versions_groups_idx', { synchronize: false })
 @Index('course_versions_search_idx', { synchronize: false })
 @Index('course_versions_topic_idx', { synchronize: false })
+@Index('course_versions_languages_idx', { synchronize: false })
+@Index('course_versions_published_idx', { synchronize: false })
 export class CourseVersionEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'course_id', type: 'uuid' }) courseId!: string;
@@ -43,6 +45,8 @@ export class CourseVersionEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) languages!: string[];
   /** Titles and summaries in every language, for accent-insensitive search; set at publication. */
   @Column({ name: 'search_text', type: 'text', default: '' }) searchText!: string;
+  /** `f_search_key(search_text)`, computed by the database at publication. */
+  @Column({ name: 'search_key', type: 'text', default: '', select: false }) searchKey!: string;
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
   @Column({ name: 'submitted_by', type: 'uuid', nullable: true }) submittedBy!: string | null;
   @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true }) submittedAt!: Date | null;
