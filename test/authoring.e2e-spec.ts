@@ -8,7 +8,7 @@ import {
   videoLesson,
 } from './factories/course.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
-import { api, expectError, testEnv } from './support/api.js';
+import { api, apiUrl, expectError, testEnv } from './support/api.js';
 
 describe('authoring', () => {
   let a: TestUser; // trainer, author
@@ -262,6 +262,49 @@ describe('authoring', () => {
       '2:published',
       '1:superseded',
     ]);
+  });
+
+  it('validates and stores WebVTT subtitles per language, served with the published video lesson', async () => {
+    const courseId = await createCourse(a.accessToken);
+    await addLessons(a.accessToken, courseId, [videoLesson, guideLesson]);
+    const [video, guide] = (
+      await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: a.accessToken })
+    ).body.lessons;
+    const put = (key: string, locale: string, body: string, token = a.accessToken) =>
+      api(`/api/v1/authoring/courses/${courseId}/draft/lessons/${key}/subtitles/${locale}`, {
+        method: 'PUT',
+        token,
+        body,
+        headers: { 'content-type': 'text/vtt' },
+      });
+    const hmn =
+      'WEBVTT\n\n00:00.000 --> 00:03.000\nThem nqi hluav taws xob\n\n00:03.000 --> 00:06.000\nQhib app EVN\n';
+    const vi = 'WEBVTT\n\n00:00.000 --> 00:03.000\nTrả tiền điện qua điện thoại\n';
+
+    const bad = await put(video.lessonKey, 'hmn', 'WEBVTT\n\n00:00.000 --> 00:03,000\nx\n');
+    expectError(bad, 400, 'AUTHORING_INVALID_WEBVTT');
+    expect(bad.body.message).toMatch(/line 3/);
+    expect(bad.body.details.line).toBe(3);
+    expectError(await put(guide.lessonKey, 'hmn', hmn), 400, 'AUTHORING_NOT_A_VIDEO');
+    expectError(await put(video.lessonKey, 'fr', hmn), 400);
+    expectError(await put(video.lessonKey, 'hmn', hmn, b.accessToken), 403, 'AUTHORING_NOT_OWNER');
+
+    const ok = await put(video.lessonKey, 'hmn', hmn);
+    expect(ok.status).toBe(200);
+    expect(ok.body.lessons[0].content.subtitles.hmn).toMatchObject({ cues: 2 });
+    expect((await put(video.lessonKey, 'vi', vi)).status).toBe(200);
+
+    await publishCourse(a.accessToken, b.accessToken, courseId);
+    const lessonId = (await api(`/api/v1/courses/${courseId}`)).body.lessons[0].id;
+    const detail = (await api(`/api/v1/lessons/${lessonId}?lang=hmn`)).body;
+    expect(detail.subtitles.map((t: { locale: string }) => t.locale)).toEqual(['hmn', 'vi']);
+    const track = await fetch(`${apiUrl()}${detail.subtitles[0].url}`);
+    expect([track.status, track.headers.get('content-type')]).toEqual([
+      200,
+      expect.stringContaining('text/vtt'),
+    ]);
+    expect(await track.text()).toBe(hmn);
+    expectError(await api(`/api/v1/lessons/${lessonId}/subtitles/tyz`), 404, 'CATALOG_LESSON_NOT_FOUND');
   });
 
   it('reports translation completeness per lesson, language and field', async () => {

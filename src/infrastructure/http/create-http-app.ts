@@ -102,6 +102,14 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
     },
   );
 
+  // Subtitles are uploaded as the WebVTT text itself.
+  fastify.addContentTypeParser(
+    'text/vtt',
+    { parseAs: 'string', bodyLimit: 512 * 1024 },
+    (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) =>
+      done(null, body),
+  );
+
   await app.register(fastifyStatic as never, {
     root: join(srcRoot, 'modules', 'portal', 'assets'),
     prefix: '/assets/',

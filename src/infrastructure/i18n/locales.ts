@@ -3,6 +3,10 @@
  * last resort of every fallback chain. English exists for the UI only.
  */
 export const CONTENT_LOCALES = ['vi', 'hmn', 'ium', 'tyz'] as const;
+/** The content locales as an enum object, for ParseEnumPipe on `:locale` route parameters. */
+export const CONTENT_LOCALE_ENUM: Record<string, string> = Object.fromEntries(
+  CONTENT_LOCALES.map((l) => [l, l]),
+);
 export const UI_LOCALES = ['vi', 'hmn', 'en'] as const;
 export const ALL_LOCALES = ['vi', 'hmn', 'ium', 'tyz', 'en'] as const;
 export type Locale = (typeof ALL_LOCALES)[number];

@@ -30,6 +30,10 @@ export const StorageKeys = {
   mediaFile(mediaId: string, file: string): string {
     return `media/${segment(mediaId)}/${file.split('/').map(segment).join('/')}`;
   },
+  /** A subtitle file, addressed by its content: `subtitles/<lessonKey>/<locale>-<sha256>.vtt`. */
+  subtitle(lessonKey: string, locale: string, sha256: string): string {
+    return `subtitles/${segment(lessonKey)}/${segment(locale)}-${segment(sha256.slice(0, 32))}.vtt`;
+  },
   /** A certificate artefact: `certificates/<serial>/<file>`. */
   certificateFile(serial: string, file: string): string {
     return `certificates/${segment(serial.toLowerCase())}/${segment(file)}`;

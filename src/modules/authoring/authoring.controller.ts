@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -7,12 +8,21 @@ import {
   Inject,
   Param,
   ParseIntPipe,
+  ParseEnumPipe,
   ParseUUIDPipe,
   Patch,
   Post,
   Put,
 } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CONTENT_LOCALE_ENUM } from '../../infrastructure/i18n/locales.js';
 import type { CourseVersionEntity } from '../catalog/entities/course-version.entity.js';
 import type { CourseEntity } from '../catalog/entities/course.entity.js';
 import type { LessonEntity } from '../catalog/entities/lesson.entity.js';
@@ -207,6 +217,39 @@ export class AuthoringController {
     @CurrentPrincipal() who: Principal,
   ): Promise<void> {
     await this.authoring.removeLesson(courseId, lessonKey, who);
+  }
+
+  @Put('courses/:courseId/draft/lessons/:lessonKey/subtitles/:locale')
+  @ApiOperation({
+    summary: 'Upload WebVTT subtitles of a video lesson for one language (a parse error names the line)',
+  })
+  @ApiConsumes('text/vtt')
+  @ApiBody({
+    schema: { type: 'string', example: 'WEBVTT\n\n00:00.000 --> 00:03.000\nThem nqi hluav taws xob' },
+  })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async putSubtitles(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
+    @Param('locale', new ParseEnumPipe(CONTENT_LOCALE_ENUM)) locale: string,
+    @Body() vtt: string,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    if (typeof vtt !== 'string') throw new BadRequestException('Send the subtitles as text/vtt.');
+    return this.view(courseId, await this.authoring.putSubtitles(courseId, lessonKey, locale, vtt, who), who);
+  }
+
+  @Delete('courses/:courseId/draft/lessons/:lessonKey/subtitles/:locale')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove the subtitles of one language from a draft video lesson' })
+  @ApiNoContentResponse()
+  async removeSubtitles(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
+    @Param('locale', new ParseEnumPipe(CONTENT_LOCALE_ENUM)) locale: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<void> {
+    await this.authoring.removeSubtitles(courseId, lessonKey, locale, who);
   }
 
   @Put('courses/:courseId/draft/lesson-order')

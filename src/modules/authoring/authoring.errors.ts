@@ -15,6 +15,8 @@ export enum AuthoringErrorCode {
   BadLessonOrder = 'AUTHORING_BAD_LESSON_ORDER',
   VersionNotFound = 'AUTHORING_VERSION_NOT_FOUND',
   Conflict = 'AUTHORING_CONFLICT',
+  NotAVideo = 'AUTHORING_NOT_A_VIDEO',
+  InvalidSubtitles = 'AUTHORING_INVALID_WEBVTT',
 }
 
 export class AuthoringError extends DomainError {

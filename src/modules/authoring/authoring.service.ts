@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { CommonError } from '../../infrastructure/http/domain-error.js';
+import { Buckets, StorageKeys } from '../../infrastructure/storage/storage-keys.js';
+import { StorageService } from '../../infrastructure/storage/storage.service.js';
 import { CourseContentService } from '../catalog/course-content.service.js';
 import type { CourseVersionEntity } from '../catalog/entities/course-version.entity.js';
 import type { CourseEntity } from '../catalog/entities/course.entity.js';
 import type { LessonEntity } from '../catalog/entities/lesson.entity.js';
 import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
 import { hasRole, type Principal } from '../identity/roles.js';
+import { parseWebVtt, WebVttError } from '../media/webvtt.js';
 import { AuthoringError, AuthoringErrorCode } from './authoring.errors.js';
 import type {
   CreateCourseDto,
@@ -29,6 +33,7 @@ export class AuthoringService {
   constructor(
     @Inject(CourseContentService) private readonly content: CourseContentService,
     @Inject(LearnerGroupsService) private readonly learnerGroups: LearnerGroupsService,
+    @Inject(StorageService) private readonly storage: StorageService,
   ) {}
 
   // --- access ---------------------------------------------------------------
@@ -157,6 +162,42 @@ export class AuthoringService {
       ...(dto.content !== undefined && { content: dto.content }),
     });
     return draft.version;
+  }
+
+  /** Validates a WebVTT file and attaches it to a draft video lesson for one language. */
+  async putSubtitles(courseId: string, lessonKey: string, locale: string, vtt: string, who: Principal) {
+    const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    if (lesson.kind !== 'video') {
+      throw new AuthoringError(AuthoringErrorCode.NotAVideo, 'Subtitles belong to video lessons.', 400);
+    }
+    let cues: number;
+    try {
+      cues = parseWebVtt(vtt).length;
+    } catch (e) {
+      if (!(e instanceof WebVttError)) throw e;
+      throw new AuthoringError(
+        AuthoringErrorCode.InvalidSubtitles,
+        `The subtitles are not valid WebVTT: ${e.message}.`,
+        400,
+        {
+          line: e.line,
+        },
+      );
+    }
+    const body = Buffer.from(vtt.normalize('NFC'), 'utf8');
+    const key = StorageKeys.subtitle(
+      lesson.lessonKey,
+      locale,
+      createHash('sha256').update(body).digest('hex'),
+    );
+    await this.storage.put(Buckets.media, key, body, { contentType: 'text/vtt; charset=utf-8' });
+    await this.content.setSubtitles(lesson, locale, { key, bytes: body.length, cues });
+    return draft.version;
+  }
+
+  async removeSubtitles(courseId: string, lessonKey: string, locale: string, who: Principal) {
+    const { lesson } = await this.draftLesson(courseId, lessonKey, who);
+    await this.content.setSubtitles(lesson, locale, null);
   }
 
   async removeLesson(courseId: string, lessonKey: string, who: Principal) {

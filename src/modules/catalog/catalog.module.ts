@@ -7,8 +7,8 @@ import { LearnerGroupRepository } from './learner-group.repository.js';
 import { LearnerGroupsController } from './learner-groups.controller.js';
 import { LearnerGroupsService } from './learner-groups.service.js';
 
+/** Learner groups, courses and lessons as services (for other modules, the worker and CLIs). */
 @Module({
-  controllers: [LearnerGroupsController, CoursesController],
   providers: [
     LearnerGroupsService,
     LearnerGroupRepository,
@@ -18,4 +18,8 @@ import { LearnerGroupsService } from './learner-groups.service.js';
   ],
   exports: [LearnerGroupsService, CourseCatalogService, CourseContentService],
 })
+export class CatalogCoreModule {}
+
+/** The HTTP role adds the learner-facing catalog routes. */
+@Module({ imports: [CatalogCoreModule], controllers: [LearnerGroupsController, CoursesController] })
 export class CatalogModule {}

@@ -21,6 +21,10 @@ export const CATALOG_CACHE_MS = 15_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Position of a locale in the chain (unknown last), to list the preferred tracks first. */
+const rank = (chain: string[], locale: string) =>
+  chain.includes(locale) ? chain.indexOf(locale) : chain.length;
+
 export const chainFrom = (lang?: string) => normalizeFallbackChain(lang ? lang.split(',') : []);
 
 /** What learners see: published versions only, localized with fallback markers, no answer keys. */
@@ -126,7 +130,27 @@ export class CourseCatalogService {
       courseId: version.courseId,
       courseVersion: version.version,
       content: toLearnerContent(lesson.kind, lesson.content, chain),
+      subtitles: Object.entries(lesson.content.subtitles ?? {})
+        .filter(([, track]) => !!track)
+        .map(([locale, track]) => ({
+          locale,
+          url: `/api/v1/lessons/${lesson.id}/subtitles/${locale}`,
+          cues: track!.cues,
+          bytes: track!.bytes,
+        }))
+        .sort((x, y) => rank(chain, x.locale) - rank(chain, y.locale)),
     };
+  }
+
+  /** The storage key of a published lesson's subtitles in one language. */
+  async subtitleKey(lessonId: string, locale: string): Promise<string> {
+    const lesson = await this.courses.findLesson(lessonId);
+    const version = lesson && (await this.courses.findVersionById(lesson.courseVersionId));
+    const track = lesson?.content.subtitles?.[locale];
+    if (!lesson || !version || !['published', 'superseded'].includes(version.status) || !track) {
+      throw CatalogError.lessonNotFound();
+    }
+    return track.key;
   }
 
   private summary(version: CatalogRow, groups: LearnerGroupEntity[], chain: string[]): CourseSummaryResponse {

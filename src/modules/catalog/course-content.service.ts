@@ -12,7 +12,7 @@ import {
 } from './course.repository.js';
 import type { CourseVersionEntity } from './entities/course-version.entity.js';
 import type { CourseEntity } from './entities/course.entity.js';
-import type { LessonEntity, LessonKind, Texts } from './entities/lesson.entity.js';
+import type { LessonEntity, LessonKind, SubtitleTrack, Texts } from './entities/lesson.entity.js';
 import { buildLessonContent, lessonTextFields } from './lesson-content.js';
 
 export type Coverage = 'complete' | 'partial' | 'missing';
@@ -100,6 +100,14 @@ export class CourseContentService {
       ...rest,
       ...(content !== undefined && { content: buildLessonContent(lesson.kind, content) }),
     });
+  }
+
+  /** Sets or removes one language's subtitles of a (draft) video lesson. */
+  setSubtitles(lesson: LessonEntity, locale: string, track: SubtitleTrack | null) {
+    const subtitles = { ...(lesson.content.subtitles ?? {}) };
+    if (track) subtitles[locale] = track;
+    else delete subtitles[locale];
+    return this.courses.updateLesson(lesson.id, { content: { ...lesson.content, subtitles } });
   }
 
   removeLesson(lesson: LessonEntity) {

@@ -1,5 +1,19 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  Inject,
+  Param,
+  ParseEnumPipe,
+  ParseUUIDPipe,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { CONTENT_LOCALE_ENUM } from '../../infrastructure/i18n/locales.js';
+import { Buckets } from '../../infrastructure/storage/storage-keys.js';
+import { StorageService } from '../../infrastructure/storage/storage.service.js';
+import { ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HttpCache } from '../../infrastructure/http/http-cache.interceptor.js';
 import { Public } from '../identity/auth.decorators.js';
 import { CourseCatalogService } from './course-catalog.service.js';
@@ -15,7 +29,10 @@ import {
 @Public()
 @Controller('api/v1')
 export class CoursesController {
-  constructor(@Inject(CourseCatalogService) private readonly catalog: CourseCatalogService) {}
+  constructor(
+    @Inject(CourseCatalogService) private readonly catalog: CourseCatalogService,
+    @Inject(StorageService) private readonly storage: StorageService,
+  ) {}
 
   @Get('courses')
   @HttpCache(60)
@@ -47,5 +64,22 @@ export class CoursesController {
     @Query() query: LangQueryDto,
   ): Promise<LessonDetailResponse> {
     return this.catalog.lesson(id, query.lang);
+  }
+
+  @Get('lessons/:id/subtitles/:locale')
+  @ApiOperation({ summary: 'WebVTT subtitles of a published video lesson' })
+  @ApiProduces('text/vtt')
+  @ApiOkResponse({ description: 'text/vtt', schema: { type: 'string' } })
+  async subtitles(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('locale', new ParseEnumPipe(CONTENT_LOCALE_ENUM)) locale: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const key = await this.catalog.subtitleKey(id, locale);
+    // Lessons of published versions never change, and neither do their subtitles.
+    void reply.header('cache-control', 'public, max-age=31536000, immutable');
+    return new StreamableFile(await this.storage.getStream(Buckets.media, key), {
+      type: 'text/vtt; charset=utf-8',
+    });
   }
 }

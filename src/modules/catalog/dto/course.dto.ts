@@ -84,7 +84,19 @@ export class CourseDetailResponse extends CourseSummaryResponse {
   @ApiProperty({ type: [LessonSummaryResponse] }) lessons!: LessonSummaryResponse[];
 }
 
+export class SubtitleTrackResponse {
+  @ApiProperty({ example: 'hmn' }) locale!: string;
+  @ApiProperty({ example: '/api/v1/lessons/…/subtitles/hmn', description: 'WebVTT' }) url!: string;
+  @ApiProperty() cues!: number;
+  @ApiProperty() bytes!: number;
+}
+
 export class LessonDetailResponse extends LessonSummaryResponse {
+  @ApiProperty({
+    type: [SubtitleTrackResponse],
+    description: "Video lessons: subtitle tracks, the learner's languages first",
+  })
+  subtitles!: SubtitleTrackResponse[];
   @ApiProperty() courseId!: string;
   @ApiProperty() courseVersion!: number;
   @ApiProperty({ description: 'Kind-specific: guide steps, or quiz questions without answers' })

@@ -48,6 +48,14 @@ export interface LessonContent {
   questions?: QuizQuestion[];
   /** video: media asset per language (filled by the media pipeline). */
   media?: Partial<Record<string, string>>;
+  /** video: validated WebVTT per language, stored in object storage (content-addressed key). */
+  subtitles?: Partial<Record<string, SubtitleTrack>>;
+}
+
+export interface SubtitleTrack {
+  key: string;
+  bytes: number;
+  cues: number;
 }
 
 /** A lesson of one course version. `lessonKey` is the same lesson across versions. */
