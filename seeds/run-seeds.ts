@@ -1,24 +1,43 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
-import { dataSourceOptions } from '../src/infrastructure/database/data-source-options.js';
-import { runPendingMigrations } from '../src/infrastructure/database/migrator.js';
-import { useToolDatabase } from '../src/infrastructure/database/tool-database.js';
+import { ConfigModule } from '../src/infrastructure/config/config.module.js';
+import { DatabaseModule } from '../src/infrastructure/database/database.module.js';
+import { useToolDatabase, useToolStorage } from '../src/infrastructure/embedded/tool-services.js';
 import { runProcess } from '../src/infrastructure/process/run-process.js';
+import { StorageModule } from '../src/infrastructure/storage/storage.module.js';
+import { CatalogCoreModule } from '../src/modules/catalog/catalog.module.js';
+import { seedCourses } from './courses.seed.js';
 import { seedReferenceData } from './reference-data.seed.js';
 
-/** `npm run seed`: migrates, then loads the seed data. Idempotent. */
+/** `npm run seed`: migrates, then loads the reference data and the programme's courses. Idempotent. */
 runProcess('seed', async () => {
   const config = loadConfig();
   const releaseDatabase = await useToolDatabase(config);
-  const ds = new DataSource(dataSourceOptions(config, 'banso-seed'));
-  await ds.initialize();
+  const releaseStorage = await useToolStorage(config);
+  config.runMigrations = true;
+
+  @Module({
+    imports: [ConfigModule.forRoot(config, 'worker'), DatabaseModule, StorageModule, CatalogCoreModule],
+  })
+  class SeedModule {}
+
+  const app = await NestFactory.createApplicationContext(SeedModule, {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   try {
-    await runPendingMigrations(ds);
-    const counts = await seedReferenceData(ds);
-    console.log(`Seeded ${counts.localities} localities and ${counts.learnerGroups} learner groups.`);
+    const reference = await seedReferenceData(app.get(DataSource));
+    const courses = await seedCourses(app);
+    console.log(
+      `Seeded ${reference.localities} localities and ${reference.learnerGroups} learner groups; ` +
+        `courses: ${courses.created} created, ${courses.existing} already there.`,
+    );
   } finally {
-    await ds.destroy();
+    await app.close();
+    await releaseStorage();
     await releaseDatabase();
   }
 });

@@ -14,13 +14,19 @@ runProcess('banso', async () => {
   const started = Date.now();
   const base = loadConfig();
   const services = await startEmbeddedServices(base, log);
-  const [{ createHttpApp }, { seedReferenceData }, { DataSource }, { QUEUE_DASHBOARD_PATH }] =
-    await Promise.all([
-      import('./infrastructure/http/create-http-app.js'),
-      import('../seeds/reference-data.seed.js'),
-      import('typeorm'),
-      import('./infrastructure/queue/queue-dashboard.js'),
-    ]);
+  const [
+    { createHttpApp },
+    { seedReferenceData },
+    { seedCourses },
+    { DataSource },
+    { QUEUE_DASHBOARD_PATH },
+  ] = await Promise.all([
+    import('./infrastructure/http/create-http-app.js'),
+    import('../seeds/reference-data.seed.js'),
+    import('../seeds/courses.seed.js'),
+    import('typeorm'),
+    import('./infrastructure/queue/queue-dashboard.js'),
+  ]);
   const config = services.config;
   config.runMigrations = true;
 
@@ -34,7 +40,12 @@ runProcess('banso', async () => {
 
   const http = await createHttpApp(config, { runWorkers: true });
   running.app = http;
-  if (config.seedOnFirstStart) await seedReferenceData(http.get(DataSource));
+  await http.init(); // lifecycle hooks first: storage buckets must exist before seeding
+  if (config.seedOnFirstStart) {
+    await seedReferenceData(http.get(DataSource));
+    const courses = await seedCourses(http);
+    if (courses.created > 0) log(`Seeded ${courses.created} course(s).`);
+  }
   await http.listen({ port: config.port, host: config.host });
 
   const url = config.publicBaseUrl;

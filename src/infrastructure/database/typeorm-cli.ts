@@ -6,7 +6,7 @@ import { loadConfig } from '../config/app-config.js';
 import { runProcess } from '../process/run-process.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { runPendingMigrations } from './migrator.js';
-import { useToolDatabase } from './tool-database.js';
+import { useToolDatabase } from '../embedded/tool-services.js';
 
 const USAGE = `Usage: npm run migration:run | migration:revert | migration:generate -- <Name> | typeorm -- show|check`;
 

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../infrastructure/config/app-config.js';
 import { ConfigModule } from '../../../infrastructure/config/config.module.js';
 import { DatabaseModule } from '../../../infrastructure/database/database.module.js';
-import { useToolDatabase } from '../../../infrastructure/database/tool-database.js';
+import { useToolDatabase } from '../../../infrastructure/embedded/tool-services.js';
 import { runProcess } from '../../../infrastructure/process/run-process.js';
 import { RateLimitModule } from '../../../infrastructure/rate-limit/rate-limit.module.js';
 import { IdentityCoreModule } from '../identity.module.js';

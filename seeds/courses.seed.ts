@@ -1,0 +1,148 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../src/infrastructure/http/domain-error.js';
+import { CourseContentService } from '../src/modules/catalog/course-content.service.js';
+import { parseWebVtt } from '../src/modules/media/webvtt.js';
+import type { LessonKind } from '../src/modules/catalog/entities/lesson.entity.js';
+import { StorageService } from '../src/infrastructure/storage/storage.service.js';
+import { Buckets, StorageKeys } from '../src/infrastructure/storage/storage-keys.js';
+import { createHash } from 'node:crypto';
+
+/** Course seed files live in seeds/data/courses (JSON, not compiled). */
+const coursesDir = join(
+  dirname(fileURLToPath(import.meta.url)).replace(`${join('dist', 'seeds')}`, 'seeds'),
+  'data',
+  'courses',
+);
+
+type Texts = Record<string, string>;
+interface SeedLesson {
+  kind: LessonKind;
+  title: Texts & { vi: string };
+  summary?: Texts;
+  captions?: { start: number; end: number; text: Texts }[];
+  steps?: unknown[];
+  passMark?: number;
+  questions?: unknown[];
+}
+interface SeedCourse {
+  slug: string;
+  topic: string;
+  learnerGroups: string[];
+  title: Texts & { vi: string };
+  summary?: Texts;
+  lessons: SeedLesson[];
+}
+
+const stamp = (s: number) =>
+  `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}.${String(Math.round((s % 1) * 1000)).padStart(3, '0')}`;
+
+/** The captions of a sample video, as a WebVTT file per language. */
+export function captionsToWebVtt(
+  captions: NonNullable<SeedLesson['captions']>,
+  locale: string,
+): string | null {
+  const cues = captions.filter((c) => c.text[locale]);
+  if (cues.length === 0) return null;
+  return `WEBVTT\n\n${cues.map((c) => `${stamp(c.start)} --> ${stamp(c.end)}\n${c.text[locale]}`).join('\n\n')}\n`;
+}
+
+/** The accounts that author and review seed content (disabled: nobody signs in as them). */
+async function systemUsers(dataSource: DataSource): Promise<{ author: string; reviewer: string }> {
+  const ensure = async (email: string, name: string) => {
+    await dataSource.query(
+      `INSERT INTO users (email, display_name, password_hash, disabled_at) VALUES ($1, $2, '!', now())
+       ON CONFLICT (email) DO NOTHING`,
+      [email, name],
+    );
+    const [row] = await dataSource.query('SELECT id FROM users WHERE email = $1', [email]);
+    return row.id as string;
+  };
+  return {
+    author: await ensure('bien-soan@banso.local', 'Tổ biên soạn Bản Số'),
+    reviewer: await ensure('tham-dinh@banso.local', 'Tổ thẩm định nội dung'),
+  };
+}
+
+/**
+ * The programme's courses from seeds/data/courses, published through the same content service as
+ * authored ones (validation, four eyes, immutability). Idempotent: an existing slug is left alone.
+ * Caption scripts of the sample videos become WebVTT subtitles.
+ */
+export async function seedCourses(
+  app: INestApplicationContext,
+): Promise<{ created: number; existing: number }> {
+  const dataSource = app.get(DataSource);
+  const content = app.get(CourseContentService);
+  const storage = app.get(StorageService);
+  const { author, reviewer } = await systemUsers(dataSource);
+  const groups: { id: string; code: string }[] = await dataSource.query(
+    'SELECT id, code FROM learner_groups',
+  );
+  let created = 0;
+  let existing = 0;
+  for (const file of readdirSync(coursesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const seed = JSON.parse(readFileSync(join(coursesDir, file), 'utf8')) as SeedCourse;
+    const [taken] = await dataSource.query('SELECT 1 FROM courses WHERE slug = $1', [seed.slug]);
+    if (taken) {
+      existing++;
+      continue;
+    }
+    const { course, version } = await content.createCourse(
+      seed.slug,
+      author,
+      {
+        topic: seed.topic,
+        learnerGroupIds: seed.learnerGroups.map((code) => {
+          const group = groups.find((g) => g.code === code);
+          if (!group) throw new Error(`${file}: unknown learner group ${code}`);
+          return group.id;
+        }),
+        title: seed.title,
+        summary: seed.summary ?? {},
+        createdBy: author,
+      },
+      () => new DomainError('SEED_SLUG_TAKEN', `${file}: slug ${seed.slug} is taken`, 500),
+    );
+    for (const l of seed.lessons) {
+      const lesson = await content.addLesson(version.id, {
+        kind: l.kind,
+        required: true,
+        title: l.title,
+        summary: l.summary ?? {},
+        content:
+          l.kind === 'guide'
+            ? { steps: l.steps }
+            : l.kind === 'quiz'
+              ? { passMark: l.passMark, questions: l.questions }
+              : {},
+      });
+      for (const locale of ['vi', 'hmn', 'ium', 'tyz']) {
+        const vtt = l.captions && captionsToWebVtt(l.captions, locale);
+        if (!vtt) continue;
+        const body = Buffer.from(vtt, 'utf8');
+        const key = StorageKeys.subtitle(
+          lesson.lessonKey,
+          locale,
+          createHash('sha256').update(body).digest('hex'),
+        );
+        await storage.put(Buckets.media, key, body, { contentType: 'text/vtt; charset=utf-8' });
+        const fresh = (await content.lessons(version.id)).find((x) => x.id === lesson.id)!;
+        await content.setSubtitles(fresh, locale, { key, bytes: body.length, cues: parseWebVtt(vtt).length });
+      }
+    }
+    await content.transition(version.id, 'draft', 'in_review', {
+      submittedBy: author,
+      submittedAt: new Date(),
+    });
+    const inReview = (await content.versions(course.id))[0];
+    if (!(await content.publish(inReview, reviewer))) throw new Error(`${file}: could not publish`);
+    created++;
+  }
+  return { created, existing };
+}
