@@ -134,9 +134,21 @@ async function populate(databaseUrl) {
     `UPDATE course_versions SET status = 'published', published_by = $2 WHERE id IN (SELECT md5('v' || i)::uuid FROM generate_series(1, $1) i)`,
     [COURSES, reviewer],
   );
-  await db.query(`UPDATE courses SET published_version_id = md5('v' || substring(slug from 10))::uuid`);
+  await db.query(
+    `UPDATE courses SET published_version_id = md5('v' || substring(slug from 10))::uuid WHERE slug LIKE 'khoa-hoc-%'`,
+  );
   await db.query('ALTER TABLE lessons ENABLE TRIGGER lessons_immutable');
   await db.query('VACUUM ANALYZE');
+  // The database's share of one search, for reading the HTTP figures below.
+  const plan = await db.query(
+    `EXPLAIN (ANALYZE, FORMAT JSON) SELECT v.id, count(*) OVER () FROM course_versions v
+       JOIN courses c ON c.published_version_id = v.id AND c.archived_at IS NULL
+      WHERE v.status = 'published' AND v.search_key LIKE '%' || f_search_key($1) || '%'
+        AND v.search_key LIKE '%' || f_search_key($2) || '%'
+      ORDER BY v.published_at DESC, v.id LIMIT 20`,
+    ['thanh toan', '1234'],
+  );
+  console.log(`one search in PostgreSQL: ${plan.rows[0]['QUERY PLAN'][0]['Execution Time'].toFixed(2)} ms`);
   const lessons = (await db.query(`SELECT id FROM lessons ORDER BY random() LIMIT 5000`)).rows.map(
     (r) => r.id,
   );

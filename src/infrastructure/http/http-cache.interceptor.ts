@@ -15,16 +15,19 @@ import { map, type Observable } from 'rxjs';
 
 const CACHE_SECONDS = Symbol('CACHE_SECONDS');
 
-/** Bodies served from a cache are the same objects: hash each once. */
-const etags = new WeakMap<object, string>();
-function etagOf(body: unknown): string {
-  const cached = typeof body === 'object' && body !== null ? etags.get(body) : undefined;
-  if (cached) return cached;
-  const etag = `W/"${createHash('sha1')
-    .update(JSON.stringify(body) ?? '')
-    .digest('base64url')}"`;
-  if (typeof body === 'object' && body !== null) etags.set(body, etag);
-  return etag;
+/**
+ * The body is serialised once, here, and sent as that string (Fastify would serialise it again);
+ * bodies served from a cache are the same objects, so each is serialised and hashed only once.
+ */
+const serialised = new WeakMap<object, { json: string; etag: string }>();
+function serialise(body: object): { json: string; etag: string } {
+  let entry = serialised.get(body);
+  if (!entry) {
+    const json = JSON.stringify(body);
+    entry = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url')}"` };
+    serialised.set(body, entry);
+  }
+  return entry;
 }
 
 /**
@@ -41,7 +44,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body) => {
-        const etag = etagOf(body);
+        if (typeof body !== 'object' || body === null) return body;
+        const { json, etag } = serialise(body);
         const personal = !!request.headers.authorization || !!request.cookies?.bs_session;
         void reply
           .header('etag', etag)
@@ -57,7 +61,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
           void reply.status(304);
           return undefined;
         }
-        return body;
+        void reply.type('application/json; charset=utf-8');
+        return json;
       }),
     );
   }
