@@ -55,6 +55,7 @@ async function run(label, command, args) {
   process.kill(-child.pid, 'SIGINT');
   const code = await exited;
   const stop = performance.now() - stopStart;
+  if (code !== 0 && code !== null) console.log(out.slice(-1500));
   console.log(
     `${label.padEnd(36)} ready ${(ready / 1000).toFixed(2)} s   stop ${(stop / 1000).toFixed(2)} s (exit ${code})`,
   );

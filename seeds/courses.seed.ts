@@ -84,14 +84,12 @@ export async function seedCourses(
   );
   let created = 0;
   let existing = 0;
-  for (const file of readdirSync(coursesDir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
+  const seedOne = async (file: string) => {
     const seed = JSON.parse(readFileSync(join(coursesDir, file), 'utf8')) as SeedCourse;
     const [taken] = await dataSource.query('SELECT 1 FROM courses WHERE slug = $1', [seed.slug]);
     if (taken) {
       existing++;
-      continue;
+      return;
     }
     const { course, version } = await content.createCourse(
       seed.slug,
@@ -143,6 +141,11 @@ export async function seedCourses(
     const inReview = (await content.versions(course.id))[0];
     if (!(await content.publish(inReview, reviewer))) throw new Error(`${file}: could not publish`);
     created++;
-  }
+  };
+  // A few courses at a time: first start of the embedded default waits for this.
+  const files = readdirSync(coursesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  for (let i = 0; i < files.length; i += 4) await Promise.all(files.slice(i, i + 4).map(seedOne));
   return { created, existing };
 }

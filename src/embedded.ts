@@ -33,7 +33,17 @@ runProcess('banso', async () => {
   const running: { app?: { close(): Promise<void> } } = {};
   onShutdownSignal(async (signal) => {
     log(`${signal} received, stopping…`);
-    await running.app?.close();
+    // Ctrl-C reaches embedded PostgreSQL too, which then ends every connection ("57P01 admin
+    // shutdown"); a client with no error listener (a queue's LISTEN connection) would crash us
+    // half-way through the shutdown. Those errors are expected now; anything else still is not.
+    process.on('uncaughtException', (e: Error & { code?: string }) => {
+      if (e.code === '57P01') return;
+      console.error('Shutdown failed:', e);
+      process.exit(1);
+    });
+    // Ctrl-C in a terminal also reaches embedded PostgreSQL (same process group), so connections
+    // may already be closing under us: finish the shutdown anyway.
+    await running.app?.close().catch((e: Error) => log(`while closing: ${e.message}`));
     await services.stop();
     log('Stopped cleanly.');
   });
