@@ -293,6 +293,15 @@ describe('authoring', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.lessons[0].content.subtitles.hmn).toMatchObject({ cues: 2 });
     expect((await put(video.lessonKey, 'vi', vi)).status).toBe(200);
+    const matrix = (
+      await api(`/api/v1/authoring/courses/${courseId}/versions/1/translations`, { token: a.accessToken })
+    ).body;
+    expect(matrix.lessons[0].fields.subtitles).toEqual({
+      vi: 'complete',
+      hmn: 'complete',
+      ium: 'missing',
+      tyz: 'missing',
+    });
 
     await publishCourse(a.accessToken, b.accessToken, courseId);
     const lessonId = (await api(`/api/v1/courses/${courseId}`)).body.lessons[0].id;
@@ -319,6 +328,8 @@ describe('authoring', () => {
     const guide = m.lessons.find((l: { kind: string }) => l.kind === 'guide');
     expect(guide.fields.title.hmn).toBe('complete');
     expect(guide.fields.steps).toEqual({ vi: 'complete', hmn: 'partial', ium: 'missing', tyz: 'missing' });
+    const video = m.lessons.find((l: { kind: string }) => l.kind === 'video');
+    expect(video.fields.subtitles).toEqual({ vi: 'missing', hmn: 'missing', ium: 'missing', tyz: 'missing' });
     const quiz = m.lessons.find((l: { kind: string }) => l.kind === 'quiz');
     expect(quiz.fields.questions.hmn).toBe('partial');
     expect(quiz.fields.feedback.vi).toBe('complete');

@@ -34,3 +34,10 @@ export function pickLocalized(
   const vi = texts.vi;
   return vi ? { text: vi, locale: 'vi', fallback: chain[0] !== 'vi' } : null;
 }
+
+/** A `{ locale: text }` object from a DTO, without empty or missing languages. */
+export function compactTexts(o: object | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(o ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0),
+  );
+}

@@ -17,11 +17,7 @@ import type {
   UpdateDraftDto,
   UpdateLessonDto,
 } from './dto/authoring.dto.js';
-
-const texts = (o: object | undefined): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(o ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0),
-  );
+import { compactTexts as texts } from '../../infrastructure/i18n/locales.js';
 
 /**
  * The authoring workflow: trainers own their courses (admins all); drafts are edited, submitted,

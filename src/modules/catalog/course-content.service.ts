@@ -167,6 +167,15 @@ export class CourseContentService {
           ...Object.fromEntries(
             Object.entries(lessonTextFields(l.content)).map(([field, texts]) => [field, row(texts)]),
           ),
+          // Video lessons: a subtitle track per language (audio and video per language come with media).
+          ...(l.kind === 'video' && {
+            subtitles: Object.fromEntries(
+              locales.map((loc): [string, Coverage] => [
+                loc,
+                l.content.subtitles?.[loc] ? 'complete' : 'missing',
+              ]),
+            ),
+          }),
         },
       })),
     };

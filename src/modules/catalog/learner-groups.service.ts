@@ -4,11 +4,7 @@ import type { CreateLearnerGroupDto, UpdateLearnerGroupDto } from './dto/learner
 import type { LearnerGroupEntity, LocalizedText } from './entities/learner-group.entity.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
 import { LearnerGroupRepository } from './learner-group.repository.js';
-
-const compact = (o: object | undefined): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(o ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0),
-  );
+import { compactTexts as compact } from '../../infrastructure/i18n/locales.js';
 
 @Injectable()
 export class LearnerGroupsService {

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { createHash, randomUUID } from 'node:crypto';
-import { pickLocalized } from '../../infrastructure/i18n/locales.js';
+import { compactTexts as texts, pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
 import { GuideContentDto, QuizContentDto } from './dto/lesson-content.dto.js';
 import type { LessonContent, LessonKind, QuizQuestion, Texts } from './entities/lesson.entity.js';
@@ -17,9 +17,6 @@ function flatten(errors: ValidationError[], path = 'content'): string[] {
     ];
   });
 }
-
-const texts = (o: object | undefined): Texts =>
-  Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => typeof v === 'string' && v.length > 0));
 
 /**
  * Validates authored content for a lesson kind and gives every step, question and option a
