@@ -3,6 +3,7 @@
 // same run's /health/live. Prints figures; asserts nothing.
 // Usage: npm run build && node bench/catalog.mjs [--courses 10000] [--seconds 10]
 // Runs the embedded platform on a fresh DATA_DIR (or DATABASE_URL / S3_ENDPOINT if set).
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the platform process there.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -44,10 +45,17 @@ const env = {
   COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
 };
 const base = `http://127.0.0.1:${port}`;
-const platform = spawn(process.execPath, ['dist/src/embedded.js'], {
-  env,
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const platform = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+    'dist/src/embedded.js',
+  ],
+  {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 let out = '';
 platform.stdout.on('data', (d) => (out += d));
 platform.stderr.on('data', (d) => (out += d));
