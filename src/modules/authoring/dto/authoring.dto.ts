@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -20,6 +21,29 @@ import { ContentBodyDto, ContentTitleDto } from '../../catalog/dto/content-text.
 import { COURSE_STATUSES, COURSE_TOPICS } from '../../catalog/entities/course-version.entity.js';
 import { LESSON_KINDS } from '../../catalog/entities/lesson.entity.js';
 
+/** A per-language text field: documented, validated as a nested DTO, optional when asked. */
+function LocalizedField(type: new () => object, options: { optional?: boolean; description?: string } = {}) {
+  const doc = { type, description: options.description };
+  return applyDecorators(
+    ...(options.optional ? [ApiPropertyOptional(doc), IsOptional()] : [ApiProperty(doc)]),
+    ValidateNested(),
+    Type(() => type),
+  );
+}
+
+/** One to ten distinct learner group ids. */
+function LearnerGroupIdsField(options: { optional?: boolean } = {}) {
+  const doc = { type: [String] as [StringConstructor], description: 'Learner group ids' };
+  return applyDecorators(
+    ...(options.optional ? [ApiPropertyOptional(doc), IsOptional()] : [ApiProperty(doc)]),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(10),
+    ArrayUnique(),
+    IsUUID('all', { each: true }),
+  );
+}
+
 export class CreateCourseDto {
   @ApiProperty({
     example: 'thanh-toan-tien-dien',
@@ -33,61 +57,27 @@ export class CreateCourseDto {
 
   @ApiProperty({ enum: COURSE_TOPICS }) @IsIn(COURSE_TOPICS) topic!: string;
 
-  @ApiProperty({ type: [String], description: 'Learner group ids' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  learnerGroupIds!: string[];
+  @LearnerGroupIdsField() learnerGroupIds!: string[];
 
-  @ApiProperty({ type: ContentTitleDto })
-  @ValidateNested()
-  @Type(() => ContentTitleDto)
-  title!: ContentTitleDto;
-  @ApiPropertyOptional({ type: ContentBodyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContentBodyDto)
-  summary?: ContentBodyDto;
+  @LocalizedField(ContentTitleDto) title!: ContentTitleDto;
+  @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
 }
 
 export class UpdateDraftDto {
   @ApiPropertyOptional({ enum: COURSE_TOPICS }) @IsOptional() @IsIn(COURSE_TOPICS) topic?: string;
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  learnerGroupIds?: string[];
-  @ApiPropertyOptional({
-    type: ContentTitleDto,
+  @LearnerGroupIdsField({ optional: true }) learnerGroupIds?: string[];
+  @LocalizedField(ContentTitleDto, {
+    optional: true,
     description: 'Languages given replace those languages; others stay',
   })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContentTitleDto)
   title?: ContentTitleDto;
-  @ApiPropertyOptional({ type: ContentBodyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContentBodyDto)
-  summary?: ContentBodyDto;
+  @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
 }
 
 export class CreateLessonDto {
   @ApiProperty({ enum: LESSON_KINDS }) @IsIn(LESSON_KINDS) kind!: (typeof LESSON_KINDS)[number];
-  @ApiProperty({ type: ContentTitleDto })
-  @ValidateNested()
-  @Type(() => ContentTitleDto)
-  title!: ContentTitleDto;
-  @ApiPropertyOptional({ type: ContentBodyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContentBodyDto)
-  summary?: ContentBodyDto;
+  @LocalizedField(ContentTitleDto) title!: ContentTitleDto;
+  @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
   @ApiPropertyOptional({ default: true, description: 'Counts towards course completion' })
   @IsOptional()
   @IsBoolean()
@@ -101,16 +91,8 @@ export class CreateLessonDto {
 }
 
 export class UpdateLessonDto {
-  @ApiPropertyOptional({ type: ContentTitleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContentTitleDto)
-  title?: ContentTitleDto;
-  @ApiPropertyOptional({ type: ContentBodyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContentBodyDto)
-  summary?: ContentBodyDto;
+  @LocalizedField(ContentTitleDto, { optional: true }) title?: ContentTitleDto;
+  @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() required?: boolean;
   @ApiPropertyOptional({ description: 'Replaces the whole content of the lesson' })
   @IsOptional()
