@@ -1,7 +1,6 @@
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,6 +19,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { translate } from '../i18n/messages.js';
 import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from '../queue/queue-dashboard.js';
 import { generateRequestId } from './request-id.js';
+import { securityHeaders } from './security-headers.js';
 
 /** Source folders read at run time (templates, assets), found from src/ or dist/src/. */
 const srcRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..').replace(
@@ -44,7 +44,7 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
   const fastify = app.getHttpAdapter().getInstance();
   const s3Origin = config.s3.endpoint ? new URL(config.s3.endpoint).origin : undefined;
 
-  await app.register(helmet as never, {
+  const headers = securityHeaders({
     hsts: config.publicBaseUrl.startsWith('https://')
       ? { maxAge: 31_536_000, includeSubDomains: true }
       : false,
@@ -64,6 +64,10 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
         upgradeInsecureRequests: config.publicBaseUrl.startsWith('https://') ? [] : null,
       },
     },
+  });
+  fastify.addHook('onRequest', (_req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    void reply.headers(headers);
+    done();
   });
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,

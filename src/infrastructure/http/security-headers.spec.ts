@@ -1,0 +1,16 @@
+import { securityHeaders } from './security-headers.js';
+
+describe('securityHeaders', () => {
+  it("computes helmet's headers once, CSP included", () => {
+    const headers = securityHeaders({
+      hsts: false,
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], objectSrc: ["'none'"] },
+      },
+    });
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).toContain("object-src 'none'");
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['strict-transport-security']).toBeUndefined();
+  });
+});
