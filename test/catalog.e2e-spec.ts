@@ -43,7 +43,9 @@ describe('catalog for learners', () => {
       topic: 'zalo-groups',
       title: { vi: 'Lập nhóm Zalo cho thôn' },
     });
-    await addLessons(author.accessToken, viOnly, [{ ...videoLesson, title: { vi: 'Tạo nhóm' } }]);
+    await addLessons(author.accessToken, viOnly, [
+      { ...videoLesson, title: { vi: 'Tạo nhóm', hmn: 'Tsim pawg' } },
+    ]);
     await publishCourse(author.accessToken, reviewer.accessToken, viOnly);
   });
 

@@ -45,10 +45,6 @@ export class GeographyService {
     return l && levels.includes(l.level) ? l : null;
   }
 
-  isWithin(localityId: string, ancestorId: string): Promise<boolean> {
-    return this.localities.isWithin(localityId, ancestorId);
-  }
-
   async create(dto: CreateLocalityDto): Promise<LocalityEntity> {
     const parentLevel = PARENT_LEVEL[dto.level];
     let parent: LocalityEntity | null = null;

@@ -96,13 +96,4 @@ export class LocalityRepository {
   async delete(id: string): Promise<void> {
     await this.localities.delete({ id });
   }
-
-  /** True when `localityId` is `ancestorId` or lies below it. */
-  async isWithin(localityId: string, ancestorId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM localities l WHERE l.id = $1 AND l.path LIKE '%/' || $2::text || '/%'`,
-      [localityId, ancestorId],
-    );
-    return rows.length > 0;
-  }
 }

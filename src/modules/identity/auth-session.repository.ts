@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthSessionEntity } from './entities/auth-session.entity.js';
-import { UserRoleEntity } from './entities/user-role.entity.js';
 import type { RoleGrant } from './roles.js';
 
 export interface ActiveSessionView {
@@ -89,9 +88,5 @@ export class AuthSessionRepository {
       )
       .execute();
     return result.affected ?? 0;
-  }
-
-  rolesOf(userId: string): Promise<UserRoleEntity[]> {
-    return this.dataSource.getRepository(UserRoleEntity).find({ where: { userId } });
   }
 }

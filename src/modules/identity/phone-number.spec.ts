@@ -1,4 +1,4 @@
-import { formatVietnamesePhone, normalizeEmail, normalizeVietnamesePhone } from './phone-number.js';
+import { normalizeEmail, normalizeVietnamesePhone } from './phone-number.js';
 
 describe('normalizeVietnamesePhone', () => {
   it.each([
@@ -33,10 +33,6 @@ describe('normalizeVietnamesePhone', () => {
     expect(normalizeVietnamesePhone('0587654321')).toBe('+84587654321');
     expect(normalizeVietnamesePhone('0778899001')).toBe('+84778899001');
     expect(normalizeVietnamesePhone('0868123456')).toBe('+84868123456');
-  });
-
-  it('formats for display', () => {
-    expect(formatVietnamesePhone('+84912345678')).toBe('0912 345 678');
   });
 });
 

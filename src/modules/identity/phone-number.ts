@@ -18,12 +18,6 @@ export function normalizeVietnamesePhone(input: string): string | null {
   return MOBILE_NATIONAL.test(national) ? `+84${national}` : null;
 }
 
-/** `+84912345678` → `0912 345 678`, how people here write it. */
-export function formatVietnamesePhone(e164: string): string {
-  const n = `0${e164.slice(3)}`;
-  return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`;
-}
-
 export function normalizeEmail(input: string): string {
   return input.normalize('NFKC').trim().toLowerCase();
 }

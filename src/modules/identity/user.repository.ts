@@ -92,10 +92,6 @@ export class UserRepository {
       .insert(roles.map((r) => ({ userId, role: r.role, localityId: r.localityId, grantedBy })));
   }
 
-  countAdmins(): Promise<number> {
-    return this.dataSource.getRepository(UserRoleEntity).count({ where: { role: 'admin' } });
-  }
-
   /** Admin listing: search by name, phone or email (accent-insensitive on names). */
   async search(
     q: string | undefined,

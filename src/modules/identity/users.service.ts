@@ -218,8 +218,4 @@ export class UsersService {
     );
     return { user, created: true };
   }
-
-  countAdmins(): Promise<number> {
-    return this.users.countAdmins();
-  }
 }
