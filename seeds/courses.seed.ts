@@ -130,8 +130,11 @@ export async function seedCourses(
           createHash('sha256').update(body).digest('hex'),
         );
         await storage.put(Buckets.media, key, body, { contentType: 'text/vtt; charset=utf-8' });
-        const fresh = (await content.lessons(version.id)).find((x) => x.id === lesson.id)!;
-        await content.setSubtitles(fresh, locale, { key, bytes: body.length, cues: parseWebVtt(vtt).length });
+        await content.setSubtitles(lesson, locale, {
+          key,
+          bytes: body.length,
+          cues: parseWebVtt(vtt).length,
+        });
       }
     }
     await content.transition(version.id, 'draft', 'in_review', {

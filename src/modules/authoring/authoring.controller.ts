@@ -190,9 +190,7 @@ export class AuthoringController {
     @Body() dto: CreateLessonDto,
     @CurrentPrincipal() who: Principal,
   ) {
-    await this.authoring.addLesson(courseId, dto, who);
-    const { versions } = await this.authoring.history(courseId, who);
-    return this.view(courseId, versions[0].version, who);
+    return this.view(courseId, await this.authoring.addLesson(courseId, dto, who), who);
   }
 
   @Patch('courses/:courseId/draft/lessons/:lessonKey')

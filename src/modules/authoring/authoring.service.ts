@@ -6,7 +6,6 @@ import { StorageService } from '../../infrastructure/storage/storage.service.js'
 import { CourseContentService } from '../catalog/course-content.service.js';
 import type { CourseVersionEntity } from '../catalog/entities/course-version.entity.js';
 import type { CourseEntity } from '../catalog/entities/course.entity.js';
-import type { LessonEntity } from '../catalog/entities/lesson.entity.js';
 import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
 import { hasRole, type Principal } from '../identity/roles.js';
 import { parseWebVtt, WebVttError } from '../media/webvtt.js';
@@ -138,15 +137,17 @@ export class AuthoringService {
     return draft.version;
   }
 
-  async addLesson(courseId: string, dto: CreateLessonDto, who: Principal): Promise<LessonEntity> {
+  /** Returns the draft's version number. */
+  async addLesson(courseId: string, dto: CreateLessonDto, who: Principal): Promise<number> {
     const { draft } = await this.editableDraft(courseId, who);
-    return this.content.addLesson(draft.id, {
+    await this.content.addLesson(draft.id, {
       kind: dto.kind,
       required: dto.required ?? true,
       title: texts(dto.title) as { vi: string },
       summary: texts(dto.summary),
       content: dto.content ?? {},
     });
+    return draft.version;
   }
 
   async updateLesson(courseId: string, lessonKey: string, dto: UpdateLessonDto, who: Principal) {

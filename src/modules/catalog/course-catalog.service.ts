@@ -11,6 +11,7 @@ import type {
   LessonDetailResponse,
   LessonSummaryResponse,
 } from './dto/course.dto.js';
+import type { CourseVersionEntity } from './entities/course-version.entity.js';
 import type { LearnerGroupEntity } from './entities/learner-group.entity.js';
 import type { LessonEntity } from './entities/lesson.entity.js';
 import { LearnerGroupsService } from './learner-groups.service.js';
@@ -109,21 +110,14 @@ export class CourseCatalogService {
     };
   }
 
-  /**
-   * A lesson of a published or superseded version: learners part-way through an older version
-   * keep reading it after a newer one is published. Drafts are not visible.
-   */
+  /** A published lesson for learners (see publishedLesson for which ones). */
   lesson(id: string, lang?: string): Promise<LessonDetailResponse> {
     // Published lessons never change, so caching them is safe.
     return this.cached(`lesson:${id}:${lang ?? ''}`, () => this.loadLesson(id, lang));
   }
 
   private async loadLesson(id: string, lang?: string): Promise<LessonDetailResponse> {
-    const lesson = await this.courses.findLesson(id);
-    const version = lesson && (await this.courses.findVersionById(lesson.courseVersionId));
-    if (!lesson || !version || (version.status !== 'published' && version.status !== 'superseded')) {
-      throw CatalogError.lessonNotFound();
-    }
+    const { lesson, version } = await this.publishedLesson(id);
     const chain = chainFrom(lang);
     return {
       ...this.lessonSummary(lesson, chain),
@@ -144,13 +138,22 @@ export class CourseCatalogService {
 
   /** The storage key of a published lesson's subtitles in one language. */
   async subtitleKey(lessonId: string, locale: string): Promise<string> {
-    const lesson = await this.courses.findLesson(lessonId);
+    const track = (await this.publishedLesson(lessonId)).lesson.content.subtitles?.[locale];
+    if (!track) throw CatalogError.lessonNotFound();
+    return track.key;
+  }
+
+  /**
+   * A lesson of a published or superseded version: learners part-way through an older version
+   * keep reading it after a newer one is published. Drafts are not visible.
+   */
+  private async publishedLesson(id: string): Promise<{ lesson: LessonEntity; version: CourseVersionEntity }> {
+    const lesson = await this.courses.findLesson(id);
     const version = lesson && (await this.courses.findVersionById(lesson.courseVersionId));
-    const track = lesson?.content.subtitles?.[locale];
-    if (!lesson || !version || !['published', 'superseded'].includes(version.status) || !track) {
+    if (!lesson || !version || (version.status !== 'published' && version.status !== 'superseded')) {
       throw CatalogError.lessonNotFound();
     }
-    return track.key;
+    return { lesson, version };
   }
 
   private summary(version: CatalogRow, groups: LearnerGroupEntity[], chain: string[]): CourseSummaryResponse {

@@ -102,12 +102,13 @@ export class CourseContentService {
     });
   }
 
-  /** Sets or removes one language's subtitles of a (draft) video lesson. */
-  setSubtitles(lesson: LessonEntity, locale: string, track: SubtitleTrack | null) {
+  /** Sets or removes one language's subtitles of a (draft) video lesson; `lesson` is kept current. */
+  async setSubtitles(lesson: LessonEntity, locale: string, track: SubtitleTrack | null): Promise<void> {
     const subtitles = { ...(lesson.content.subtitles ?? {}) };
     if (track) subtitles[locale] = track;
     else delete subtitles[locale];
-    return this.courses.updateLesson(lesson.id, { content: { ...lesson.content, subtitles } });
+    lesson.content = { ...lesson.content, subtitles };
+    await this.courses.updateLesson(lesson.id, { content: lesson.content });
   }
 
   removeLesson(lesson: LessonEntity) {

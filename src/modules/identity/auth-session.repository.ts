@@ -7,6 +7,8 @@ export interface ActiveSessionView {
   sessionId: string;
   userId: string;
   kind: 'api' | 'portal';
+  /** Of the current token: the portal cookie is checked against it. */
+  tokenHash: string;
   roles: RoleGrant[];
 }
 
@@ -36,9 +38,9 @@ export class AuthSessionRepository {
    * Roles come from the database, not the token, so a grant or revocation applies at once.
    */
   async findActive(sessionId: string): Promise<ActiveSessionView | null> {
-    const rows: { user_id: string; kind: 'api' | 'portal'; roles: RoleGrant[] | null }[] =
+    const rows: { user_id: string; kind: 'api' | 'portal'; token_hash: string; roles: RoleGrant[] | null }[] =
       await this.dataSource.query(
-        `SELECT s.user_id, s.kind,
+        `SELECT s.user_id, s.kind, s.token_hash,
               (SELECT json_agg(json_build_object('role', r.role, 'localityId', r.locality_id))
                  FROM user_roles r WHERE r.user_id = s.user_id) AS roles
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
@@ -46,7 +48,14 @@ export class AuthSessionRepository {
         [sessionId],
       );
     if (rows.length === 0) return null;
-    return { sessionId, userId: rows[0].user_id, kind: rows[0].kind, roles: rows[0].roles ?? [] };
+    const row = rows[0];
+    return {
+      sessionId,
+      userId: row.user_id,
+      kind: row.kind,
+      tokenHash: row.token_hash,
+      roles: row.roles ?? [],
+    };
   }
 
   /** Compare-and-set rotation: only one of two concurrent refreshes with the same token wins. */

@@ -168,11 +168,9 @@ export class AuthService {
   async authenticateCookie(cookie: string): Promise<Principal | null> {
     const parsed = parseSessionToken(cookie);
     if (!parsed) return null;
-    const session = await this.sessions.findById(parsed.sessionId);
-    if (!session || session.kind !== 'portal' || !sameHash(session.tokenHash, hashSecret(parsed.secret)))
+    const active = await this.sessions.findActive(parsed.sessionId);
+    if (!active || active.kind !== 'portal' || !sameHash(active.tokenHash, hashSecret(parsed.secret)))
       return null;
-    const active = await this.sessions.findActive(session.id);
-    if (!active) return null;
     return { userId: active.userId, sessionId: active.sessionId, via: 'cookie', roles: active.roles };
   }
 
