@@ -285,6 +285,11 @@ describe('admin routes', () => {
     const list = await api('/api/v1/admin/users?q=thao thi', { token: admin });
     expect(list.status).toBe(200);
     expect(list.body.items.map((u: { id: string }) => u.id)).toContain(user.id);
+    for (const q of ['Thào Thị', user.phone, user.phone.slice(0, 7)]) {
+      const found = await api(`/api/v1/admin/users?q=${encodeURIComponent(q)}`, { token: admin });
+      expect(found.body.items.map((u: { id: string }) => u.id)).toContain(user.id);
+    }
+    expect((await api('/api/v1/admin/users?q=%25', { token: admin })).body.items).toEqual([]);
     const one = await api(`/api/v1/admin/users/${user.id}`, { token: admin });
     expect(one.body.displayName).toBe('Thào Thị Dua');
     expect(list.text).not.toMatch(HASH_LEAK);

@@ -106,10 +106,15 @@ export class UserRepository {
       .skip((page - 1) * pageSize)
       .take(pageSize);
     if (q) {
-      qb.where('(f_search_key(u.display_name) LIKE :like OR u.phone LIKE :raw OR u.email LIKE :raw)', {
-        like: `%${q}%`,
-        raw: `%${q}%`,
-      });
+      // Phones are stored as +84…; people type 09…. LIKE wildcards in the query are taken literally.
+      const literal = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const digits = q.replace(/[\s.()-]/g, '');
+      const phone = /^0\d+$/.test(digits) ? `+84${digits.slice(1)}` : digits;
+      qb.where(
+        `(f_search_key(u.display_name) LIKE '%' || f_search_key(:literal) || '%'
+          OR u.phone LIKE :phone OR u.email LIKE :email)`,
+        { literal, phone: `%${phone.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, email: `%${literal}%` },
+      );
     }
     const [items, total] = await qb.getManyAndCount();
     return { items, total };
