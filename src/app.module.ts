@@ -14,6 +14,7 @@ import { AuthoringModule } from './modules/authoring/authoring.module.js';
 import { CatalogModule } from './modules/catalog/catalog.module.js';
 import { GeographyModule } from './modules/geography/geography.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { MediaModule } from './modules/media/media.module.js';
 import { PortalModule } from './modules/portal/portal.module.js';
 import { WORKER_MODULES } from './worker.module.js';
 
@@ -34,6 +35,7 @@ export class AppModule {
         GeographyModule,
         CatalogModule,
         AuthoringModule,
+        MediaModule,
         PortalModule,
         ...(options.runWorkers ? WORKER_MODULES : []),
       ],

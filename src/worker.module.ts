@@ -7,9 +7,10 @@ import { QueueModule, QueueWorkersModule } from './infrastructure/queue/queue.mo
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module.js';
 import { StorageModule } from './infrastructure/storage/storage.module.js';
 import { IdentityJobsModule } from './modules/identity/identity.module.js';
+import { MediaJobsModule } from './modules/media/media.module.js';
 
 /** The queue consumers and every domain's job handlers. */
-export const WORKER_MODULES = [QueueWorkersModule, IdentityJobsModule];
+export const WORKER_MODULES = [QueueWorkersModule, IdentityJobsModule, MediaJobsModule];
 
 /** The worker role: queue processors only, no HTTP server. */
 @Module({})

@@ -36,6 +36,8 @@ export async function startTestServices(): Promise<TestServices> {
     ADMIN_NAME: 'Quản trị viên thử nghiệm',
     QUEUE_PREFIX: `t${runId}`,
     S3_BUCKET_PREFIX: `t${runId}`.slice(0, 30),
+    // Short, so the "too long" rejection is tested with a small file.
+    MEDIA_MAX_DURATION_SECONDS: '60',
   };
   const described: string[] = [];
 

@@ -51,6 +51,14 @@ export class AppConfig {
   bootstrapAdmin?: { phone?: string; email?: string; password: string; displayName: string };
   seedOnFirstStart!: boolean;
 
+  media!: {
+    /** Explicit binaries; unset: `ffmpeg`/`ffprobe` on PATH, else the bundled npm binaries. */
+    ffmpegPath?: string;
+    ffprobePath?: string;
+    maxUploadBytes: number;
+    maxDurationSeconds: number;
+  };
+
   /** The production role processes (`start:api`, `start:worker`) need real services. */
   assertExternalServices(): void {
     const missing = [
@@ -158,6 +166,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     seedOnFirstStart: e.SEED_ON_FIRST_START ?? true,
+    media: {
+      ffmpegPath: e.FFMPEG_PATH,
+      ffprobePath: e.FFPROBE_PATH,
+      maxUploadBytes: (e.MEDIA_MAX_UPLOAD_MB ?? 500) * 1024 * 1024,
+      maxDurationSeconds: e.MEDIA_MAX_DURATION_SECONDS ?? 900,
+    },
   } satisfies Omit<AppConfig, 'assertExternalServices'>);
   return config;
 }

@@ -90,6 +90,11 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() ADMIN_NAME?: string;
 
   @Transform(toBool) @IsOptional() @IsBoolean() SEED_ON_FIRST_START?: boolean;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() FFMPEG_PATH?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() FFPROBE_PATH?: string;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(4096) MEDIA_MAX_UPLOAD_MB?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(5) @Max(7200) MEDIA_MAX_DURATION_SECONDS?: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -152,6 +157,10 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   ADMIN_PASSWORD = true as const;
   ADMIN_NAME = true as const;
   SEED_ON_FIRST_START = true as const;
+  FFMPEG_PATH = true as const;
+  FFPROBE_PATH = true as const;
+  MEDIA_MAX_UPLOAD_MB = true as const;
+  MEDIA_MAX_DURATION_SECONDS = true as const;
 }
 
 export const ENVIRONMENT_VARIABLE_NAMES = Object.keys(

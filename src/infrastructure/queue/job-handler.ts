@@ -7,6 +7,8 @@ export const JOB_HANDLER = Symbol('JOB_HANDLER');
 export interface JobContext {
   jobId: string;
   attempt: number;
+  /** No retry follows if this attempt throws: record the failure for users now. */
+  isLastAttempt: boolean;
   requestId?: string;
   log(message: string): void;
 }

@@ -88,6 +88,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       const result = await handler.handle(envelope.payload, {
         jobId: String(job.id),
         attempt: job.attemptsMade + 1,
+        isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         requestId: envelope.requestId,
         log: (message) => this.logger.log({ msg: message, ...meta }),
       });

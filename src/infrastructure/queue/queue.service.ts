@@ -16,6 +16,8 @@ export interface EnqueueOptions {
   jobId?: string;
   delayMs?: number;
   requestId?: string;
+  /** 1 (first) … 2,097,152 (last); jobs without a priority go before all prioritised ones. */
+  priority?: number;
 }
 
 /** Producer side of the queues, available to both process roles. */
@@ -58,6 +60,7 @@ export class QueueService implements OnApplicationShutdown {
     const job = await this.queue(JOB_QUEUE[name]).add(name, envelope, {
       jobId: options.jobId,
       delay: options.delayMs,
+      priority: options.priority,
     });
     return String(job.id);
   }

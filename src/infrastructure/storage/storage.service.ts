@@ -127,6 +127,47 @@ export class StorageService implements OnModuleInit {
     }
   }
 
+  /** Uploads a local file (the worker's outputs). */
+  async putFile(bucket: BucketName, key: string, path: string, contentType: string): Promise<void> {
+    await this.client.fPutObject(this.bucketName(bucket), key, path, { 'Content-Type': contentType });
+  }
+
+  /** Downloads an object to a local file (the worker's inputs). */
+  async downloadToFile(bucket: BucketName, key: string, path: string): Promise<void> {
+    try {
+      await this.client.fGetObject(this.bucketName(bucket), key, path);
+    } catch (e) {
+      if (isNotFound(e)) throw StorageError.objectNotFound(bucket, key);
+      throw e;
+    }
+  }
+
+  /** Bytes `start`..`end` (inclusive) of an object, for HTTP range requests. */
+  async getRange(bucket: BucketName, key: string, start: number, end: number): Promise<Readable> {
+    try {
+      return await this.client.getPartialObject(this.bucketName(bucket), key, start, end - start + 1);
+    } catch (e) {
+      if (isNotFound(e)) throw StorageError.objectNotFound(bucket, key);
+      throw e;
+    }
+  }
+
+  /** Every object under a prefix, with its size. */
+  async list(bucket: BucketName, prefix: string): Promise<{ key: string; size: number }[]> {
+    const objects: { key: string; size: number }[] = [];
+    const stream = this.client.listObjectsV2(this.bucketName(bucket), prefix, true);
+    for await (const item of stream as AsyncIterable<{ name?: string; size?: number }>) {
+      if (item.name) objects.push({ key: item.name, size: item.size ?? 0 });
+    }
+    return objects;
+  }
+
+  async removeMany(bucket: BucketName, keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 500) {
+      await this.client.removeObjects(this.bucketName(bucket), keys.slice(i, i + 500));
+    }
+  }
+
   /** Removing an object that is already gone is not an error (retried jobs clean up twice). */
   async remove(bucket: BucketName, key: string): Promise<void> {
     await this.client.removeObject(this.bucketName(bucket), key);

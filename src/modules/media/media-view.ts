@@ -1,0 +1,63 @@
+import type { MediaAssetEntity } from './entities/media-asset.entity.js';
+
+/** Where a processed file is served (see MediaFilesController): `/media/<id>/<file>`. */
+export const mediaFileUrl = (mediaId: string, file: string) => `/media/${mediaId}/${file}`;
+
+/** Sizes are shown to learners in MB before they play or download anything. */
+export const megabytes = (bytes: number) => Math.round((bytes / 1_000_000) * 100) / 100;
+
+export interface RenditionView {
+  name: string;
+  kind: 'video' | 'audio';
+  width: number | null;
+  height: number | null;
+  bitrateKbps: number;
+  bytes: number;
+  megabytes: number;
+  durationSeconds: number;
+  playlistUrl: string;
+}
+
+/** What a player needs: the master playlist, each rendition's size, the download and the poster. */
+export interface PlayableVideo {
+  mediaId: string;
+  status: MediaAssetEntity['status'];
+  durationSeconds: number | null;
+  hlsUrl: string | null;
+  posterUrl: string | null;
+  download: { url: string; rendition: string; bytes: number; megabytes: number } | null;
+  renditions: RenditionView[];
+}
+
+export function playableVideo(asset: MediaAssetEntity): PlayableVideo {
+  const ready = asset.status === 'ready';
+  return {
+    mediaId: asset.id,
+    status: asset.status,
+    durationSeconds: asset.durationSeconds === null ? null : Number(asset.durationSeconds),
+    hlsUrl: ready ? mediaFileUrl(asset.id, 'master.m3u8') : null,
+    posterUrl: ready && asset.poster ? mediaFileUrl(asset.id, asset.poster.file) : null,
+    download:
+      ready && asset.download
+        ? {
+            url: mediaFileUrl(asset.id, asset.download.file),
+            rendition: asset.download.rendition,
+            bytes: asset.download.bytes,
+            megabytes: megabytes(asset.download.bytes),
+          }
+        : null,
+    renditions: ready
+      ? asset.renditions.map((r) => ({
+          name: r.name,
+          kind: r.kind,
+          width: r.width,
+          height: r.height,
+          bitrateKbps: r.averageKbps,
+          bytes: r.bytes,
+          megabytes: megabytes(r.bytes),
+          durationSeconds: r.durationSeconds,
+          playlistUrl: mediaFileUrl(asset.id, r.playlist),
+        }))
+      : [],
+  };
+}

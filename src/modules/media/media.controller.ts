@@ -1,0 +1,101 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { PageQueryDto, pageMeta } from '../../infrastructure/http/pagination.js';
+import { CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
+import type { Principal } from '../identity/roles.js';
+import { MediaPageResponse, MediaResponse, RequestUploadDto, UploadIntentResponse } from './dto/media.dto.js';
+import type { MediaAssetEntity } from './entities/media-asset.entity.js';
+import { playableVideo } from './media-view.js';
+import { MediaService } from './media.service.js';
+
+function mediaResponse(asset: MediaAssetEntity): MediaResponse {
+  return {
+    ...playableVideo(asset),
+    fileName: asset.fileName,
+    contentType: asset.contentType,
+    bytes: Number(asset.sourceBytes ?? asset.declaredBytes),
+    width: asset.width,
+    height: asset.height,
+    failure: asset.failure,
+    createdAt: asset.createdAt.toISOString(),
+    readyAt: asset.readyAt ? asset.readyAt.toISOString() : null,
+  };
+}
+
+/**
+ * Trainers' videos: ask for an upload, PUT the file straight to storage, confirm, then follow the
+ * processing status. Only the uploader (or an admin) sees a video here.
+ */
+@ApiTags('media')
+@Roles('trainer', 'admin')
+@Controller('api/v1/media')
+export class MediaController {
+  constructor(@Inject(MediaService) private readonly media: MediaService) {}
+
+  @Post('uploads')
+  @ApiOperation({
+    summary: 'Start a video upload: returns a presigned PUT for exactly this file (type and size are signed)',
+  })
+  @ApiCreatedResponse({ type: UploadIntentResponse })
+  async requestUpload(
+    @Body() dto: RequestUploadDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<UploadIntentResponse> {
+    const { asset, upload } = await this.media.requestUpload(dto, who.userId);
+    return { media: mediaResponse(asset), upload };
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'The PUT is done: check the file in storage and queue processing (idempotent)' })
+  @ApiOkResponse({ type: MediaResponse })
+  async confirm(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentPrincipal() who: Principal,
+    @Req() req: FastifyRequest,
+  ): Promise<MediaResponse> {
+    return mediaResponse(await this.media.confirmUpload(id, who, String(req.id)));
+  }
+
+  @Post(':id/reprocess')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Process a ready or failed video again from its kept original' })
+  @ApiOkResponse({ type: MediaResponse })
+  async reprocess(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentPrincipal() who: Principal,
+    @Req() req: FastifyRequest,
+  ): Promise<MediaResponse> {
+    return mediaResponse(await this.media.reprocess(id, who, String(req.id)));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Status, renditions with sizes, failure reason' })
+  @ApiOkResponse({ type: MediaResponse })
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<MediaResponse> {
+    return mediaResponse(await this.media.ownAsset(id, who));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'My videos, newest first (admins: all)' })
+  @ApiOkResponse({ type: MediaPageResponse })
+  async list(@Query() query: PageQueryDto, @CurrentPrincipal() who: Principal): Promise<MediaPageResponse> {
+    const [items, total] = await this.media.listMine(who, query.page, query.pageSize);
+    return { items: items.map(mediaResponse), meta: pageMeta(query, total) };
+  }
+}

@@ -1,0 +1,176 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../infrastructure/config/app-config.js';
+import { QueueService } from '../../infrastructure/queue/queue.service.js';
+import { JobName } from '../../infrastructure/queue/queue.constants.js';
+import { Buckets, StorageKeys } from '../../infrastructure/storage/storage-keys.js';
+import { StorageService, type PresignedUpload } from '../../infrastructure/storage/storage.service.js';
+import { hasRole, type Principal } from '../identity/roles.js';
+import type { MediaAssetEntity } from './entities/media-asset.entity.js';
+import { MediaAssetRepository } from './media-asset.repository.js';
+import { MediaError, MediaErrorCode } from './media.errors.js';
+
+/** Upload types we take, with the extension of the stored source. */
+export const VIDEO_UPLOAD_TYPES: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/webm': 'webm',
+  'video/x-matroska': 'mkv',
+  'video/3gpp': '3gp',
+  'video/x-msvideo': 'avi',
+  'video/mpeg': 'mpg',
+};
+
+export interface UploadRequest {
+  fileName: string;
+  contentType: string;
+  bytes: number;
+}
+
+/** Bulk imports (seeds) wait behind trainers' uploads, which carry no priority. */
+const BULK_PRIORITY = 100;
+
+/** The job of a processing run: one per run, so a duplicate confirm adds nothing. */
+export const transcodeJobId = (mediaId: string, run: number) => `media-transcode-${mediaId}-${run}`;
+
+/**
+ * Trainers' videos: presigned upload straight to storage, confirmation, processing by the worker
+ * (see MediaProcessingService), and lookups for the catalog and authoring.
+ */
+@Injectable()
+export class MediaService {
+  constructor(
+    @Inject(MediaAssetRepository) private readonly assets: MediaAssetRepository,
+    @Inject(StorageService) private readonly storage: StorageService,
+    @Inject(QueueService) private readonly queues: QueueService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  get maxUploadBytes(): number {
+    return this.config.media.maxUploadBytes;
+  }
+
+  /** Step 1: a new asset and a presigned PUT for exactly this file (type and size signed). */
+  async requestUpload(
+    request: UploadRequest,
+    ownerId: string,
+  ): Promise<{ asset: MediaAssetEntity; upload: PresignedUpload }> {
+    const extension = VIDEO_UPLOAD_TYPES[request.contentType] ?? 'bin';
+    const key = StorageKeys.upload('video', extension);
+    // Refuses a wrong type or size before anything is stored.
+    const upload = this.storage.presignedPut(Buckets.media, key, {
+      contentType: request.contentType,
+      size: request.bytes,
+      maxBytes: this.maxUploadBytes,
+      allowedTypes: Object.keys(VIDEO_UPLOAD_TYPES),
+    });
+    const asset = await this.assets.create({
+      ownerId,
+      fileName: request.fileName.normalize('NFC'),
+      contentType: request.contentType,
+      declaredBytes: String(request.bytes),
+      sourceKey: key,
+    });
+    return { asset, upload };
+  }
+
+  /**
+   * Step 2, after the PUT: checks the object in storage and queues processing. Confirming again
+   * returns the asset as it is.
+   */
+  async confirmUpload(id: string, who: Principal, requestId?: string): Promise<MediaAssetEntity> {
+    const asset = await this.ownAsset(id, who);
+    if (asset.status !== 'awaiting_upload') return asset;
+    const stored = await this.storage.verifyUpload(Buckets.media, asset.sourceKey!, {
+      maxBytes: Math.min(this.maxUploadBytes, Number(asset.declaredBytes)),
+      contentType: asset.contentType,
+    });
+    return this.queueFirstRun(asset, stored.size, requestId);
+  }
+
+  /**
+   * For seeds and tools: stores a local file as the source (no presigned PUT) and queues it
+   * behind trainers' own uploads.
+   */
+  async importFile(
+    ownerId: string,
+    path: string,
+    fileName: string,
+    contentType: string,
+    bytes: number,
+  ): Promise<MediaAssetEntity> {
+    const { asset } = await this.requestUpload({ fileName, contentType, bytes }, ownerId);
+    await this.storage.putFile(Buckets.media, asset.sourceKey!, path, contentType);
+    return this.queueFirstRun(asset, bytes, undefined, BULK_PRIORITY);
+  }
+
+  private async queueFirstRun(asset: MediaAssetEntity, size: number, requestId?: string, priority?: number) {
+    const run = await this.assets.startRun(asset.id, ['awaiting_upload'], size);
+    if (run !== null) {
+      await this.queues.enqueue(
+        JobName.transcodeMedia,
+        { mediaId: asset.id },
+        { jobId: transcodeJobId(asset.id, run), requestId, priority },
+      );
+    }
+    return (await this.assets.find(asset.id))!;
+  }
+
+  /** Processes the kept source again (after a failure, or a new ladder). Owner or admin. */
+  async reprocess(id: string, who: Principal, requestId?: string): Promise<MediaAssetEntity> {
+    const asset = await this.ownAsset(id, who);
+    const run = await this.assets.startRun(id, ['ready', 'failed']);
+    if (run === null) {
+      throw new MediaError(
+        MediaErrorCode.CannotReprocess,
+        asset.sourceKey
+          ? `The video is ${asset.status.replace('_', ' ')}; only a ready or failed video can be processed again.`
+          : 'The original file was refused and removed: upload it again.',
+        409,
+      );
+    }
+    await this.queues.enqueue(
+      JobName.transcodeMedia,
+      { mediaId: id },
+      { jobId: transcodeJobId(id, run), requestId },
+    );
+    return (await this.assets.find(id))!;
+  }
+
+  /** The asset if the caller uploaded it or is an admin; anyone else is told it does not exist. */
+  async ownAsset(id: string, who: Principal): Promise<MediaAssetEntity> {
+    const asset = await this.assets.find(id);
+    if (!asset || (asset.ownerId !== who.userId && !hasRole(who, 'admin'))) throw MediaError.notFound();
+    return asset;
+  }
+
+  async listMine(who: Principal, page: number, pageSize: number) {
+    return this.assets.listOwnedBy(hasRole(who, 'admin') ? null : who.userId, page, pageSize);
+  }
+
+  /**
+   * A video a course editor may attach to a lesson: uploaded by the caller or by the course's
+   * owner (admins: any), and uploaded (processing may still be under way).
+   */
+  async attachable(id: string, who: Principal, courseOwnerId: string): Promise<MediaAssetEntity> {
+    const asset = await this.assets.find(id);
+    const mayUse = asset && (hasRole(who, 'admin') || [who.userId, courseOwnerId].includes(asset.ownerId));
+    if (!asset || !mayUse) throw MediaError.notFound();
+    if (asset.status === 'awaiting_upload' || asset.status === 'failed') {
+      throw new MediaError(
+        MediaErrorCode.NotUploadedYet,
+        asset.status === 'failed'
+          ? `This video failed processing: ${asset.failure?.message ?? ''}`.trim()
+          : 'Finish the upload and confirm it first.',
+        409,
+        { status: asset.status },
+      );
+    }
+    return asset;
+  }
+
+  /** Assets by id, for the catalog and authoring (no access check: callers decide). */
+  async byIds(ids: string[]): Promise<Map<string, MediaAssetEntity>> {
+    const unique = [...new Set(ids)];
+    return new Map((await this.assets.findMany(unique)).map((a) => [a.id, a]));
+  }
+}
