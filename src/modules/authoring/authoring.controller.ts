@@ -30,6 +30,7 @@ import { CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
 import type { Principal } from '../identity/roles.js';
 import { AuthoringService } from './authoring.service.js';
 import {
+  AttachMediaDto,
   AuthoringCourseResponse,
   AuthoringVersionResponse,
   CreateCourseDto,
@@ -235,6 +236,38 @@ export class AuthoringController {
   ) {
     if (typeof vtt !== 'string') throw new BadRequestException('Send the subtitles as text/vtt.');
     return this.view(courseId, await this.authoring.putSubtitles(courseId, lessonKey, locale, vtt, who), who);
+  }
+
+  @Put('courses/:courseId/draft/lessons/:lessonKey/media/:locale')
+  @ApiOperation({
+    summary: 'Attach an uploaded video (see /api/v1/media) to a video lesson for one language',
+  })
+  @ApiOkResponse({ type: AuthoringVersionResponse })
+  async attachMedia(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
+    @Param('locale', new ParseEnumPipe(CONTENT_LOCALE_ENUM)) locale: string,
+    @Body() dto: AttachMediaDto,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    return this.view(
+      courseId,
+      await this.authoring.attachMedia(courseId, lessonKey, locale, dto.mediaId, who),
+      who,
+    );
+  }
+
+  @Delete('courses/:courseId/draft/lessons/:lessonKey/media/:locale')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove the video of one language from a draft video lesson' })
+  @ApiNoContentResponse()
+  async detachMedia(
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+    @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
+    @Param('locale', new ParseEnumPipe(CONTENT_LOCALE_ENUM)) locale: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<void> {
+    await this.authoring.detachMedia(courseId, lessonKey, locale, who);
   }
 
   @Delete('courses/:courseId/draft/lessons/:lessonKey/subtitles/:locale')

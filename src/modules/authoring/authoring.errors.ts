@@ -17,6 +17,7 @@ export enum AuthoringErrorCode {
   Conflict = 'AUTHORING_CONFLICT',
   NotAVideo = 'AUTHORING_NOT_A_VIDEO',
   InvalidSubtitles = 'AUTHORING_INVALID_WEBVTT',
+  MediaNotUsable = 'AUTHORING_MEDIA_NOT_USABLE',
 }
 
 export class AuthoringError extends DomainError {

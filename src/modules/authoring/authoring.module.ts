@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CatalogCoreModule } from '../catalog/catalog.module.js';
+import { MediaCoreModule } from '../media/media.module.js';
 import { AuthoringController } from './authoring.controller.js';
 import { AuthoringService } from './authoring.service.js';
 
-@Module({ imports: [CatalogCoreModule], controllers: [AuthoringController], providers: [AuthoringService] })
+@Module({
+  imports: [CatalogCoreModule, MediaCoreModule],
+  controllers: [AuthoringController],
+  providers: [AuthoringService],
+})
 export class AuthoringModule {}

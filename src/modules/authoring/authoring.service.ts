@@ -9,6 +9,7 @@ import type { CourseEntity } from '../catalog/entities/course.entity.js';
 import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
 import { hasRole, type Principal } from '../identity/roles.js';
 import { parseWebVtt, WebVttError } from '../media/webvtt.js';
+import { MediaService } from '../media/media.service.js';
 import { AuthoringError, AuthoringErrorCode } from './authoring.errors.js';
 import type {
   CreateCourseDto,
@@ -29,6 +30,7 @@ export class AuthoringService {
     @Inject(CourseContentService) private readonly content: CourseContentService,
     @Inject(LearnerGroupsService) private readonly learnerGroups: LearnerGroupsService,
     @Inject(StorageService) private readonly storage: StorageService,
+    @Inject(MediaService) private readonly media: MediaService,
   ) {}
 
   // --- access ---------------------------------------------------------------
@@ -74,11 +76,11 @@ export class AuthoringService {
   }
 
   private async draftLesson(courseId: string, lessonKey: string, who: Principal) {
-    const { draft } = await this.editableDraft(courseId, who);
+    const { course, draft } = await this.editableDraft(courseId, who);
     const lesson = (await this.content.lessons(draft.id)).find((l) => l.lessonKey === lessonKey);
     if (!lesson)
       throw new AuthoringError(AuthoringErrorCode.LessonNotFound, 'The lesson is not in the draft.', 404);
-    return { draft, lesson };
+    return { course, draft, lesson };
   }
 
   private async assertLearnerGroups(ids: string[]): Promise<void> {
@@ -192,6 +194,25 @@ export class AuthoringService {
     return draft.version;
   }
 
+  /**
+   * Attaches an uploaded video to a draft video lesson for one language. The video may still be
+   * processing; submitting for review needs it not to have failed.
+   */
+  async attachMedia(courseId: string, lessonKey: string, locale: string, mediaId: string, who: Principal) {
+    const { course, draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    if (lesson.kind !== 'video') {
+      throw new AuthoringError(AuthoringErrorCode.NotAVideo, 'Videos belong to video lessons.', 400);
+    }
+    await this.media.attachable(mediaId, who, course.ownerId);
+    await this.content.setMedia(lesson, locale, mediaId);
+    return draft.version;
+  }
+
+  async detachMedia(courseId: string, lessonKey: string, locale: string, who: Principal) {
+    const { lesson } = await this.draftLesson(courseId, lessonKey, who);
+    await this.content.setMedia(lesson, locale, null);
+  }
+
   async removeSubtitles(courseId: string, lessonKey: string, locale: string, who: Principal) {
     const { lesson } = await this.draftLesson(courseId, lessonKey, who);
     await this.content.setSubtitles(lesson, locale, null);
@@ -246,11 +267,30 @@ export class AuthoringService {
 
   async submit(courseId: string, who: Principal) {
     const { draft } = await this.editableDraft(courseId, who);
-    if ((await this.content.lessons(draft.id)).length === 0) {
+    const lessons = await this.content.lessons(draft.id);
+    if (lessons.length === 0) {
       throw new AuthoringError(
         AuthoringErrorCode.EmptyCourse,
         'Add at least one lesson before submitting.',
         400,
+      );
+    }
+    const unusable = [...(await this.content.mediaStatuses(lessons)).entries()].flatMap(
+      ([lessonId, byLocale]) =>
+        Object.entries(byLocale)
+          .filter(([, status]) => status === 'failed' || status === 'missing' || status === 'awaiting_upload')
+          .map(([locale, status]) => ({
+            lessonKey: lessons.find((l) => l.id === lessonId)!.lessonKey,
+            locale,
+            status,
+          })),
+    );
+    if (unusable.length > 0) {
+      throw new AuthoringError(
+        AuthoringErrorCode.MediaNotUsable,
+        'Some videos failed processing or were never uploaded: replace or remove them first.',
+        409,
+        { videos: unusable },
       );
     }
     const moved = await this.content.transition(draft.id, 'draft', 'in_review', {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MediaCoreModule } from '../media/media.module.js';
 import { CourseCatalogService } from './course-catalog.service.js';
 import { CourseContentService } from './course-content.service.js';
 import { CourseRepository } from './course.repository.js';
@@ -7,16 +8,15 @@ import { LearnerGroupRepository } from './learner-group.repository.js';
 import { LearnerGroupsController } from './learner-groups.controller.js';
 import { LearnerGroupsService } from './learner-groups.service.js';
 
+/** Learner groups alone: identity needs them, and nothing else of the catalog. */
+@Module({ providers: [LearnerGroupsService, LearnerGroupRepository], exports: [LearnerGroupsService] })
+export class LearnerGroupsModule {}
+
 /** Learner groups, courses and lessons as services (for other modules, the worker and CLIs). */
 @Module({
-  providers: [
-    LearnerGroupsService,
-    LearnerGroupRepository,
-    CourseRepository,
-    CourseCatalogService,
-    CourseContentService,
-  ],
-  exports: [LearnerGroupsService, CourseCatalogService, CourseContentService],
+  imports: [LearnerGroupsModule, MediaCoreModule],
+  providers: [CourseRepository, CourseCatalogService, CourseContentService],
+  exports: [LearnerGroupsModule, CourseCatalogService, CourseContentService],
 })
 export class CatalogCoreModule {}
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizeFallbackChain, pickLocalized } from '../../infrastructure/i18n/locales.js';
+import { CONTENT_LOCALES, normalizeFallbackChain, pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { CatalogError } from './catalog.errors.js';
 import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
 import { CourseRepository, type CatalogRow } from './course.repository.js';
@@ -15,6 +15,9 @@ import type { CourseVersionEntity } from './entities/course-version.entity.js';
 import type { LearnerGroupEntity } from './entities/learner-group.entity.js';
 import type { LessonEntity } from './entities/lesson.entity.js';
 import { LearnerGroupsService } from './learner-groups.service.js';
+import { MediaService } from '../media/media.service.js';
+import { playableVideo } from '../media/media-view.js';
+import type { MediaAssetEntity } from '../media/entities/media-asset.entity.js';
 import { toLearnerContent } from './lesson-content.js';
 
 /** Catalog reads may be this stale on other replicas after a publication. */
@@ -34,6 +37,7 @@ export class CourseCatalogService {
   constructor(
     @Inject(CourseRepository) private readonly courses: CourseRepository,
     @Inject(LearnerGroupsService) private readonly learnerGroups: LearnerGroupsService,
+    @Inject(MediaService) private readonly media: MediaService,
   ) {}
 
   /** Learner-facing reads are cached briefly per replica; publishing or archiving clears this replica's cache. */
@@ -96,6 +100,7 @@ export class CourseCatalogService {
     const version = (await this.courses.findVersionById(course.publishedVersionId))!;
     const [lessons, groups] = await Promise.all([this.courses.lessonsOf(version.id), this.groups()]);
     const chain = chainFrom(lang);
+    const videos = await this.videosOf(lessons);
     const row: CatalogRow = {
       ...version,
       courseId: course.id,
@@ -106,7 +111,7 @@ export class CourseCatalogService {
     };
     return {
       ...this.summary(row, groups, chain),
-      lessons: lessons.map((l) => this.lessonSummary(l, chain)),
+      lessons: lessons.map((l) => this.lessonSummary(l, chain, videos)),
     };
   }
 
@@ -120,7 +125,7 @@ export class CourseCatalogService {
     const { lesson, version } = await this.publishedLesson(id);
     const chain = chainFrom(lang);
     return {
-      ...this.lessonSummary(lesson, chain),
+      ...this.lessonSummary(lesson, chain, await this.videosOf([lesson])),
       courseId: version.courseId,
       courseVersion: version.version,
       content: toLearnerContent(lesson.kind, lesson.content, chain),
@@ -174,7 +179,20 @@ export class CourseCatalogService {
     };
   }
 
-  private lessonSummary(l: LessonEntity, chain: string[]): LessonSummaryResponse {
+  /** The media assets of video lessons, in one query. */
+  private videosOf(lessons: LessonEntity[]): Promise<Map<string, MediaAssetEntity>> {
+    return this.media.byIds(lessons.flatMap((l) => Object.values(l.content.media ?? {}) as string[]));
+  }
+
+  private lessonSummary(
+    l: LessonEntity,
+    chain: string[],
+    videos: Map<string, MediaAssetEntity>,
+  ): LessonSummaryResponse {
+    // Any language's video beats none: the chain, then every content language.
+    const picked =
+      l.kind === 'video' ? pickLocalized(l.content.media ?? {}, [...chain, ...CONTENT_LOCALES]) : null;
+    const asset = picked && videos.get(picked.text);
     return {
       id: l.id,
       lessonKey: l.lessonKey,
@@ -183,6 +201,9 @@ export class CourseCatalogService {
       required: l.required,
       title: pickLocalized(l.title, chain)!,
       summary: pickLocalized(l.summary, chain),
+      ...(l.kind === 'video' && {
+        video: asset ? { ...playableVideo(asset), locale: picked.locale, fallback: picked.fallback } : null,
+      }),
     };
   }
 }

@@ -14,6 +14,8 @@ import type { CourseVersionEntity } from './entities/course-version.entity.js';
 import type { CourseEntity } from './entities/course.entity.js';
 import type { LessonEntity, LessonKind, SubtitleTrack, Texts } from './entities/lesson.entity.js';
 import { buildLessonContent, lessonTextFields } from './lesson-content.js';
+import { MediaService } from '../media/media.service.js';
+import type { MediaStatus } from '../media/entities/media-asset.entity.js';
 
 export type Coverage = 'complete' | 'partial' | 'missing';
 
@@ -43,6 +45,7 @@ export class CourseContentService {
   constructor(
     @Inject(CourseRepository) private readonly courses: CourseRepository,
     @Inject(CourseCatalogService) private readonly catalog: CourseCatalogService,
+    @Inject(MediaService) private readonly media: MediaService,
   ) {}
 
   async getCourse(id: string): Promise<CourseEntity> {
@@ -111,6 +114,35 @@ export class CourseContentService {
     await this.courses.updateLesson(lesson.id, { content: lesson.content });
   }
 
+  /** Sets or removes one language's video of a (draft) video lesson; `lesson` is kept current. */
+  async setMedia(lesson: LessonEntity, locale: string, mediaId: string | null): Promise<void> {
+    const media = { ...(lesson.content.media ?? {}) };
+    if (mediaId) media[locale] = mediaId;
+    else delete media[locale];
+    lesson.content = { ...lesson.content, media };
+    await this.courses.updateLesson(lesson.id, { content: lesson.content });
+  }
+
+  /** The status of every video attached to these lessons, by lesson and language. */
+  async mediaStatuses(
+    lessons: LessonEntity[],
+  ): Promise<Map<string, Record<string, MediaStatus | 'missing'>>> {
+    const assets = await this.media.byIds(
+      lessons.flatMap((l) => Object.values(l.content.media ?? {}) as string[]),
+    );
+    return new Map(
+      lessons.map((l) => [
+        l.id,
+        Object.fromEntries(
+          Object.entries(l.content.media ?? {}).map(([locale, id]) => [
+            locale,
+            assets.get(id!)?.status ?? 'missing',
+          ]),
+        ),
+      ]),
+    );
+  }
+
   removeLesson(lesson: LessonEntity) {
     return this.courses.removeLesson(lesson);
   }
@@ -152,7 +184,14 @@ export class CourseContentService {
   /** Course × lesson × locale × field coverage for trainers. */
   async translationMatrix(version: CourseVersionEntity): Promise<TranslationMatrix> {
     const lessons = await this.courses.lessonsOf(version.id);
+    const videos = await this.mediaStatuses(lessons);
     const locales = [...CONTENT_LOCALES];
+    const videoCoverage = (status: MediaStatus | 'missing' | undefined): Coverage =>
+      status === 'ready'
+        ? 'complete'
+        : status === 'uploaded' || status === 'processing'
+          ? 'partial'
+          : 'missing';
     const row = (texts: Texts[]) => Object.fromEntries(locales.map((l) => [l, coverage(texts, l)]));
     return {
       locales,
@@ -168,7 +207,11 @@ export class CourseContentService {
           ...Object.fromEntries(
             Object.entries(lessonTextFields(l.content)).map(([field, texts]) => [field, row(texts)]),
           ),
-          // Video lessons: a subtitle track per language (audio and video per language come with media).
+          // Video lessons: the video (its picture and audio) and a subtitle track per language;
+          // a video still processing counts as partial.
+          ...(l.kind === 'video' && {
+            video: Object.fromEntries(locales.map((loc) => [loc, videoCoverage(videos.get(l.id)?.[loc])])),
+          }),
           ...(l.kind === 'video' && {
             subtitles: Object.fromEntries(
               locales.map((loc): [string, Coverage] => [

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { CatalogCoreModule } from '../catalog/catalog.module.js';
+import { LearnerGroupsModule } from '../catalog/catalog.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
 import { AdminUsersController } from './admin-users.controller.js';
 import { AuthSessionRepository } from './auth-session.repository.js';
@@ -18,7 +18,7 @@ const services = [AuthService, UsersService, TokenService, UserRepository, AuthS
 
 /** Users, roles, sessions. The HTTP role adds the controllers and the global guard. */
 @Module({
-  imports: [CatalogCoreModule, GeographyModule],
+  imports: [LearnerGroupsModule, GeographyModule],
   providers: services,
   exports: [AuthService, UsersService],
 })

@@ -183,3 +183,9 @@ export class ReviewDecisionResponse {
   @ApiProperty() version!: number;
   @ApiProperty({ enum: ['draft', 'published'] }) status!: 'draft' | 'published';
 }
+
+export class AttachMediaDto {
+  @ApiProperty({ description: 'A video from POST /api/v1/media/uploads, uploaded and confirmed' })
+  @IsUUID()
+  mediaId!: string;
+}

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { PlayableVideoResponse } from '../../media/dto/media.dto.js';
 import { PageMetaDto, PageQueryDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
 import { CONTENT_LOCALES } from '../../../infrastructure/i18n/locales.js';
@@ -70,6 +71,12 @@ export class CoursePageResponse {
   @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
 }
 
+export class LessonVideoResponse extends PlayableVideoResponse {
+  @ApiProperty({ example: 'vi', description: 'The language of the video served' }) locale!: string;
+  @ApiProperty({ description: "True when the video is not in the learner's first language" })
+  fallback!: boolean;
+}
+
 export class LessonSummaryResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'The same lesson across course versions' }) lessonKey!: string;
@@ -78,6 +85,12 @@ export class LessonSummaryResponse {
   @ApiProperty() required!: boolean;
   @ApiProperty({ type: LocalizedValueResponse }) title!: LocalizedValueResponse;
   @ApiProperty({ type: LocalizedValueResponse, nullable: true }) summary!: LocalizedValueResponse | null;
+  @ApiPropertyOptional({
+    type: LessonVideoResponse,
+    nullable: true,
+    description: 'Video lessons: the video in the best language, with the size of each rendition',
+  })
+  video?: LessonVideoResponse | null;
 }
 
 export class CourseDetailResponse extends CourseSummaryResponse {
