@@ -10,6 +10,11 @@ import type { LessonKind } from '../src/modules/catalog/entities/lesson.entity.j
 import { StorageService } from '../src/infrastructure/storage/storage.service.js';
 import { Buckets, StorageKeys } from '../src/infrastructure/storage/storage-keys.js';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { AppConfig } from '../src/infrastructure/config/app-config.js';
+import { MediaService } from '../src/modules/media/media.service.js';
+import { makeSampleVideo } from './sample-video.js';
 
 /** Course seed files live in seeds/data/courses (JSON, not compiled). */
 const coursesDir = join(
@@ -50,6 +55,51 @@ export function captionsToWebVtt(
   return `WEBVTT\n\n${cues.map((c) => `${stamp(c.start)} --> ${stamp(c.end)}\n${c.text[locale]}`).join('\n\n')}\n`;
 }
 
+/** A background colour per learner group, so the sample videos are told apart at a glance. */
+const GROUP_COLOURS: Record<string, string> = {
+  elderly: '0x1b5e20',
+  pupils: '0x0d47a1',
+  officials: '0x4a148c',
+  'small-sellers': '0xbf360c',
+};
+
+/**
+ * A sample video for a seed lesson: a title card with the lesson title in Vietnamese and H'Mông
+ * and the caption script burned in (Vietnamese above, H'Mông below), 854×480 so the whole ladder
+ * is made. It goes through the real pipeline: stored as an upload, then transcoded by the worker.
+ */
+async function sampleLessonVideo(
+  media: MediaService,
+  config: AppConfig,
+  author: string,
+  name: string,
+  lesson: SeedLesson,
+  course: SeedCourse,
+) {
+  const captions = lesson.captions!;
+  const work = await mkdtemp(join(tmpdir(), 'banso-seed-'));
+  try {
+    const file = join(work, `${name}.mp4`);
+    await makeSampleVideo(file, {
+      seconds: Math.max(...captions.map((c) => c.end)),
+      width: 854,
+      height: 480,
+      fps: 15,
+      lines: [lesson.title.vi, lesson.title.hmn].filter((t): t is string => !!t),
+      captions: captions.map((c) => ({
+        start: c.start,
+        end: c.end,
+        lines: [c.text.vi, c.text.hmn].filter((t): t is string => !!t),
+      })),
+      background: GROUP_COLOURS[course.learnerGroups[0]],
+      ffmpegPath: config.media.ffmpegPath,
+    });
+    return await media.importFile(author, file, `${name}.mp4`, 'video/mp4', (await stat(file)).size);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 /** The accounts that author and review seed content (disabled: nobody signs in as them). */
 async function systemUsers(dataSource: DataSource): Promise<{ author: string; reviewer: string }> {
   const ensure = async (email: string, name: string) => {
@@ -70,7 +120,8 @@ async function systemUsers(dataSource: DataSource): Promise<{ author: string; re
 /**
  * The programme's courses from seeds/data/courses, published through the same content service as
  * authored ones (validation, four eyes, immutability). Idempotent: an existing slug is left alone.
- * Caption scripts of the sample videos become WebVTT subtitles.
+ * Each video lesson gets a sample video (made with ffmpeg, processed by the real pipeline) and
+ * its caption script as WebVTT subtitles.
  */
 export async function seedCourses(
   app: INestApplicationContext,
@@ -78,6 +129,8 @@ export async function seedCourses(
   const dataSource = app.get(DataSource);
   const content = app.get(CourseContentService);
   const storage = app.get(StorageService);
+  const media = app.get(MediaService);
+  const config = app.get(AppConfig);
   const { author, reviewer } = await systemUsers(dataSource);
   const groups: { id: string; code: string }[] = await dataSource.query(
     'SELECT id, code FROM learner_groups',
@@ -107,7 +160,7 @@ export async function seedCourses(
       },
       () => new DomainError('SEED_SLUG_TAKEN', `${file}: slug ${seed.slug} is taken`, 500),
     );
-    for (const l of seed.lessons) {
+    for (const [position, l] of seed.lessons.entries()) {
       const lesson = await content.addLesson(version.id, {
         kind: l.kind,
         required: true,
@@ -120,6 +173,10 @@ export async function seedCourses(
               ? { passMark: l.passMark, questions: l.questions }
               : {},
       });
+      if (l.kind === 'video' && l.captions?.length) {
+        const asset = await sampleLessonVideo(media, config, author, `${seed.slug}-${position + 1}`, l, seed);
+        await content.setMedia(lesson, 'vi', asset.id);
+      }
       for (const locale of ['vi', 'hmn', 'ium', 'tyz']) {
         const vtt = l.captions && captionsToWebVtt(l.captions, locale);
         if (!vtt) continue;

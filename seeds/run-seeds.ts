@@ -8,6 +8,7 @@ import { DatabaseModule } from '../src/infrastructure/database/database.module.j
 import { useToolDatabase, useToolStorage } from '../src/infrastructure/embedded/tool-services.js';
 import { runProcess } from '../src/infrastructure/process/run-process.js';
 import { StorageModule } from '../src/infrastructure/storage/storage.module.js';
+import { QueueModule } from '../src/infrastructure/queue/queue.module.js';
 import { CatalogCoreModule } from '../src/modules/catalog/catalog.module.js';
 import { seedCourses } from './courses.seed.js';
 import { seedReferenceData } from './reference-data.seed.js';
@@ -20,7 +21,13 @@ runProcess('seed', async () => {
   config.runMigrations = true;
 
   @Module({
-    imports: [ConfigModule.forRoot(config, 'worker'), DatabaseModule, StorageModule, CatalogCoreModule],
+    imports: [
+      ConfigModule.forRoot(config, 'worker'),
+      DatabaseModule,
+      StorageModule,
+      QueueModule,
+      CatalogCoreModule,
+    ],
   })
   class SeedModule {}
 

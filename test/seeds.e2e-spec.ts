@@ -47,6 +47,37 @@ describe('seeded courses', () => {
     expect(vtt.startsWith('WEBVTT')).toBe(true);
   });
 
+  it('gives every video lesson a sample video that went through the real pipeline: full ladder, sizes, poster', async () => {
+    // The worker transcodes the seed videos in the background, behind trainers' uploads.
+    const deadline = Date.now() + 300_000;
+    let pending: string[];
+    do {
+      pending = [];
+      for (const { slug } of seeds) {
+        const course = (await api(`/api/v1/courses/${slug}?lang=hmn`)).body;
+        for (const lesson of course.lessons.filter((l: { kind: string }) => l.kind === 'video')) {
+          expect(lesson.video).toMatchObject({ locale: 'vi', fallback: true });
+          if (lesson.video.status !== 'ready') {
+            expect(lesson.video.status).not.toBe('failed');
+            pending.push(`${slug}: ${lesson.video.status}`);
+            continue;
+          }
+          expect(lesson.video.renditions.map((r: { name: string }) => r.name)).toEqual([
+            '234p',
+            '360p',
+            '480p',
+            'audio',
+          ]);
+          for (const r of lesson.video.renditions) expect(r.megabytes).toBeGreaterThan(0);
+          expect(lesson.video.download.megabytes).toBeGreaterThan(0);
+          expect(lesson.video.durationSeconds).toBeGreaterThanOrEqual(20);
+        }
+      }
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 2000));
+    } while (pending.length > 0 && Date.now() < deadline);
+    expect(pending).toEqual([]);
+  }, 330_000);
+
   it('is idempotent', async () => {
     const again = await runScript('dist/seeds/run-seeds.js', testEnv());
     expect(again.code).toBe(0);
