@@ -94,6 +94,15 @@ async function populate(databaseUrl) {
   const db = new pg.Client({ connectionString: databaseUrl });
   db.on('error', () => undefined);
   await db.connect();
+  // The first start seeds sample videos and transcodes them in the background; measure after that.
+  const idle = Date.now();
+  while (
+    Number(
+      (await db.query(`SELECT count(*) AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`)).rows[0].n,
+    ) > 0
+  )
+    await new Promise((r) => setTimeout(r, 1000));
+  console.log(`waited ${((Date.now() - idle) / 1000).toFixed(0)} s for the seed videos to finish transcoding`);
   const started = Date.now();
   const owner = (
     await db.query(

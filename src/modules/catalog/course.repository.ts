@@ -4,6 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { CourseVersionEntity, type CourseStatus } from './entities/course-version.entity.js';
 import { CourseEntity } from './entities/course.entity.js';
 import { LessonEntity } from './entities/lesson.entity.js';
+import { preparedQuery } from '../../infrastructure/database/prepared-query.js';
 
 export interface CatalogFilter {
   learnerGroupId?: string;
@@ -126,7 +127,8 @@ export class CourseRepository {
     if (filter.topic) where.push(`v.topic = ${param(filter.topic)}`);
     for (const word of filter.words)
       where.push(`v.search_key LIKE '%' || f_search_key(${param(word)}) || '%'`);
-    const rows: (CatalogRow & { total: string })[] = await this.dataSource.query(
+    const rows = await preparedQuery<CatalogRow & { total: string }>(
+      this.dataSource,
       `SELECT v.course_id AS "courseId", c.slug, v.id AS "versionId", v.version, v.topic,
               v.learner_group_ids AS "learnerGroupIds", v.title, v.summary, v.languages,
               v.published_at AS "publishedAt",
