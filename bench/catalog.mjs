@@ -98,11 +98,14 @@ async function populate(databaseUrl) {
   const idle = Date.now();
   while (
     Number(
-      (await db.query(`SELECT count(*) AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`)).rows[0].n,
+      (await db.query(`SELECT count(*) AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`))
+        .rows[0].n,
     ) > 0
   )
     await new Promise((r) => setTimeout(r, 1000));
-  console.log(`waited ${((Date.now() - idle) / 1000).toFixed(0)} s for the seed videos to finish transcoding`);
+  console.log(
+    `waited ${((Date.now() - idle) / 1000).toFixed(0)} s for the seed videos to finish transcoding`,
+  );
   const started = Date.now();
   const owner = (
     await db.query(

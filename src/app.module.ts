@@ -14,6 +14,7 @@ import { AuthoringModule } from './modules/authoring/authoring.module.js';
 import { CatalogModule } from './modules/catalog/catalog.module.js';
 import { GeographyModule } from './modules/geography/geography.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { LearningModule } from './modules/learning/learning.module.js';
 import { MediaModule } from './modules/media/media.module.js';
 import { PortalModule } from './modules/portal/portal.module.js';
 import { WORKER_MODULES } from './worker.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         CatalogModule,
         AuthoringModule,
         MediaModule,
+        LearningModule,
         PortalModule,
         ...(options.runWorkers ? WORKER_MODULES : []),
       ],

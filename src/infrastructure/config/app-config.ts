@@ -59,6 +59,13 @@ export class AppConfig {
     maxDurationSeconds: number;
   };
 
+  learning!: {
+    /** Share of a video's duration that must actually be watched for the lesson to count (0.9). */
+    videoCompletionShare: number;
+    /** Most events one offline sync request may carry. */
+    syncMaxEvents: number;
+  };
+
   /** The production role processes (`start:api`, `start:worker`) need real services. */
   assertExternalServices(): void {
     const missing = [
@@ -171,6 +178,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ffprobePath: e.FFPROBE_PATH,
       maxUploadBytes: (e.MEDIA_MAX_UPLOAD_MB ?? 500) * 1024 * 1024,
       maxDurationSeconds: e.MEDIA_MAX_DURATION_SECONDS ?? 900,
+    },
+    learning: {
+      videoCompletionShare: (e.VIDEO_COMPLETION_PERCENT ?? 90) / 100,
+      syncMaxEvents: e.SYNC_MAX_EVENTS ?? 500,
     },
   } satisfies Omit<AppConfig, 'assertExternalServices'>);
   return config;

@@ -95,6 +95,9 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() FFPROBE_PATH?: string;
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(4096) MEDIA_MAX_UPLOAD_MB?: number;
   @Transform(toInt) @IsOptional() @IsInt() @Min(5) @Max(7200) MEDIA_MAX_DURATION_SECONDS?: number;
+
+  @Transform(toInt) @IsOptional() @IsInt() @Min(50) @Max(100) VIDEO_COMPLETION_PERCENT?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(5000) SYNC_MAX_EVENTS?: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -161,6 +164,8 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   FFPROBE_PATH = true as const;
   MEDIA_MAX_UPLOAD_MB = true as const;
   MEDIA_MAX_DURATION_SECONDS = true as const;
+  VIDEO_COMPLETION_PERCENT = true as const;
+  SYNC_MAX_EVENTS = true as const;
 }
 
 export const ENVIRONMENT_VARIABLE_NAMES = Object.keys(

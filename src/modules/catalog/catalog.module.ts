@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MediaCoreModule } from '../media/media.module.js';
 import { CourseCatalogService } from './course-catalog.service.js';
 import { CourseContentService } from './course-content.service.js';
+import { LearnableContentService } from './learnable-content.service.js';
 import { CourseRepository } from './course.repository.js';
 import { CoursesController } from './courses.controller.js';
 import { LearnerGroupRepository } from './learner-group.repository.js';
@@ -15,8 +16,8 @@ export class LearnerGroupsModule {}
 /** Learner groups, courses and lessons as services (for other modules, the worker and CLIs). */
 @Module({
   imports: [LearnerGroupsModule, MediaCoreModule],
-  providers: [CourseRepository, CourseCatalogService, CourseContentService],
-  exports: [LearnerGroupsModule, CourseCatalogService, CourseContentService],
+  providers: [CourseRepository, CourseCatalogService, CourseContentService, LearnableContentService],
+  exports: [LearnerGroupsModule, CourseCatalogService, CourseContentService, LearnableContentService],
 })
 export class CatalogCoreModule {}
 

@@ -30,6 +30,11 @@ export class GeographyService {
     return locality;
   }
 
+  /** Localities by id (unknown ids are left out), for naming rows of a report. */
+  findMany(ids: string[]): Promise<LocalityEntity[]> {
+    return this.localities.findByIds(ids);
+  }
+
   async getWithLineage(id: string) {
     const locality = await this.get(id);
     const [lineage, childCount] = await Promise.all([

@@ -29,6 +29,10 @@ export class LocalityRepository {
     return this.localities.findOne({ where: { id } });
   }
 
+  findByIds(ids: string[]): Promise<LocalityEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.localities.find({ where: { id: In(ids) } });
+  }
+
   findByCode(code: string): Promise<LocalityEntity | null> {
     return this.localities.findOne({ where: { code } });
   }

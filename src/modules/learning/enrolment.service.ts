@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
+import {
+  LearnableContentService,
+  localizeText,
+  type VersionOutline,
+} from '../catalog/learnable-content.service.js';
+import { normalizeVietnamesePhone } from '../identity/phone-number.js';
+import { UsersService } from '../identity/users.service.js';
+import type {
+  CourseCompletionResponse,
+  EnrolLearnersResponse,
+  EnrolResultResponse,
+  EnrolmentResponse,
+  MyCourseResponse,
+  MyLearningResponse,
+} from './dto/learning-responses.dto.js';
+import { LearningError } from './learning.errors.js';
+import { LearningRepository, type CompletionRow, type EnrolmentRow } from './learning.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const completionResponse = (c: CompletionRow): CourseCompletionResponse => ({
+  courseId: c.courseId,
+  version: c.version,
+  locale: c.locale,
+  averageQuizScore: c.averageQuizScore,
+  completedAt: c.completedAt.toISOString(),
+});
+
+/** Who studies which course (self-enrolment, or a trainer's list) and "my learning". */
+@Injectable()
+export class EnrolmentService {
+  constructor(
+    @Inject(LearningRepository) private readonly repo: LearningRepository,
+    @Inject(LearnableContentService) private readonly content: LearnableContentService,
+    @Inject(UsersService) private readonly users: UsersService,
+  ) {}
+
+  /** Self-enrolment on the course's published version; enrolling twice returns the first. */
+  async enrolSelf(
+    learnerId: string,
+    courseId: string,
+  ): Promise<{ enrolment: EnrolmentResponse; created: boolean }> {
+    const versionId = await this.enrollableVersionOrThrow(courseId);
+    const { enrolment, created } = await this.repo.enrol(learnerId, courseId, versionId, null);
+    return { enrolment: await this.enrolmentResponse(enrolment), created };
+  }
+
+  /** A trainer enrols learners by phone number or user id; each entry is answered on its own. */
+  async enrolLearners(
+    trainerId: string,
+    courseId: string,
+    entries: string[],
+  ): Promise<EnrolLearnersResponse> {
+    const versionId = await this.enrollableVersionOrThrow(courseId);
+    const results: EnrolResultResponse[] = [];
+    for (const learner of entries) {
+      const userId = await this.resolveLearner(learner);
+      if (!userId) {
+        results.push({ learner, status: 'not_found' });
+        continue;
+      }
+      const { created } = await this.repo.enrol(userId, courseId, versionId, trainerId);
+      results.push({ learner, status: created ? 'enrolled' : 'already_enrolled', userId });
+    }
+    const count = (status: string) => results.filter((r) => r.status === status).length;
+    return {
+      enrolled: count('enrolled'),
+      alreadyEnrolled: count('already_enrolled'),
+      notFound: count('not_found'),
+      results,
+    };
+  }
+
+  /** In progress and completed courses, with the next lesson and where to resume. */
+  async myLearning(learnerId: string, lang?: string): Promise<MyLearningResponse> {
+    const chain = normalizeFallbackChain(
+      lang ? lang.split(',') : (await this.users.get(learnerId)).languages,
+    );
+    const [enrolments, completions] = await Promise.all([
+      this.repo.enrolmentsOf(learnerId),
+      this.repo.completionsOf(learnerId),
+    ]);
+    const outlines = await Promise.all(enrolments.map((e) => this.content.outline(e.courseVersionId)));
+    const current = await this.content.publishedVersionOf(enrolments.map((e) => e.courseId));
+    const progress = await this.repo.progressOf(
+      learnerId,
+      outlines.flatMap((o) => o?.lessons.map((l) => l.lessonKey) ?? []),
+    );
+    const byKey = new Map(progress.map((p) => [p.lessonKey, p]));
+    const courses: MyCourseResponse[] = [];
+    enrolments.forEach((enrolment, i) => {
+      const outline = outlines[i];
+      if (!outline) return;
+      courses.push(
+        this.myCourse(enrolment, outline, byKey, completions, current.get(enrolment.courseId), chain),
+      );
+    });
+    return {
+      inProgress: courses.filter((c) => !c.completion),
+      completed: courses.filter((c) => !!c.completion),
+    };
+  }
+
+  private myCourse(
+    enrolment: EnrolmentRow,
+    outline: VersionOutline,
+    progress: Map<string, { status: string; positionSeconds: number | null; lastEventAt: Date }>,
+    completions: CompletionRow[],
+    publishedVersionId: string | null | undefined,
+    chain: string[],
+  ): MyCourseResponse {
+    const required = outline.lessons.some((l) => l.required)
+      ? outline.lessons.filter((l) => l.required)
+      : outline.lessons;
+    const done = (key: string) => progress.get(key)?.status === 'completed';
+    const completedCount = required.filter((l) => done(l.lessonKey)).length;
+    const next = outline.lessons.find((l) => !done(l.lessonKey)) ?? null;
+    // Resume the most recently touched lesson that is not finished.
+    const open = outline.lessons
+      .map((l) => ({ l, p: progress.get(l.lessonKey) }))
+      .filter((x) => x.p && x.p.status !== 'completed')
+      .sort((a, b) => b.p!.lastEventAt.getTime() - a.p!.lastEventAt.getTime())[0];
+    const completion = completions.find((c) => c.courseVersionId === enrolment.courseVersionId) ?? null;
+    return {
+      courseId: outline.courseId,
+      title: localizeText(outline.title, chain),
+      version: outline.version,
+      newerVersion: !!publishedVersionId && publishedVersionId !== outline.courseVersionId,
+      lessonsCompleted: completedCount,
+      lessonsRequired: required.length,
+      percent: required.length === 0 ? 0 : Math.round((100 * completedCount) / required.length),
+      nextLesson: next ? { id: next.id, kind: next.kind, title: localizeText(next.title, chain) } : null,
+      resume: open
+        ? {
+            id: open.l.id,
+            kind: open.l.kind,
+            title: localizeText(open.l.title, chain),
+            positionSeconds: open.p!.positionSeconds,
+          }
+        : null,
+      enrolledAt: enrolment.enrolledAt.toISOString(),
+      lastActivityAt: enrolment.lastActivityAt?.toISOString() ?? null,
+      completion: completion ? completionResponse(completion) : null,
+    };
+  }
+
+  private async enrollableVersionOrThrow(courseId: string): Promise<string> {
+    const versionId = await this.content.enrollableVersion(courseId);
+    if (versionId) return versionId;
+    const exists = await this.content.courseExists(courseId);
+    throw exists ? LearningError.courseNotAvailable() : LearningError.courseNotFound();
+  }
+
+  private async enrolmentResponse(e: EnrolmentRow): Promise<EnrolmentResponse> {
+    const outline = await this.content.outline(e.courseVersionId);
+    return {
+      courseId: e.courseId,
+      version: outline?.version ?? 0,
+      enrolledAt: e.enrolledAt.toISOString(),
+      startedAt: e.startedAt?.toISOString() ?? null,
+      completedAt: e.completedAt?.toISOString() ?? null,
+    };
+  }
+
+  private async resolveLearner(entry: string): Promise<string | null> {
+    const trimmed = entry.trim();
+    if (UUID.test(trimmed)) {
+      const user = await this.users.get(trimmed).catch(() => null);
+      return user && !user.disabledAt ? user.id : null;
+    }
+    const phone = normalizeVietnamesePhone(trimmed);
+    const user = phone ? await this.users.findByIdentifier({ phone, email: null }) : null;
+    return user && !user.disabledAt ? user.id : null;
+  }
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export const PROGRESS_EVENT_TYPES = ['video.heartbeat', 'guide.step', 'quiz.attempt'] as const;
+export type ProgressEventType = (typeof PROGRESS_EVENT_TYPES)[number];
+
+/**
+ * One accepted learner event, append-only (a trigger refuses UPDATE and DELETE). The id is the
+ * client's, unique per learner: a replayed event hits the primary key and changes nothing.
+ */
+@Entity('progress_events')
+export class ProgressEventEntity {
+  @PrimaryColumn({ name: 'learner_id', type: 'uuid' }) learnerId!: string;
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @Column({ type: 'varchar', length: 24 }) type!: ProgressEventType;
+  @Column({ name: 'lesson_id', type: 'uuid' }) lessonId!: string;
+  @Column({ name: 'lesson_key', type: 'uuid' }) lessonKey!: string;
+  @Column({ name: 'course_id', type: 'uuid' }) courseId!: string;
+  @Column({ type: 'varchar', length: 8 }) locale!: string;
+  @Column({ name: 'client_at', type: 'timestamptz' }) clientAt!: Date;
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' }) receivedAt!: Date;
+  @Column({ type: 'jsonb' }) payload!: Record<string, unknown>;
+  /** Quiz attempts: the grade given. */
+  @Column({ type: 'jsonb', nullable: true }) outcome!: Record<string, unknown> | null;
+}

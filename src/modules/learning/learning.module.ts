@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { CatalogCoreModule } from '../catalog/catalog.module.js';
+import { GeographyModule } from '../geography/geography.module.js';
+import { IdentityCoreModule } from '../identity/identity.module.js';
+import { EnrolmentService } from './enrolment.service.js';
+import { LearningRepository } from './learning.repository.js';
+import { ProgressReportService } from './progress-report.service.js';
+import { ProgressController, SyncController } from './progress.controller.js';
+import { ProgressService } from './progress.service.js';
+
+/** Enrolment, progress events (online and offline), completion, staff progress reports. */
+@Module({
+  imports: [CatalogCoreModule, GeographyModule, IdentityCoreModule],
+  providers: [LearningRepository, ProgressService, EnrolmentService, ProgressReportService],
+  exports: [ProgressService, EnrolmentService],
+  controllers: [ProgressController, SyncController],
+})
+export class LearningModule {}

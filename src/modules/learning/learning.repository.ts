@@ -1,0 +1,382 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  preparedQuery,
+  preparedTransaction,
+  type PreparedTx,
+} from '../../infrastructure/database/prepared-query.js';
+import { COURSE_COMPLETED } from './entities/domain-event.entity.js';
+import type { WatchedIntervals } from './entities/lesson-progress.entity.js';
+import type { ProgressEventType } from './entities/progress-event.entity.js';
+
+/** A lesson_progress row as the service works with it (numbers as numbers). */
+export interface ProgressState {
+  lessonKey: string;
+  courseId: string;
+  lessonId: string;
+  kind: string;
+  locale: string;
+  status: 'in_progress' | 'completed';
+  watched: WatchedIntervals;
+  watchedSeconds: number;
+  durationSeconds: number | null;
+  positionSeconds: number | null;
+  positionAt: Date | null;
+  stepsDone: string[];
+  attemptTimes: Date[];
+  bestScore: number | null;
+  lastScore: number | null;
+  events: number;
+  lastEventAt: Date;
+  completedAt: Date | null;
+}
+
+export interface EventRow {
+  id: string;
+  type: ProgressEventType;
+  lessonId: string;
+  lessonKey: string;
+  courseId: string;
+  locale: string;
+  clientAt: Date;
+  payload: Record<string, unknown>;
+  outcome: Record<string, unknown> | null;
+}
+
+export interface EnrolmentRow {
+  courseId: string;
+  courseVersionId: string;
+  enrolledBy: string | null;
+  enrolledAt: Date;
+  startedAt: Date | null;
+  lastActivityAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface CompletionRow {
+  courseId: string;
+  courseVersionId: string;
+  version: number;
+  locale: string;
+  averageQuizScore: number | null;
+  completedAt: Date;
+}
+
+export interface ProgressCounts {
+  enrolled: number;
+  notStarted: number;
+  inProgress: number;
+  completed: number;
+}
+
+const PROGRESS_COLUMNS = `lesson_key AS "lessonKey", course_id AS "courseId", lesson_id AS "lessonId", kind, locale,
+  status, watched, watched_seconds::float8 AS "watchedSeconds", duration_seconds::float8 AS "durationSeconds",
+  position_seconds::float8 AS "positionSeconds", position_at AS "positionAt", steps_done AS "stepsDone",
+  attempt_times AS "attemptTimes", best_score AS "bestScore", last_score AS "lastScore", events,
+  last_event_at AS "lastEventAt", completed_at AS "completedAt"`;
+
+const ENROLMENT_COLUMNS = `course_id AS "courseId", course_version_id AS "courseVersionId", enrolled_by AS "enrolledBy",
+  enrolled_at AS "enrolledAt", started_at AS "startedAt", last_activity_at AS "lastActivityAt",
+  completed_at AS "completedAt"`;
+
+const COMPLETION_COLUMNS = `course_id AS "courseId", course_version_id AS "courseVersionId", version, locale,
+  average_quiz_score::float8 AS "averageQuizScore", completed_at AS "completedAt"`;
+
+/** Advisory lock namespace (two-key form) for "one learner's progress is being written". */
+const LEARNER_LOCK_CLASS = 0x4c4e; // 'LN'
+
+/**
+ * One learner's events applied in one transaction, under a per-learner lock: concurrent requests
+ * of the same learner (a retry racing the original, two tabs) apply one after the other, so
+ * duplicates are seen and summaries are never overwritten with stale state.
+ */
+export class LearnerTransaction {
+  constructor(
+    private readonly tx: PreparedTx,
+    readonly learnerId: string,
+  ) {}
+
+  async existingEventIds(ids: string[]): Promise<Set<string>> {
+    const rows = await this.tx.query<{ id: string }>(
+      `SELECT id FROM progress_events WHERE learner_id = $1 AND id = ANY($2::uuid[])`,
+      [this.learnerId, ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async progress(lessonKeys: string[]): Promise<Map<string, ProgressState>> {
+    const rows = await this.tx.query<ProgressState>(
+      `SELECT ${PROGRESS_COLUMNS} FROM lesson_progress WHERE learner_id = $1 AND lesson_key = ANY($2::uuid[])`,
+      [this.learnerId, lessonKeys],
+    );
+    return new Map(rows.map((r) => [r.lessonKey, r]));
+  }
+
+  async enrolments(courseIds: string[]): Promise<Map<string, EnrolmentRow>> {
+    const rows = await this.tx.query<EnrolmentRow>(
+      `SELECT ${ENROLMENT_COLUMNS} FROM enrolments WHERE learner_id = $1 AND course_id = ANY($2::uuid[])`,
+      [this.learnerId, courseIds],
+    );
+    return new Map(rows.map((r) => [r.courseId, r]));
+  }
+
+  async insertEvents(events: EventRow[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.tx.query(
+      `INSERT INTO progress_events (learner_id, id, type, lesson_id, lesson_key, course_id, locale, client_at, payload, outcome)
+       SELECT $1, r.id, r.type, r.lesson_id, r.lesson_key, r.course_id, r.locale, r.client_at, r.payload, r.outcome
+         FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, type text, lesson_id uuid, lesson_key uuid, course_id uuid,
+              locale text, client_at timestamptz, payload jsonb, outcome jsonb)`,
+      [
+        this.learnerId,
+        JSON.stringify(
+          events.map((e) => ({
+            id: e.id,
+            type: e.type,
+            lesson_id: e.lessonId,
+            lesson_key: e.lessonKey,
+            course_id: e.courseId,
+            locale: e.locale,
+            client_at: e.clientAt,
+            payload: e.payload,
+            outcome: e.outcome,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async saveProgress(states: ProgressState[]): Promise<void> {
+    if (states.length === 0) return;
+    await this.tx.query(
+      `INSERT INTO lesson_progress (learner_id, lesson_key, course_id, lesson_id, kind, locale, status, watched,
+              watched_seconds, duration_seconds, position_seconds, position_at, steps_done, attempt_times, best_score,
+              last_score, events, last_event_at, completed_at, updated_at)
+       SELECT $1, r.lesson_key, r.course_id, r.lesson_id, r.kind, r.locale, r.status, r.watched, r.watched_seconds,
+              r.duration_seconds, r.position_seconds, r.position_at, r.steps_done, r.attempt_times, r.best_score,
+              r.last_score, r.events, r.last_event_at, r.completed_at, now()
+         FROM jsonb_to_recordset($2::jsonb) AS r(lesson_key uuid, course_id uuid, lesson_id uuid, kind text, locale text,
+              status text, watched jsonb, watched_seconds numeric, duration_seconds numeric, position_seconds numeric,
+              position_at timestamptz, steps_done uuid[], attempt_times timestamptz[], best_score int, last_score int,
+              events int, last_event_at timestamptz, completed_at timestamptz)
+       ON CONFLICT (learner_id, lesson_key) DO UPDATE SET
+              course_id = EXCLUDED.course_id, lesson_id = EXCLUDED.lesson_id, kind = EXCLUDED.kind,
+              locale = EXCLUDED.locale, status = EXCLUDED.status, watched = EXCLUDED.watched,
+              watched_seconds = EXCLUDED.watched_seconds, duration_seconds = EXCLUDED.duration_seconds,
+              position_seconds = EXCLUDED.position_seconds, position_at = EXCLUDED.position_at,
+              steps_done = EXCLUDED.steps_done, attempt_times = EXCLUDED.attempt_times,
+              best_score = EXCLUDED.best_score, last_score = EXCLUDED.last_score, events = EXCLUDED.events,
+              last_event_at = EXCLUDED.last_event_at, completed_at = EXCLUDED.completed_at, updated_at = now()`,
+      [
+        this.learnerId,
+        JSON.stringify(
+          states.map((s) => ({
+            lesson_key: s.lessonKey,
+            course_id: s.courseId,
+            lesson_id: s.lessonId,
+            kind: s.kind,
+            locale: s.locale,
+            status: s.status,
+            watched: s.watched,
+            watched_seconds: s.watchedSeconds,
+            duration_seconds: s.durationSeconds,
+            position_seconds: s.positionSeconds,
+            position_at: s.positionAt,
+            steps_done: s.stepsDone,
+            attempt_times: s.attemptTimes,
+            best_score: s.bestScore,
+            last_score: s.lastScore,
+            events: s.events,
+            last_event_at: s.lastEventAt,
+            completed_at: s.completedAt,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Enrols where needed (on the given version) and records activity; returns every touched enrolment. */
+  async touchEnrolments(
+    touches: { courseId: string; courseVersionId: string; activityAt: Date }[],
+  ): Promise<Map<string, EnrolmentRow>> {
+    if (touches.length === 0) return new Map();
+    const rows = await this.tx.query<EnrolmentRow>(
+      `INSERT INTO enrolments AS e (learner_id, course_id, course_version_id, started_at, last_activity_at)
+       SELECT $1, r.course_id, r.course_version_id, now(), r.activity_at
+         FROM jsonb_to_recordset($2::jsonb) AS r(course_id uuid, course_version_id uuid, activity_at timestamptz)
+       ON CONFLICT (learner_id, course_id) DO UPDATE SET
+              started_at = coalesce(e.started_at, EXCLUDED.started_at),
+              last_activity_at = greatest(e.last_activity_at, EXCLUDED.last_activity_at)
+       RETURNING ${ENROLMENT_COLUMNS}`,
+      [
+        this.learnerId,
+        JSON.stringify(
+          touches.map((t) => ({
+            course_id: t.courseId,
+            course_version_id: t.courseVersionId,
+            activity_at: t.activityAt,
+          })),
+        ),
+      ],
+    );
+    return new Map(rows.map((r) => [r.courseId, r]));
+  }
+
+  /** Progress rows of one course's completed lessons. */
+  completedLessons(
+    courseId: string,
+  ): Promise<Pick<ProgressState, 'lessonKey' | 'locale' | 'bestScore' | 'kind'>[]> {
+    return this.tx.query(
+      `SELECT lesson_key AS "lessonKey", locale, best_score AS "bestScore", kind
+         FROM lesson_progress WHERE learner_id = $1 AND course_id = $2 AND status = 'completed'`,
+      [this.learnerId, courseId],
+    );
+  }
+
+  /**
+   * Records a course completion once per version, marks the enrolment and appends the domain
+   * event, all in this transaction. Null when this version was already completed.
+   */
+  async completeCourse(completion: Omit<CompletionRow, 'completedAt'>): Promise<CompletionRow | null> {
+    const [row] = await this.tx.query<CompletionRow & { id: string }>(
+      `INSERT INTO course_completions (learner_id, course_id, course_version_id, version, locale, average_quiz_score)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (learner_id, course_version_id) DO NOTHING
+       RETURNING id, ${COMPLETION_COLUMNS}`,
+      [
+        this.learnerId,
+        completion.courseId,
+        completion.courseVersionId,
+        completion.version,
+        completion.locale,
+        completion.averageQuizScore,
+      ],
+    );
+    if (!row) return null;
+    await this.tx.query(
+      `UPDATE enrolments SET completed_at = $3 WHERE learner_id = $1 AND course_id = $2 AND completed_at IS NULL`,
+      [this.learnerId, completion.courseId, row.completedAt],
+    );
+    await this.tx.query(`INSERT INTO domain_events (type, subject_id, payload) VALUES ($1, $2, $3)`, [
+      COURSE_COMPLETED,
+      row.id,
+      {
+        completionId: row.id,
+        learnerId: this.learnerId,
+        courseId: row.courseId,
+        courseVersionId: row.courseVersionId,
+        version: row.version,
+        locale: row.locale,
+        averageQuizScore: row.averageQuizScore,
+        completedAt: row.completedAt,
+      },
+    ]);
+    const { id: _id, ...rest } = row;
+    return rest;
+  }
+}
+
+/** The only place that touches the database for learning. */
+@Injectable()
+export class LearningRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Runs `work` for one learner under the per-learner lock; committed when it resolves. */
+  forLearner<T>(learnerId: string, work: (tx: LearnerTransaction) => Promise<T>): Promise<T> {
+    return preparedTransaction(this.dataSource, async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LEARNER_LOCK_CLASS, learnerId]);
+      return work(new LearnerTransaction(tx, learnerId));
+    });
+  }
+
+  /** Enrols if not yet enrolled; returns the enrolment and whether it is new. */
+  async enrol(
+    learnerId: string,
+    courseId: string,
+    courseVersionId: string,
+    enrolledBy: string | null,
+  ): Promise<{ enrolment: EnrolmentRow; created: boolean }> {
+    const [created] = await preparedQuery<EnrolmentRow>(
+      this.dataSource,
+      `INSERT INTO enrolments (learner_id, course_id, course_version_id, enrolled_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (learner_id, course_id) DO NOTHING RETURNING ${ENROLMENT_COLUMNS}`,
+      [learnerId, courseId, courseVersionId, enrolledBy],
+    );
+    if (created) return { enrolment: created, created: true };
+    const [existing] = await preparedQuery<EnrolmentRow>(
+      this.dataSource,
+      `SELECT ${ENROLMENT_COLUMNS} FROM enrolments WHERE learner_id = $1 AND course_id = $2`,
+      [learnerId, courseId],
+    );
+    return { enrolment: existing, created: false };
+  }
+
+  enrolmentsOf(learnerId: string): Promise<EnrolmentRow[]> {
+    return preparedQuery(
+      this.dataSource,
+      `SELECT ${ENROLMENT_COLUMNS} FROM enrolments WHERE learner_id = $1
+        ORDER BY coalesce(last_activity_at, enrolled_at) DESC`,
+      [learnerId],
+    );
+  }
+
+  progressOf(learnerId: string, lessonKeys: string[]): Promise<ProgressState[]> {
+    return preparedQuery(
+      this.dataSource,
+      `SELECT ${PROGRESS_COLUMNS} FROM lesson_progress WHERE learner_id = $1 AND lesson_key = ANY($2::uuid[])`,
+      [learnerId, lessonKeys],
+    );
+  }
+
+  completionsOf(learnerId: string): Promise<CompletionRow[]> {
+    return preparedQuery(
+      this.dataSource,
+      `SELECT ${COMPLETION_COLUMNS} FROM course_completions WHERE learner_id = $1 ORDER BY completed_at DESC`,
+      [learnerId],
+    );
+  }
+
+  /**
+   * Enrolment counts, grouped by learner group or by a locality level under `withinPath`.
+   * `scopePaths` (coordinators) keeps only learners whose village lies under one of them.
+   */
+  async counts(filter: {
+    courseId?: string;
+    withinPath?: string;
+    scopePaths?: string[];
+    groupBy: 'learner_group' | 'child_locality' | 'none';
+    /** For child_locality: which `/`-separated part of the path holds the child's id. */
+    childPart?: number;
+  }): Promise<(ProgressCounts & { key: string | null })[]> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where: string[] = [];
+    if (filter.courseId) where.push(`e.course_id = ${p(filter.courseId)}`);
+    if (filter.withinPath) where.push(`loc.path LIKE ${p(`${filter.withinPath}%`)}`);
+    if (filter.scopePaths)
+      where.push(`loc.path LIKE ANY (${p(filter.scopePaths.map((s) => `${s}%`))}::text[])`);
+    const key =
+      filter.groupBy === 'learner_group'
+        ? 'u.learner_group_id::text'
+        : filter.groupBy === 'child_locality'
+          ? `split_part(loc.path, '/', ${p(filter.childPart)}::int)`
+          : 'NULL::text';
+    const rows = await this.dataSource.query(
+      `SELECT ${key} AS key,
+              count(*)::int AS enrolled,
+              count(*) FILTER (WHERE e.started_at IS NULL)::int AS "notStarted",
+              count(*) FILTER (WHERE e.started_at IS NOT NULL AND e.completed_at IS NULL)::int AS "inProgress",
+              count(*) FILTER (WHERE e.completed_at IS NOT NULL)::int AS completed
+         FROM enrolments e
+         JOIN users u ON u.id = e.learner_id
+         LEFT JOIN localities loc ON loc.id = u.village_id
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY 1 ORDER BY 1`,
+      params,
+    );
+    return rows.map((r: ProgressCounts & { key: string | null }) => ({
+      ...r,
+      key: r.key === '' ? null : r.key,
+    }));
+  }
+}

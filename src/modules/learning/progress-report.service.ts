@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommonError } from '../../infrastructure/http/domain-error.js';
+import { normalizeFallbackChain, pickLocalized } from '../../infrastructure/i18n/locales.js';
+import { LearnableContentService } from '../catalog/learnable-content.service.js';
+import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
+import { GeographyService } from '../geography/geography.service.js';
+import { hasRole, type Principal } from '../identity/roles.js';
+import type { ProgressReportResponse } from './dto/learning-responses.dto.js';
+import { LearningError } from './learning.errors.js';
+import { LearningRepository, type ProgressCounts } from './learning.repository.js';
+
+/** `/<province>/<commune>/<village>/` → how many levels deep. */
+const depthOf = (path: string) => path.split('/').filter(Boolean).length;
+
+const counts = (c?: ProgressCounts): ProgressCounts => ({
+  enrolled: c?.enrolled ?? 0,
+  notStarted: c?.notStarted ?? 0,
+  inProgress: c?.inProgress ?? 0,
+  completed: c?.completed ?? 0,
+});
+
+/**
+ * Progress for staff: per course (its owner, admins; coordinators for the learners of their
+ * locality) and per locality (coordinators inside their area, admins). Counts only, no names.
+ */
+@Injectable()
+export class ProgressReportService {
+  constructor(
+    @Inject(LearningRepository) private readonly repo: LearningRepository,
+    @Inject(LearnableContentService) private readonly content: LearnableContentService,
+    @Inject(GeographyService) private readonly geography: GeographyService,
+    @Inject(LearnerGroupsService) private readonly groups: LearnerGroupsService,
+  ) {}
+
+  async courseReport(who: Principal, courseId: string, lang?: string): Promise<ProgressReportResponse> {
+    const owner = await this.content.ownerOf(courseId);
+    if (!owner) throw LearningError.courseNotFound();
+    const unscoped = hasRole(who, 'admin') || (hasRole(who, 'trainer') && owner === who.userId);
+    const scopePaths = unscoped ? undefined : await this.coordinatorPaths(who);
+    if (scopePaths && scopePaths.length === 0) {
+      throw CommonError.forbidden('Only the course owner, a coordinator or an admin sees its progress.');
+    }
+    // The breakdown goes one level below the narrowest area the caller sees.
+    const childPart = scopePaths?.length === 1 ? depthOf(scopePaths[0]) + 2 : 2;
+    return this.report({ courseId, scopePaths, childPart, lang });
+  }
+
+  async localityReport(who: Principal, localityId: string, lang?: string): Promise<ProgressReportResponse> {
+    const locality = await this.geography.get(localityId);
+    if (!hasRole(who, 'admin')) {
+      const paths = await this.coordinatorPaths(who);
+      if (paths.length === 0) throw CommonError.forbidden('This needs the coordinator or admin role.');
+      if (!paths.some((p) => locality.path.startsWith(p))) throw LearningError.outsideLocality();
+    }
+    return {
+      ...(await this.report({ withinPath: locality.path, childPart: depthOf(locality.path) + 2, lang })),
+      localityId,
+    };
+  }
+
+  private async report(q: {
+    courseId?: string;
+    withinPath?: string;
+    scopePaths?: string[];
+    childPart: number;
+    lang?: string;
+  }): Promise<ProgressReportResponse> {
+    const chain = normalizeFallbackChain(q.lang ? q.lang.split(',') : []);
+    const filter = { courseId: q.courseId, withinPath: q.withinPath, scopePaths: q.scopePaths };
+    const [[total], byGroup, byLocality, groups] = await Promise.all([
+      this.repo.counts({ ...filter, groupBy: 'none' }),
+      this.repo.counts({ ...filter, groupBy: 'learner_group' }),
+      this.repo.counts({ ...filter, groupBy: 'child_locality', childPart: q.childPart }),
+      this.groups.list(true),
+    ]);
+    const places = new Map(
+      (await this.geography.findMany(byLocality.flatMap((r) => (r.key ? [r.key] : [])))).map((l) => [
+        l.id,
+        l,
+      ]),
+    );
+    return {
+      ...(q.courseId && { courseId: q.courseId }),
+      scopedTo: q.scopePaths ? q.scopePaths.map((p) => p.split('/').filter(Boolean).pop()!) : [],
+      totals: counts(total),
+      byLearnerGroup: byGroup.map((r) => {
+        const group = groups.find((g) => g.id === r.key);
+        return {
+          code: group?.code ?? null,
+          name: group ? pickLocalized(group.names, chain) : null,
+          ...counts(r),
+        };
+      }),
+      byLocality: byLocality
+        .filter((r) => !q.withinPath || r.key)
+        .map((r) => ({ id: r.key, name: (r.key && places.get(r.key)?.name) || null, ...counts(r) })),
+    };
+  }
+
+  /** The locality paths a coordinator covers (empty for anyone else). */
+  private async coordinatorPaths(who: Principal): Promise<string[]> {
+    const ids = who.roles.filter((r) => r.role === 'coordinator' && r.localityId).map((r) => r.localityId!);
+    return (await this.geography.findMany(ids)).map((l) => l.path);
+  }
+}
