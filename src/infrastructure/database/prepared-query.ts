@@ -4,6 +4,9 @@ import type { DataSource } from 'typeorm';
 
 const names = new Map<string, string>();
 
+/** TypeORM's own pg pool (its `query()` cannot name statements). */
+const poolOf = (dataSource: DataSource) => (dataSource.driver as unknown as { master: Pool }).master;
+
 /** A stable statement name per SQL text (the hot paths build only a few dozen shapes). */
 function statementName(text: string): string {
   let name = names.get(text);
@@ -26,8 +29,7 @@ export async function preparedQuery<T>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const result = await pool.query({ name: statementName(text), text, values });
+  const result = await poolOf(dataSource).query({ name: statementName(text), text, values });
   return result.rows as T[];
 }
 
@@ -44,12 +46,13 @@ export interface PreparedTx {
 export async function preparedTransaction<T>(
   dataSource: DataSource,
   work: (tx: PreparedTx) => Promise<T>,
+  /** Statements opening the transaction, sent in one round trip (no parameters). */
+  begin = 'BEGIN',
 ): Promise<T> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const client = await pool.connect();
+  const client = await poolOf(dataSource).connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await work({
       query: async <R>(text: string, values: unknown[]) =>
         (await client.query({ name: statementName(text), text, values })).rows as R[],

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { preparedQuery } from '../../infrastructure/database/prepared-query.js';
 import { DataSource } from 'typeorm';
 import { AuthSessionEntity } from './entities/auth-session.entity.js';
 import type { RoleGrant } from './roles.js';
@@ -38,15 +39,21 @@ export class AuthSessionRepository {
    * Roles come from the database, not the token, so a grant or revocation applies at once.
    */
   async findActive(sessionId: string): Promise<ActiveSessionView | null> {
-    const rows: { user_id: string; kind: 'api' | 'portal'; token_hash: string; roles: RoleGrant[] | null }[] =
-      await this.dataSource.query(
-        `SELECT s.user_id, s.kind, s.token_hash,
+    // Every signed-in request runs this: a prepared statement, planned once per connection.
+    const rows = await preparedQuery<{
+      user_id: string;
+      kind: 'api' | 'portal';
+      token_hash: string;
+      roles: RoleGrant[] | null;
+    }>(
+      this.dataSource,
+      `SELECT s.user_id, s.kind, s.token_hash,
               (SELECT json_agg(json_build_object('role', r.role, 'localityId', r.locality_id))
                  FROM user_roles r WHERE r.user_id = s.user_id) AS roles
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
-        [sessionId],
-      );
+      [sessionId],
+    );
     if (rows.length === 0) return null;
     const row = rows[0];
     return {

@@ -82,8 +82,33 @@ const ENROLMENT_COLUMNS = `course_id AS "courseId", course_version_id AS "course
 const COMPLETION_COLUMNS = `course_id AS "courseId", course_version_id AS "courseVersionId", version, locale,
   average_quiz_score::float8 AS "averageQuizScore", completed_at AS "completedAt"`;
 
+type JsonRow = Record<string, unknown>;
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+/** A summary read through json_agg: timestamps arrive as text. */
+function progressFromJson(r: JsonRow): ProgressState {
+  return {
+    ...(r as unknown as ProgressState),
+    positionAt: date(r.positionAt),
+    attemptTimes: ((r.attemptTimes as string[]) ?? []).map((t) => new Date(t)),
+    lastEventAt: new Date(r.lastEventAt as string),
+    completedAt: date(r.completedAt),
+  };
+}
+
+function enrolmentFromJson(r: JsonRow): EnrolmentRow {
+  return {
+    ...(r as unknown as EnrolmentRow),
+    enrolledAt: new Date(r.enrolledAt as string),
+    startedAt: date(r.startedAt),
+    lastActivityAt: date(r.lastActivityAt),
+    completedAt: date(r.completedAt),
+  };
+}
+
 /** Advisory lock namespace (two-key form) for "one learner's progress is being written". */
 const LEARNER_LOCK_CLASS = 0x4c4e; // 'LN'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One learner's events applied in one transaction, under a per-learner lock: concurrent requests
@@ -96,37 +121,76 @@ export class LearnerTransaction {
     readonly learnerId: string,
   ) {}
 
-  async existingEventIds(ids: string[]): Promise<Set<string>> {
-    const rows = await this.tx.query<{ id: string }>(
-      `SELECT id FROM progress_events WHERE learner_id = $1 AND id = ANY($2::uuid[])`,
-      [this.learnerId, ids],
+  /** What the events need to be decided: which ids are stored, the lesson summaries, the enrolments. */
+  async load(
+    eventIds: string[],
+    lessonKeys: string[],
+    courseIds: string[],
+  ): Promise<{
+    existing: Set<string>;
+    progress: Map<string, ProgressState>;
+    enrolments: Map<string, EnrolmentRow>;
+  }> {
+    // One round trip: on two cores each extra statement costs more than the work in it.
+    const [row] = await this.tx.query<{ existing: string[]; progress: JsonRow[]; enrolments: JsonRow[] }>(
+      `SELECT (SELECT coalesce(array_agg(id), '{}') FROM progress_events
+                WHERE learner_id = $1 AND id = ANY($2::uuid[])) AS existing,
+              (SELECT coalesce(json_agg(p), '[]') FROM (SELECT ${PROGRESS_COLUMNS} FROM lesson_progress
+                WHERE learner_id = $1 AND lesson_key = ANY($3::uuid[])) p) AS progress,
+              (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${ENROLMENT_COLUMNS} FROM enrolments
+                WHERE learner_id = $1 AND course_id = ANY($4::uuid[])) e) AS enrolments`,
+      [this.learnerId, eventIds, lessonKeys, courseIds],
     );
-    return new Set(rows.map((r) => r.id));
+    return {
+      existing: new Set(row.existing),
+      progress: new Map(row.progress.map((r) => [r.lessonKey as string, progressFromJson(r)])),
+      enrolments: new Map(row.enrolments.map((r) => [r.courseId as string, enrolmentFromJson(r)])),
+    };
   }
 
-  async progress(lessonKeys: string[]): Promise<Map<string, ProgressState>> {
-    const rows = await this.tx.query<ProgressState>(
-      `SELECT ${PROGRESS_COLUMNS} FROM lesson_progress WHERE learner_id = $1 AND lesson_key = ANY($2::uuid[])`,
-      [this.learnerId, lessonKeys],
-    );
-    return new Map(rows.map((r) => [r.lessonKey, r]));
-  }
-
-  async enrolments(courseIds: string[]): Promise<Map<string, EnrolmentRow>> {
+  /**
+   * Writes the accepted events, the changed summaries and the enrolments' activity (enrolling
+   * where needed, on the given version) in one statement; returns every touched enrolment.
+   */
+  async write(
+    events: EventRow[],
+    states: ProgressState[],
+    touches: { courseId: string; courseVersionId: string; activityAt: Date }[],
+  ): Promise<Map<string, EnrolmentRow>> {
+    if (events.length === 0) return new Map();
     const rows = await this.tx.query<EnrolmentRow>(
-      `SELECT ${ENROLMENT_COLUMNS} FROM enrolments WHERE learner_id = $1 AND course_id = ANY($2::uuid[])`,
-      [this.learnerId, courseIds],
-    );
-    return new Map(rows.map((r) => [r.courseId, r]));
-  }
-
-  async insertEvents(events: EventRow[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.tx.query(
-      `INSERT INTO progress_events (learner_id, id, type, lesson_id, lesson_key, course_id, locale, client_at, payload, outcome)
-       SELECT $1, r.id, r.type, r.lesson_id, r.lesson_key, r.course_id, r.locale, r.client_at, r.payload, r.outcome
-         FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, type text, lesson_id uuid, lesson_key uuid, course_id uuid,
-              locale text, client_at timestamptz, payload jsonb, outcome jsonb)`,
+      `WITH new_events AS (
+         INSERT INTO progress_events (learner_id, id, type, lesson_id, lesson_key, course_id, locale, client_at, payload, outcome)
+         SELECT $1, r.id, r.type, r.lesson_id, r.lesson_key, r.course_id, r.locale, r.client_at, r.payload, r.outcome
+           FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, type text, lesson_id uuid, lesson_key uuid, course_id uuid,
+                locale text, client_at timestamptz, payload jsonb, outcome jsonb)
+       ), summaries AS (
+         INSERT INTO lesson_progress (learner_id, lesson_key, course_id, lesson_id, kind, locale, status, watched,
+                watched_seconds, duration_seconds, position_seconds, position_at, steps_done, attempt_times, best_score,
+                last_score, events, last_event_at, completed_at, updated_at)
+         SELECT $1, r.lesson_key, r.course_id, r.lesson_id, r.kind, r.locale, r.status, r.watched, r.watched_seconds,
+                r.duration_seconds, r.position_seconds, r.position_at, r.steps_done, r.attempt_times, r.best_score,
+                r.last_score, r.events, r.last_event_at, r.completed_at, now()
+           FROM jsonb_to_recordset($3::jsonb) AS r(lesson_key uuid, course_id uuid, lesson_id uuid, kind text, locale text,
+                status text, watched jsonb, watched_seconds numeric, duration_seconds numeric, position_seconds numeric,
+                position_at timestamptz, steps_done uuid[], attempt_times timestamptz[], best_score int, last_score int,
+                events int, last_event_at timestamptz, completed_at timestamptz)
+         ON CONFLICT (learner_id, lesson_key) DO UPDATE SET
+                course_id = EXCLUDED.course_id, lesson_id = EXCLUDED.lesson_id, kind = EXCLUDED.kind,
+                locale = EXCLUDED.locale, status = EXCLUDED.status, watched = EXCLUDED.watched,
+                watched_seconds = EXCLUDED.watched_seconds, duration_seconds = EXCLUDED.duration_seconds,
+                position_seconds = EXCLUDED.position_seconds, position_at = EXCLUDED.position_at,
+                steps_done = EXCLUDED.steps_done, attempt_times = EXCLUDED.attempt_times,
+                best_score = EXCLUDED.best_score, last_score = EXCLUDED.last_score, events = EXCLUDED.events,
+                last_event_at = EXCLUDED.last_event_at, completed_at = EXCLUDED.completed_at, updated_at = now()
+       )
+       INSERT INTO enrolments AS e (learner_id, course_id, course_version_id, started_at, last_activity_at)
+       SELECT $1, r.course_id, r.course_version_id, now(), r.activity_at
+         FROM jsonb_to_recordset($4::jsonb) AS r(course_id uuid, course_version_id uuid, activity_at timestamptz)
+       ON CONFLICT (learner_id, course_id) DO UPDATE SET
+              started_at = coalesce(e.started_at, EXCLUDED.started_at),
+              last_activity_at = greatest(e.last_activity_at, EXCLUDED.last_activity_at)
+       RETURNING ${ENROLMENT_COLUMNS}`,
       [
         this.learnerId,
         JSON.stringify(
@@ -142,33 +206,6 @@ export class LearnerTransaction {
             outcome: e.outcome,
           })),
         ),
-      ],
-    );
-  }
-
-  async saveProgress(states: ProgressState[]): Promise<void> {
-    if (states.length === 0) return;
-    await this.tx.query(
-      `INSERT INTO lesson_progress (learner_id, lesson_key, course_id, lesson_id, kind, locale, status, watched,
-              watched_seconds, duration_seconds, position_seconds, position_at, steps_done, attempt_times, best_score,
-              last_score, events, last_event_at, completed_at, updated_at)
-       SELECT $1, r.lesson_key, r.course_id, r.lesson_id, r.kind, r.locale, r.status, r.watched, r.watched_seconds,
-              r.duration_seconds, r.position_seconds, r.position_at, r.steps_done, r.attempt_times, r.best_score,
-              r.last_score, r.events, r.last_event_at, r.completed_at, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r(lesson_key uuid, course_id uuid, lesson_id uuid, kind text, locale text,
-              status text, watched jsonb, watched_seconds numeric, duration_seconds numeric, position_seconds numeric,
-              position_at timestamptz, steps_done uuid[], attempt_times timestamptz[], best_score int, last_score int,
-              events int, last_event_at timestamptz, completed_at timestamptz)
-       ON CONFLICT (learner_id, lesson_key) DO UPDATE SET
-              course_id = EXCLUDED.course_id, lesson_id = EXCLUDED.lesson_id, kind = EXCLUDED.kind,
-              locale = EXCLUDED.locale, status = EXCLUDED.status, watched = EXCLUDED.watched,
-              watched_seconds = EXCLUDED.watched_seconds, duration_seconds = EXCLUDED.duration_seconds,
-              position_seconds = EXCLUDED.position_seconds, position_at = EXCLUDED.position_at,
-              steps_done = EXCLUDED.steps_done, attempt_times = EXCLUDED.attempt_times,
-              best_score = EXCLUDED.best_score, last_score = EXCLUDED.last_score, events = EXCLUDED.events,
-              last_event_at = EXCLUDED.last_event_at, completed_at = EXCLUDED.completed_at, updated_at = now()`,
-      [
-        this.learnerId,
         JSON.stringify(
           states.map((s) => ({
             lesson_key: s.lessonKey,
@@ -191,25 +228,6 @@ export class LearnerTransaction {
             completed_at: s.completedAt,
           })),
         ),
-      ],
-    );
-  }
-
-  /** Enrols where needed (on the given version) and records activity; returns every touched enrolment. */
-  async touchEnrolments(
-    touches: { courseId: string; courseVersionId: string; activityAt: Date }[],
-  ): Promise<Map<string, EnrolmentRow>> {
-    if (touches.length === 0) return new Map();
-    const rows = await this.tx.query<EnrolmentRow>(
-      `INSERT INTO enrolments AS e (learner_id, course_id, course_version_id, started_at, last_activity_at)
-       SELECT $1, r.course_id, r.course_version_id, now(), r.activity_at
-         FROM jsonb_to_recordset($2::jsonb) AS r(course_id uuid, course_version_id uuid, activity_at timestamptz)
-       ON CONFLICT (learner_id, course_id) DO UPDATE SET
-              started_at = coalesce(e.started_at, EXCLUDED.started_at),
-              last_activity_at = greatest(e.last_activity_at, EXCLUDED.last_activity_at)
-       RETURNING ${ENROLMENT_COLUMNS}`,
-      [
-        this.learnerId,
         JSON.stringify(
           touches.map((t) => ({
             course_id: t.courseId,
@@ -283,10 +301,14 @@ export class LearningRepository {
 
   /** Runs `work` for one learner under the per-learner lock; committed when it resolves. */
   forLearner<T>(learnerId: string, work: (tx: LearnerTransaction) => Promise<T>): Promise<T> {
-    return preparedTransaction(this.dataSource, async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LEARNER_LOCK_CLASS, learnerId]);
-      return work(new LearnerTransaction(tx, learnerId));
-    });
+    // The id comes from a verified session; checked anyway, since it is written into the SQL so
+    // that BEGIN and the lock share one round trip.
+    if (!UUID.test(learnerId)) throw new Error(`not a user id: ${learnerId}`);
+    return preparedTransaction(
+      this.dataSource,
+      (tx) => work(new LearnerTransaction(tx, learnerId)),
+      `BEGIN; SELECT pg_advisory_xact_lock(${LEARNER_LOCK_CLASS}, hashtext('${learnerId}'))`,
+    );
   }
 
   /** Enrols if not yet enrolled; returns the enrolment and whether it is new. */

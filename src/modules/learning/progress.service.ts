@@ -53,6 +53,8 @@ export interface EventReceipt {
 export interface RecordResult {
   receipts: EventReceipt[];
   completions: CompletionRow[];
+  /** The summaries of the lessons the events were about, after them (null: nothing stored yet). */
+  lessons: Map<string, { lesson: LearnableLesson; state: ProgressState | null }>;
 }
 
 /** An event that passed the checks needing no stored state. */
@@ -147,13 +149,23 @@ export class ProgressService {
         checked.push({ ...event, locale: p.locale ?? chain![0] });
       }
     }
-    if (checked.length === 0) return { receipts, completions: [] };
+    if (checked.length === 0) return { receipts, completions: [], lessons: new Map() };
     if (checked.some((e) => e.type === 'quiz.attempt')) chain ??= await this.chainOf(learnerId);
 
-    const completions = await this.repo.forLearner(learnerId, (tx) =>
+    const { completions, states } = await this.repo.forLearner(learnerId, (tx) =>
       this.apply(tx, checked, receipts, chain ?? ['vi']),
     );
-    return { receipts, completions };
+    const touched = new Map(checked.map((e) => [e.lesson.id, e.lesson]));
+    return {
+      receipts,
+      completions,
+      lessons: new Map(
+        [...touched.values()].map((lesson) => [
+          lesson.id,
+          { lesson, state: states.get(lesson.lessonKey) ?? null },
+        ]),
+      ),
+    };
   }
 
   /** The learner's summary of one lesson (or its absence), for responses. */
@@ -250,11 +262,16 @@ export class ProgressService {
     events: CheckedEvent[],
     receipts: EventReceipt[],
     chain: string[],
-  ): Promise<CompletionRow[]> {
-    // One connection: these run one after the other.
-    const existing = await tx.existingEventIds(events.map((e) => e.id));
-    const states = await tx.progress([...new Set(events.map((e) => e.lesson.lessonKey))]);
-    const enrolments = await tx.enrolments([...new Set(events.map((e) => e.lesson.courseId))]);
+  ): Promise<{ completions: CompletionRow[]; states: Map<string, ProgressState> }> {
+    const {
+      existing,
+      progress: states,
+      enrolments,
+    } = await tx.load(
+      events.map((e) => e.id),
+      [...new Set(events.map((e) => e.lesson.lessonKey))],
+      [...new Set(events.map((e) => e.lesson.courseId))],
+    );
     const rows: EventRow[] = [];
     const changed = new Map<string, ProgressState>();
     const touched = new Map<string, { courseId: string; courseVersionId: string; activityAt: Date }>();
@@ -320,17 +337,23 @@ export class ProgressService {
         ...(outcome.grade && { quiz: outcome.grade }),
       };
     }
-    await tx.insertEvents(rows);
-    await tx.saveProgress([...changed.values()]);
-    const after = await tx.touchEnrolments([...touched.values()]);
+    // Activity is kept to the minute: a heartbeat every 15 s need not rewrite the enrolment.
+    const stale = [...touched.values()].filter((t) => {
+      const e = enrolments.get(t.courseId);
+      return (
+        !e?.startedAt || !e.lastActivityAt || t.activityAt.getTime() - e.lastActivityAt.getTime() > 60_000
+      );
+    });
+    const written = await tx.write(rows, [...changed.values()], stale);
     const completions: CompletionRow[] = [];
-    for (const enrolment of after.values()) {
+    for (const courseId of newlyCompleted) {
       // Only a lesson completed now can complete its course.
-      if (enrolment.completedAt || !newlyCompleted.has(enrolment.courseId)) continue;
+      const enrolment = written.get(courseId) ?? enrolments.get(courseId);
+      if (!enrolment || enrolment.completedAt) continue;
       const completion = await this.completeIfDone(tx, enrolment.courseId, enrolment.courseVersionId);
       if (completion) completions.push(completion);
     }
-    return completions;
+    return { completions, states };
   }
 
   private fresh(lesson: LearnableLesson, event: CheckedEvent): ProgressState {

@@ -1,0 +1,261 @@
+// Progress under load: video heartbeats (one event per request) and offline sync (100 events per
+// request) at 64 connections, beside the same database's plain single-row INSERT loop as the
+// ceiling; then checks that the events stored equal the events acknowledged. Prints figures;
+// asserts nothing.
+// Usage: npm run build && node bench/progress.mjs [--seconds 10]
+// Runs the embedded platform on a fresh DATA_DIR (or DATABASE_URL / S3_ENDPOINT if set).
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' } } });
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = 64;
+const BATCH = 100;
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+const dir = mkdtempSync(join(tmpdir(), 'banso-bench-'));
+chmodSync(dir, 0o755);
+const port = await freePort();
+const pgPort = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const platform = spawn(process.execPath, ['dist/src/embedded.js'], {
+  env: {
+    ...process.env,
+    DATA_DIR: join(dir, 'data'),
+    PORT: String(port),
+    EMBEDDED_POSTGRES_PORT: String(pgPort),
+    EMBEDDED_S3_PORT: String(await freePort()),
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'production',
+    PUBLIC_BASE_URL: base,
+    JWT_ACCESS_SECRET: 'bench-secret-bench-secret-bench-secret-123',
+    COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let out = '';
+platform.stdout.on('data', (d) => (out += d));
+platform.stderr.on('data', (d) => (out += d));
+
+async function waitReady() {
+  for (let i = 0; i < 1200; i++) {
+    if (out.includes('Press Ctrl-C')) return;
+    if (platform.exitCode !== null) throw new Error(out);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready:\n${out}`);
+}
+
+async function post(path, body, token) {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** A ready seed video lesson (the first start transcodes them in the background). */
+async function videoLesson(db) {
+  for (;;) {
+    const busy = Number(
+      (await db.query(`SELECT count(*) AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`))
+        .rows[0].n,
+    );
+    if (busy === 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const courses = (await (await fetch(`${base}/api/v1/courses?pageSize=50`)).json()).items;
+  for (const c of courses) {
+    const detail = await (await fetch(`${base}/api/v1/courses/${c.id}`)).json();
+    const lesson = detail.lessons.find((l) => l.kind === 'video' && l.video?.status === 'ready');
+    if (lesson) return { id: lesson.id, duration: lesson.video.durationSeconds, locale: lesson.video.locale };
+  }
+  throw new Error('no ready video lesson in the seeds');
+}
+
+/** The ceiling: one connection, one single-row INSERT after another (each its own commit). */
+async function insertCeiling(databaseUrl) {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS bench_inserts (id uuid PRIMARY KEY, learner_id uuid NOT NULL, at timestamptz NOT NULL, payload jsonb NOT NULL)`,
+  );
+  const learner = randomUUID();
+  let n = 0;
+  const end = Date.now() + SECONDS * 1000;
+  while (Date.now() < end) {
+    await db.query('INSERT INTO bench_inserts (id, learner_id, at, payload) VALUES ($1, $2, now(), $3)', [
+      randomUUID(),
+      learner,
+      { intervals: [[n % 30, (n % 30) + 10]] },
+    ]);
+    n++;
+  }
+  await db.query('DROP TABLE bench_inserts');
+  await db.end();
+  return n / SECONDS;
+}
+
+/** Every event id sent, and those the platform acknowledged as accepted. */
+const sent = new Set();
+const acknowledged = new Set();
+
+function load(title, learners, makeEvents, path, receiptsOf) {
+  let before = acknowledged.size;
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `${base}${path}`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        method: 'POST',
+        requests: [
+          {
+            setupRequest: (req) => {
+              const learner = learners[next++ % learners.length];
+              const events = makeEvents();
+              for (const e of events) sent.add(e.id);
+              return {
+                ...req,
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${learner.token}` },
+                body: JSON.stringify(path === '/api/v1/sync' ? { events } : events[0]),
+              };
+            },
+            onResponse: (status, body) => {
+              if (status !== 200) return;
+              for (const r of receiptsOf(JSON.parse(body)))
+                if (r.status === 'accepted') acknowledged.add(r.id);
+            },
+          },
+        ],
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const count = acknowledged.size - before;
+        const perSecond = count / SECONDS;
+        console.log(
+          `${title.padEnd(30)} ${String(Math.round(r.requests.average)).padStart(6)} req/s  ${String(Math.round(perSecond)).padStart(7)} events/s   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors}`,
+        );
+        resolve({ perSecond, p99: r.latency.p99 });
+      },
+    );
+  });
+}
+
+try {
+  await waitReady();
+  const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/banso`;
+  const db = new pg.Client({ connectionString: databaseUrl });
+  db.on('error', () => undefined);
+  await db.connect();
+  const lesson = await videoLesson(db);
+  const learners = [];
+  for (let i = 0; i < CONNECTIONS; i++) {
+    const phone = `09${String(70_000_000 + i)}`;
+    const session = await post('/api/v1/auth/register', {
+      phone,
+      displayName: `Học viên thử tải ${i}`,
+      password: 'Học dùng điện thoại ở bản Sải Duần',
+    });
+    learners.push({ id: session.user.id, token: session.accessToken });
+  }
+  console.log(
+    `video lesson ${lesson.id} (${lesson.duration} s); ${learners.length} learners; ${SECONDS} s per run`,
+  );
+
+  const span = Math.max(1, lesson.duration - 10);
+  const heartbeat = () => {
+    const from = Math.round(Math.random() * span * 10) / 10;
+    return {
+      id: randomUUID(),
+      type: 'video.heartbeat',
+      lessonId: lesson.id,
+      at: new Date().toISOString(),
+      locale: lesson.locale,
+      intervals: [[from, from + 10]],
+      position: from + 10,
+    };
+  };
+  const ceiling = await insertCeiling(databaseUrl);
+  console.log(
+    `${'single-row INSERT loop (pg)'.padEnd(30)} ${String(Math.round(ceiling)).padStart(22)} rows/s`,
+  );
+  const online = await load(
+    'heartbeats, 1 per request',
+    learners,
+    () => [heartbeat()],
+    '/api/v1/progress/events',
+    (b) => [b.receipt],
+  );
+  const offline = await load(
+    `sync, ${BATCH} per request`,
+    learners,
+    () => Array.from({ length: BATCH }, heartbeat),
+    '/api/v1/sync',
+    (b) => b.receipts,
+  );
+
+  // Requests still in flight when a run ends may commit without their answer being read:
+  // stored ⊇ acknowledged, and everything stored was sent, once. Count once the platform is idle.
+  const ids = learners.map((l) => l.id);
+  for (let last = -1; ;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const n = (
+      await db.query(`SELECT count(*)::int AS n FROM progress_events WHERE learner_id = ANY($1::uuid[])`, [
+        ids,
+      ])
+    ).rows[0].n;
+    if (n === last) break;
+    last = n;
+  }
+  const stored = (
+    await db.query(`SELECT id FROM progress_events WHERE learner_id = ANY($1::uuid[])`, [
+      learners.map((l) => l.id),
+    ])
+  ).rows.map((r) => r.id);
+  const storedSet = new Set(stored);
+  const lost = [...acknowledged].filter((id) => !storedSet.has(id)).length;
+  const unknown = stored.filter((id) => !sent.has(id)).length;
+  const summarised = (
+    await db.query(
+      `SELECT coalesce(sum(events), 0)::int AS n FROM lesson_progress WHERE learner_id = ANY($1::uuid[])`,
+      [learners.map((l) => l.id)],
+    )
+  ).rows[0].n;
+  await db.end();
+  console.log(
+    `\nacknowledged ${acknowledged.size}; stored ${stored.length} (${stored.length - acknowledged.size} committed while the run ended, answer not read); ` +
+      `lost ${lost}, duplicated ${stored.length - storedSet.size}, not sent ${unknown}, summaries count ${summarised}` +
+      (lost === 0 && stored.length === storedSet.size && unknown === 0 && summarised === stored.length
+        ? ' → none lost, none duplicated'
+        : ' → MISMATCH'),
+  );
+  console.log(
+    `heartbeat path ${((100 * online.perSecond) / ceiling).toFixed(0)} % of the INSERT ceiling (goal ≥ 50 %); ` +
+      `batch path ${(offline.perSecond / online.perSecond).toFixed(1)}× the heartbeat path (goal ≥ 10×)`,
+  );
+} catch (e) {
+  console.error('bench failed:', e.message);
+  process.exitCode = 1;
+} finally {
+  platform.kill('SIGINT');
+  await new Promise((r) => platform.once('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+}
