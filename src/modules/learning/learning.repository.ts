@@ -110,68 +110,98 @@ function enrolmentFromJson(r: JsonRow): EnrolmentRow {
 const LEARNER_LOCK_CLASS = 0x4c4e; // 'LN'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * One learner's events applied in one transaction, under a per-learner lock: concurrent requests
- * of the same learner (a retry racing the original, two tabs) apply one after the other, so
- * duplicates are seen and summaries are never overwritten with stale state.
- */
-export class LearnerTransaction {
-  constructor(
-    private readonly tx: PreparedTx,
-    readonly learnerId: string,
-  ) {}
+/** What one learner's events need to be decided. */
+export interface LearnerState {
+  /** Event ids (of those asked about) already stored. */
+  existing: Set<string>;
+  /** Lesson summaries by lesson key. */
+  progress: Map<string, ProgressState>;
+  /** Enrolments by course id. */
+  enrolments: Map<string, EnrolmentRow>;
+}
 
-  /** What the events need to be decided: which ids are stored, the lesson summaries, the enrolments. */
+/** What one learner's events change. */
+export interface LearnerChanges {
+  learnerId: string;
+  events: EventRow[];
+  states: ProgressState[];
+  touches: { courseId: string; courseVersionId: string; activityAt: Date }[];
+}
+
+/**
+ * Learners' events applied in one transaction, each learner under an advisory lock: concurrent
+ * requests of the same learner (a retry racing its original, two tabs) apply one after the
+ * other, so duplicates are seen and summaries are never overwritten with stale state. Requests
+ * of many learners share the transaction (see ProgressService: group commit).
+ */
+export class ProgressTransaction {
+  constructor(private readonly tx: PreparedTx) {}
+
   async load(
-    eventIds: string[],
-    lessonKeys: string[],
-    courseIds: string[],
-  ): Promise<{
-    existing: Set<string>;
-    progress: Map<string, ProgressState>;
-    enrolments: Map<string, EnrolmentRow>;
-  }> {
-    // One round trip: on two cores each extra statement costs more than the work in it.
-    const [row] = await this.tx.query<{ existing: string[]; progress: JsonRow[]; enrolments: JsonRow[] }>(
-      `SELECT (SELECT coalesce(array_agg(id), '{}') FROM progress_events
-                WHERE learner_id = $1 AND id = ANY($2::uuid[])) AS existing,
-              (SELECT coalesce(json_agg(p), '[]') FROM (SELECT ${PROGRESS_COLUMNS} FROM lesson_progress
-                WHERE learner_id = $1 AND lesson_key = ANY($3::uuid[])) p) AS progress,
-              (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${ENROLMENT_COLUMNS} FROM enrolments
-                WHERE learner_id = $1 AND course_id = ANY($4::uuid[])) e) AS enrolments`,
-      [this.learnerId, eventIds, lessonKeys, courseIds],
-    );
-    return {
-      existing: new Set(row.existing),
-      progress: new Map(row.progress.map((r) => [r.lessonKey as string, progressFromJson(r)])),
-      enrolments: new Map(row.enrolments.map((r) => [r.courseId as string, enrolmentFromJson(r)])),
+    wanted: { learnerId: string; eventIds: string[]; lessonKeys: string[]; courseIds: string[] }[],
+  ): Promise<Map<string, LearnerState>> {
+    const pairs = (pick: (w: (typeof wanted)[number]) => string[]) => {
+      const learners: string[] = [];
+      const ids: string[] = [];
+      for (const w of wanted)
+        for (const id of pick(w)) {
+          learners.push(w.learnerId);
+          ids.push(id);
+        }
+      return [learners, ids];
     };
+    // One round trip for everything: on two cores each extra statement costs more than its work.
+    const [row] = await this.tx.query<{
+      existing: { learnerId: string; id: string }[];
+      progress: JsonRow[];
+      enrolments: JsonRow[];
+    }>(
+      `SELECT (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'id', id)), '[]')
+                 FROM progress_events
+                WHERE (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))) AS existing,
+              (SELECT coalesce(json_agg(p), '[]') FROM (SELECT learner_id AS "learnerId", ${PROGRESS_COLUMNS}
+                 FROM lesson_progress
+                WHERE (learner_id, lesson_key) IN (SELECT * FROM unnest($3::uuid[], $4::uuid[]))) p) AS progress,
+              (SELECT coalesce(json_agg(e), '[]') FROM (SELECT learner_id AS "learnerId", ${ENROLMENT_COLUMNS}
+                 FROM enrolments
+                WHERE (learner_id, course_id) IN (SELECT * FROM unnest($5::uuid[], $6::uuid[]))) e) AS enrolments`,
+      [...pairs((w) => w.eventIds), ...pairs((w) => w.lessonKeys), ...pairs((w) => w.courseIds)],
+    );
+    const states = new Map<string, LearnerState>(
+      wanted.map((w) => [w.learnerId, { existing: new Set(), progress: new Map(), enrolments: new Map() }]),
+    );
+    for (const e of row.existing) states.get(e.learnerId)!.existing.add(e.id);
+    for (const p of row.progress)
+      states.get(p.learnerId as string)!.progress.set(p.lessonKey as string, progressFromJson(p));
+    for (const e of row.enrolments)
+      states.get(e.learnerId as string)!.enrolments.set(e.courseId as string, enrolmentFromJson(e));
+    return states;
   }
 
   /**
    * Writes the accepted events, the changed summaries and the enrolments' activity (enrolling
-   * where needed, on the given version) in one statement; returns every touched enrolment.
+   * where needed, on the given version) of every learner in one statement; returns the touched
+   * enrolments by learner.
    */
-  async write(
-    events: EventRow[],
-    states: ProgressState[],
-    touches: { courseId: string; courseVersionId: string; activityAt: Date }[],
-  ): Promise<Map<string, EnrolmentRow>> {
-    if (events.length === 0) return new Map();
-    const rows = await this.tx.query<EnrolmentRow>(
+  async write(changes: LearnerChanges[]): Promise<Map<string, Map<string, EnrolmentRow>>> {
+    const byLearner = new Map<string, Map<string, EnrolmentRow>>(
+      changes.map((c) => [c.learnerId, new Map()]),
+    );
+    if (changes.every((c) => c.events.length === 0)) return byLearner;
+    const rows = await this.tx.query<EnrolmentRow & { learnerId: string }>(
       `WITH new_events AS (
          INSERT INTO progress_events (learner_id, id, type, lesson_id, lesson_key, course_id, locale, client_at, payload, outcome)
-         SELECT $1, r.id, r.type, r.lesson_id, r.lesson_key, r.course_id, r.locale, r.client_at, r.payload, r.outcome
-           FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, type text, lesson_id uuid, lesson_key uuid, course_id uuid,
+         SELECT r.learner_id, r.id, r.type, r.lesson_id, r.lesson_key, r.course_id, r.locale, r.client_at, r.payload, r.outcome
+           FROM jsonb_to_recordset($1::jsonb) AS r(learner_id uuid, id uuid, type text, lesson_id uuid, lesson_key uuid, course_id uuid,
                 locale text, client_at timestamptz, payload jsonb, outcome jsonb)
        ), summaries AS (
          INSERT INTO lesson_progress (learner_id, lesson_key, course_id, lesson_id, kind, locale, status, watched,
                 watched_seconds, duration_seconds, position_seconds, position_at, steps_done, attempt_times, best_score,
                 last_score, events, last_event_at, completed_at, updated_at)
-         SELECT $1, r.lesson_key, r.course_id, r.lesson_id, r.kind, r.locale, r.status, r.watched, r.watched_seconds,
+         SELECT r.learner_id, r.lesson_key, r.course_id, r.lesson_id, r.kind, r.locale, r.status, r.watched, r.watched_seconds,
                 r.duration_seconds, r.position_seconds, r.position_at, r.steps_done, r.attempt_times, r.best_score,
                 r.last_score, r.events, r.last_event_at, r.completed_at, now()
-           FROM jsonb_to_recordset($3::jsonb) AS r(lesson_key uuid, course_id uuid, lesson_id uuid, kind text, locale text,
+           FROM jsonb_to_recordset($2::jsonb) AS r(learner_id uuid, lesson_key uuid, course_id uuid, lesson_id uuid, kind text, locale text,
                 status text, watched jsonb, watched_seconds numeric, duration_seconds numeric, position_seconds numeric,
                 position_at timestamptz, steps_done uuid[], attempt_times timestamptz[], best_score int, last_score int,
                 events int, last_event_at timestamptz, completed_at timestamptz)
@@ -185,69 +215,80 @@ export class LearnerTransaction {
                 last_event_at = EXCLUDED.last_event_at, completed_at = EXCLUDED.completed_at, updated_at = now()
        )
        INSERT INTO enrolments AS e (learner_id, course_id, course_version_id, started_at, last_activity_at)
-       SELECT $1, r.course_id, r.course_version_id, now(), r.activity_at
-         FROM jsonb_to_recordset($4::jsonb) AS r(course_id uuid, course_version_id uuid, activity_at timestamptz)
+       SELECT r.learner_id, r.course_id, r.course_version_id, now(), r.activity_at
+         FROM jsonb_to_recordset($3::jsonb) AS r(learner_id uuid, course_id uuid, course_version_id uuid, activity_at timestamptz)
        ON CONFLICT (learner_id, course_id) DO UPDATE SET
               started_at = coalesce(e.started_at, EXCLUDED.started_at),
               last_activity_at = greatest(e.last_activity_at, EXCLUDED.last_activity_at)
-       RETURNING ${ENROLMENT_COLUMNS}`,
+       RETURNING learner_id AS "learnerId", ${ENROLMENT_COLUMNS}`,
       [
-        this.learnerId,
         JSON.stringify(
-          events.map((e) => ({
-            id: e.id,
-            type: e.type,
-            lesson_id: e.lessonId,
-            lesson_key: e.lessonKey,
-            course_id: e.courseId,
-            locale: e.locale,
-            client_at: e.clientAt,
-            payload: e.payload,
-            outcome: e.outcome,
-          })),
+          changes.flatMap(({ learnerId, events }) =>
+            events.map((e) => ({
+              learner_id: learnerId,
+              id: e.id,
+              type: e.type,
+              lesson_id: e.lessonId,
+              lesson_key: e.lessonKey,
+              course_id: e.courseId,
+              locale: e.locale,
+              client_at: e.clientAt,
+              payload: e.payload,
+              outcome: e.outcome,
+            })),
+          ),
         ),
         JSON.stringify(
-          states.map((s) => ({
-            lesson_key: s.lessonKey,
-            course_id: s.courseId,
-            lesson_id: s.lessonId,
-            kind: s.kind,
-            locale: s.locale,
-            status: s.status,
-            watched: s.watched,
-            watched_seconds: s.watchedSeconds,
-            duration_seconds: s.durationSeconds,
-            position_seconds: s.positionSeconds,
-            position_at: s.positionAt,
-            steps_done: s.stepsDone,
-            attempt_times: s.attemptTimes,
-            best_score: s.bestScore,
-            last_score: s.lastScore,
-            events: s.events,
-            last_event_at: s.lastEventAt,
-            completed_at: s.completedAt,
-          })),
+          changes.flatMap(({ learnerId, states }) =>
+            states.map((s) => ({
+              learner_id: learnerId,
+              lesson_key: s.lessonKey,
+              course_id: s.courseId,
+              lesson_id: s.lessonId,
+              kind: s.kind,
+              locale: s.locale,
+              status: s.status,
+              watched: s.watched,
+              watched_seconds: s.watchedSeconds,
+              duration_seconds: s.durationSeconds,
+              position_seconds: s.positionSeconds,
+              position_at: s.positionAt,
+              steps_done: s.stepsDone,
+              attempt_times: s.attemptTimes,
+              best_score: s.bestScore,
+              last_score: s.lastScore,
+              events: s.events,
+              last_event_at: s.lastEventAt,
+              completed_at: s.completedAt,
+            })),
+          ),
         ),
         JSON.stringify(
-          touches.map((t) => ({
-            course_id: t.courseId,
-            course_version_id: t.courseVersionId,
-            activity_at: t.activityAt,
-          })),
+          changes.flatMap(({ learnerId, touches }) =>
+            touches.map((t) => ({
+              learner_id: learnerId,
+              course_id: t.courseId,
+              course_version_id: t.courseVersionId,
+              activity_at: t.activityAt,
+            })),
+          ),
         ),
       ],
     );
-    return new Map(rows.map((r) => [r.courseId, r]));
+    for (const { learnerId, ...enrolment } of rows)
+      byLearner.get(learnerId)!.set(enrolment.courseId, enrolment);
+    return byLearner;
   }
 
   /** Progress rows of one course's completed lessons. */
   completedLessons(
+    learnerId: string,
     courseId: string,
   ): Promise<Pick<ProgressState, 'lessonKey' | 'locale' | 'bestScore' | 'kind'>[]> {
     return this.tx.query(
       `SELECT lesson_key AS "lessonKey", locale, best_score AS "bestScore", kind
          FROM lesson_progress WHERE learner_id = $1 AND course_id = $2 AND status = 'completed'`,
-      [this.learnerId, courseId],
+      [learnerId, courseId],
     );
   }
 
@@ -255,14 +296,17 @@ export class LearnerTransaction {
    * Records a course completion once per version, marks the enrolment and appends the domain
    * event, all in this transaction. Null when this version was already completed.
    */
-  async completeCourse(completion: Omit<CompletionRow, 'completedAt'>): Promise<CompletionRow | null> {
+  async completeCourse(
+    learnerId: string,
+    completion: Omit<CompletionRow, 'completedAt'>,
+  ): Promise<CompletionRow | null> {
     const [row] = await this.tx.query<CompletionRow & { id: string }>(
       `INSERT INTO course_completions (learner_id, course_id, course_version_id, version, locale, average_quiz_score)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (learner_id, course_version_id) DO NOTHING
        RETURNING id, ${COMPLETION_COLUMNS}`,
       [
-        this.learnerId,
+        learnerId,
         completion.courseId,
         completion.courseVersionId,
         completion.version,
@@ -273,14 +317,14 @@ export class LearnerTransaction {
     if (!row) return null;
     await this.tx.query(
       `UPDATE enrolments SET completed_at = $3 WHERE learner_id = $1 AND course_id = $2 AND completed_at IS NULL`,
-      [this.learnerId, completion.courseId, row.completedAt],
+      [learnerId, completion.courseId, row.completedAt],
     );
     await this.tx.query(`INSERT INTO domain_events (type, subject_id, payload) VALUES ($1, $2, $3)`, [
       COURSE_COMPLETED,
       row.id,
       {
         completionId: row.id,
-        learnerId: this.learnerId,
+        learnerId: learnerId,
         courseId: row.courseId,
         courseVersionId: row.courseVersionId,
         version: row.version,
@@ -300,14 +344,18 @@ export class LearningRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Runs `work` for one learner under the per-learner lock; committed when it resolves. */
-  forLearner<T>(learnerId: string, work: (tx: LearnerTransaction) => Promise<T>): Promise<T> {
-    // The id comes from a verified session; checked anyway, since it is written into the SQL so
-    // that BEGIN and the lock share one round trip.
-    if (!UUID.test(learnerId)) throw new Error(`not a user id: ${learnerId}`);
+  /** Runs `work` in one transaction holding every given learner's lock; committed when it resolves. */
+  forLearners<T>(learnerIds: string[], work: (tx: ProgressTransaction) => Promise<T>): Promise<T> {
+    // Ids come from verified sessions; checked anyway, since they are written into the SQL so that
+    // BEGIN and the locks share one round trip. Sorted: two transactions never wait on each other
+    // in a cycle.
+    const ids = [...new Set(learnerIds)].sort();
+    if (!ids.every((id) => UUID.test(id))) throw new Error('not a user id');
+    const locks = ids.map((id) => `SELECT pg_advisory_xact_lock(${LEARNER_LOCK_CLASS}, hashtext('${id}'));`);
     return preparedTransaction(
       this.dataSource,
-      (tx) => work(new LearnerTransaction(tx, learnerId)),
-      `BEGIN; SELECT pg_advisory_xact_lock(${LEARNER_LOCK_CLASS}, hashtext('${learnerId}'))`,
+      (tx) => work(new ProgressTransaction(tx)),
+      `BEGIN; ${locks.join(' ')}`,
     );
   }
 

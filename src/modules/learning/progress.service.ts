@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import { LearnableContentService, type LearnableLesson } from '../catalog/learnable-content.service.js';
 import { UsersService } from '../identity/users.service.js';
-import { ProgressEventDto, type QuizAnswerDto } from './dto/progress.dto.js';
+import { parseProgressEvent, type ProgressEventInput } from './event-parser.js';
 import type { ProgressEventType } from './entities/progress-event.entity.js';
 import {
   EventRejection,
@@ -16,11 +14,15 @@ import {
 import {
   LearningRepository,
   type CompletionRow,
+  type EnrolmentRow,
   type EventRow,
-  type LearnerTransaction,
+  type LearnerChanges,
+  type LearnerState,
   type ProgressState,
+  type ProgressTransaction,
 } from './learning.repository.js';
-import { answerProblems, gradeQuiz, type QuizGrade } from './quiz-grading.js';
+import { MicroBatcher } from '../../infrastructure/batching/micro-batcher.js';
+import { answerProblems, gradeQuiz, type QuizAnswer, type QuizGrade } from './quiz-grading.js';
 import {
   claimedSeconds,
   clipIntervals,
@@ -57,6 +59,25 @@ export interface RecordResult {
   lessons: Map<string, { lesson: LearnableLesson; state: ProgressState | null }>;
 }
 
+/** One request's checked events, waiting for the next transaction. */
+interface Submission {
+  learnerId: string;
+  events: CheckedEvent[];
+  /** Filled in per event as it is decided. */
+  receipts: EventReceipt[];
+  chain: string[];
+}
+
+interface Applied {
+  completions: CompletionRow[];
+  /** The learner's summaries after the transaction, by lesson key. */
+  states: Map<string, ProgressState>;
+}
+
+/** Group commit: concurrent requests share a transaction (each holds a pooled connection). */
+const WRITE_CONCURRENCY = 2;
+const MAX_EVENTS_PER_TRANSACTION = 1000;
+
 /** An event that passed the checks needing no stored state. */
 interface CheckedEvent {
   index: number;
@@ -68,14 +89,7 @@ interface CheckedEvent {
   intervals: Interval[];
   position?: number;
   stepId?: string;
-  answers?: QuizAnswerDto[];
-}
-
-function flatten(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((e) => {
-    const here = path ? `${path}.${e.property}` : e.property;
-    return [...Object.values(e.constraints ?? {}), ...flatten(e.children ?? [], here)];
-  });
+  answers?: QuizAnswer[];
 }
 
 const rejected = (id: string | null, r: EventRejection): EventReceipt => ({
@@ -101,6 +115,12 @@ export class ProgressService {
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  private readonly writer = new MicroBatcher<Submission, Applied>((batch) => this.applyBatch(batch), {
+    concurrency: WRITE_CONCURRENCY,
+    maxWeight: MAX_EVENTS_PER_TRANSACTION,
+    weight: (s) => s.events.length,
+  });
 
   /** An offline batch: every event answered in the receipt, in the order sent. */
   async sync(learnerId: string, raw: unknown[]): Promise<RecordResult> {
@@ -152,9 +172,12 @@ export class ProgressService {
     if (checked.length === 0) return { receipts, completions: [], lessons: new Map() };
     if (checked.some((e) => e.type === 'quiz.attempt')) chain ??= await this.chainOf(learnerId);
 
-    const { completions, states } = await this.repo.forLearner(learnerId, (tx) =>
-      this.apply(tx, checked, receipts, chain ?? ['vi']),
-    );
+    const { completions, states } = await this.writer.submit({
+      learnerId,
+      events: checked,
+      receipts,
+      chain: chain ?? ['vi'],
+    });
     const touched = new Map(checked.map((e) => [e.lesson.id, e.lesson]));
     return {
       receipts,
@@ -180,13 +203,13 @@ export class ProgressService {
     return normalizeFallbackChain((await this.users.get(learnerId)).languages);
   }
 
-  private parse(raw: unknown, index: number): EventRejection | ProgressEventDto {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      return new EventRejection(R.Invalid, `events.${index} is not an object`);
+  private parse(raw: unknown, index: number): EventRejection | ProgressEventInput {
+    const dto = parseProgressEvent(raw);
+    if ('problems' in dto) {
+      const problems =
+        Array.isArray(raw) || typeof raw !== 'object' ? [`events.${index} is not an object`] : dto.problems;
+      return new EventRejection(R.Invalid, problems.join('; '), { problems });
     }
-    const dto = plainToInstance(ProgressEventDto, raw);
-    const problems = flatten(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
-    if (problems.length > 0) return new EventRejection(R.Invalid, problems.join('; '), { problems });
     const at = Date.parse(dto.at);
     if (at < EARLIEST_EVENT) return new EventRejection(R.Invalid, 'at: the event time is before 2024');
     if (at > Date.now() + CLOCK_SKEW_MS) {
@@ -197,7 +220,7 @@ export class ProgressService {
 
   /** Checks that need the lesson but no stored progress. */
   private check(
-    dto: ProgressEventDto,
+    dto: ProgressEventInput,
     lesson: LearnableLesson,
     index: number,
   ): EventRejection | Omit<CheckedEvent, 'locale'> {
@@ -256,104 +279,140 @@ export class ProgressService {
     return { ...base, answers: dto.answers };
   }
 
-  /** Inside the learner's transaction: decide each event against stored state, then write. */
-  private async apply(
-    tx: LearnerTransaction,
-    events: CheckedEvent[],
-    receipts: EventReceipt[],
-    chain: string[],
-  ): Promise<{ completions: CompletionRow[]; states: Map<string, ProgressState> }> {
-    const {
-      existing,
-      progress: states,
-      enrolments,
-    } = await tx.load(
-      events.map((e) => e.id),
-      [...new Set(events.map((e) => e.lesson.lessonKey))],
-      [...new Set(events.map((e) => e.lesson.courseId))],
+  /**
+   * One transaction for every request in the batch: load what the events need, decide each
+   * request's events in turn (a learner's later request sees the earlier one's effects), write
+   * everything in one statement, then complete courses.
+   */
+  private async applyBatch(batch: Submission[]): Promise<Applied[]> {
+    return this.repo.forLearners(
+      batch.map((s) => s.learnerId),
+      async (tx) => {
+        const learners = new Map<string, Submission[]>();
+        for (const s of batch) learners.set(s.learnerId, [...(learners.get(s.learnerId) ?? []), s]);
+        const loaded = await tx.load(
+          [...learners].map(([learnerId, subs]) => {
+            const events = subs.flatMap((s) => s.events);
+            return {
+              learnerId,
+              eventIds: events.map((e) => e.id),
+              lessonKeys: [...new Set(events.map((e) => e.lesson.lessonKey))],
+              courseIds: [...new Set(events.map((e) => e.lesson.courseId))],
+            };
+          }),
+        );
+        const decided = [...learners].map(([learnerId, subs]) =>
+          this.decide(learnerId, subs, loaded.get(learnerId)!),
+        );
+        const written = await tx.write(decided.map((d) => d.changes));
+        const results = new Map<Submission, Applied>();
+        for (const d of decided) {
+          const state = loaded.get(d.changes.learnerId)!;
+          const enrolments = written.get(d.changes.learnerId)!;
+          for (const [sub, courseIds] of d.completedBy) {
+            const completions: CompletionRow[] = [];
+            for (const courseId of courseIds) {
+              // Only a lesson completed now can complete its course.
+              const enrolment = enrolments.get(courseId) ?? state.enrolments.get(courseId);
+              if (!enrolment || enrolment.completedAt) continue;
+              const completion = await this.completeIfDone(tx, d.changes.learnerId, enrolment);
+              if (completion) completions.push(completion);
+            }
+            results.set(sub, { completions, states: state.progress });
+          }
+        }
+        return batch.map((sub) => results.get(sub)!);
+      },
     );
+  }
+
+  /** Decides one learner's requests against the loaded state (mutating it), writing nothing. */
+  private decide(
+    learnerId: string,
+    subs: Submission[],
+    { existing, progress: states, enrolments }: LearnerState,
+  ): { changes: LearnerChanges; completedBy: Map<Submission, Set<string>> } {
     const rows: EventRow[] = [];
     const changed = new Map<string, ProgressState>();
     const touched = new Map<string, { courseId: string; courseVersionId: string; activityAt: Date }>();
-    const newlyCompleted = new Set<string>();
-    // Client-time order, so "the latest position" and "the first passing attempt" are the client's.
-    const ordered = [...events].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
-    for (const event of ordered) {
-      if (existing.has(event.id)) {
-        receipts[event.index] = { id: event.id, status: 'duplicate' };
-        continue;
-      }
-      const { lesson } = event;
-      const enrolled = enrolments.has(lesson.courseId) || touched.has(lesson.courseId);
-      if (!enrolled && lesson.courseArchived) {
-        receipts[event.index] = rejected(
-          event.id,
-          new EventRejection(R.CourseNotAvailable, 'This course is archived and takes no new learners.'),
-        );
-        continue;
-      }
-      const state = states.get(lesson.lessonKey) ?? this.fresh(lesson, event);
-      const outcome = this.applyOne(state, event, chain);
-      if (outcome instanceof EventRejection) {
-        receipts[event.index] = rejected(event.id, outcome);
-        continue;
-      }
-      if (state.status !== 'completed' && outcome.completes) {
-        state.status = 'completed';
-        state.completedAt = new Date();
-        newlyCompleted.add(lesson.courseId);
-      }
-      state.events += 1;
-      if (event.at >= state.lastEventAt) {
-        state.lastEventAt = event.at;
-        state.lessonId = lesson.id;
-        state.locale = event.locale;
-      }
-      states.set(lesson.lessonKey, state);
-      changed.set(lesson.lessonKey, state);
-      const touch = touched.get(lesson.courseId);
-      const activityAt = new Date(Math.min(event.at.getTime(), Date.now()));
-      if (!touch) {
-        touched.set(lesson.courseId, {
+    const completedBy = new Map<Submission, Set<string>>();
+    for (const sub of subs) {
+      const { receipts, chain } = sub;
+      const newlyCompleted = new Set<string>();
+      completedBy.set(sub, newlyCompleted);
+      // Client-time order, so "the latest position" and "the first passing attempt" are the client's.
+      const ordered = [...sub.events].sort(
+        (a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id),
+      );
+      for (const event of ordered) {
+        if (existing.has(event.id)) {
+          receipts[event.index] = { id: event.id, status: 'duplicate' };
+          continue;
+        }
+        const { lesson } = event;
+        const enrolled = enrolments.has(lesson.courseId) || touched.has(lesson.courseId);
+        if (!enrolled && lesson.courseArchived) {
+          receipts[event.index] = rejected(
+            event.id,
+            new EventRejection(R.CourseNotAvailable, 'This course is archived and takes no new learners.'),
+          );
+          continue;
+        }
+        const state = states.get(lesson.lessonKey) ?? this.fresh(lesson, event);
+        const outcome = this.applyOne(state, event, chain);
+        if (outcome instanceof EventRejection) {
+          receipts[event.index] = rejected(event.id, outcome);
+          continue;
+        }
+        if (state.status !== 'completed' && outcome.completes) {
+          state.status = 'completed';
+          state.completedAt = new Date();
+          newlyCompleted.add(lesson.courseId);
+        }
+        state.events += 1;
+        if (event.at >= state.lastEventAt) {
+          state.lastEventAt = event.at;
+          state.lessonId = lesson.id;
+          state.locale = event.locale;
+        }
+        states.set(lesson.lessonKey, state);
+        changed.set(lesson.lessonKey, state);
+        existing.add(event.id);
+        const touch = touched.get(lesson.courseId);
+        const activityAt = new Date(Math.min(event.at.getTime(), Date.now()));
+        if (!touch) {
+          touched.set(lesson.courseId, {
+            courseId: lesson.courseId,
+            courseVersionId: enrolments.get(lesson.courseId)?.courseVersionId ?? lesson.courseVersionId,
+            activityAt,
+          });
+        } else if (activityAt > touch.activityAt) touch.activityAt = activityAt;
+        rows.push({
+          id: event.id,
+          type: event.type,
+          lessonId: lesson.id,
+          lessonKey: lesson.lessonKey,
           courseId: lesson.courseId,
-          courseVersionId: enrolments.get(lesson.courseId)?.courseVersionId ?? lesson.courseVersionId,
-          activityAt,
+          locale: event.locale,
+          clientAt: event.at,
+          payload: payloadOf(event),
+          outcome: outcome.grade ? { score: outcome.grade.score, passed: outcome.grade.passed } : null,
         });
-      } else if (activityAt > touch.activityAt) touch.activityAt = activityAt;
-      rows.push({
-        id: event.id,
-        type: event.type,
-        lessonId: lesson.id,
-        lessonKey: lesson.lessonKey,
-        courseId: lesson.courseId,
-        locale: event.locale,
-        clientAt: event.at,
-        payload: payloadOf(event),
-        outcome: outcome.grade ? { score: outcome.grade.score, passed: outcome.grade.passed } : null,
-      });
-      receipts[event.index] = {
-        id: event.id,
-        status: 'accepted',
-        ...(outcome.grade && { quiz: outcome.grade }),
-      };
+        receipts[event.index] = {
+          id: event.id,
+          status: 'accepted',
+          ...(outcome.grade && { quiz: outcome.grade }),
+        };
+      }
     }
     // Activity is kept to the minute: a heartbeat every 15 s need not rewrite the enrolment.
-    const stale = [...touched.values()].filter((t) => {
+    const touches = [...touched.values()].filter((t) => {
       const e = enrolments.get(t.courseId);
       return (
         !e?.startedAt || !e.lastActivityAt || t.activityAt.getTime() - e.lastActivityAt.getTime() > 60_000
       );
     });
-    const written = await tx.write(rows, [...changed.values()], stale);
-    const completions: CompletionRow[] = [];
-    for (const courseId of newlyCompleted) {
-      // Only a lesson completed now can complete its course.
-      const enrolment = written.get(courseId) ?? enrolments.get(courseId);
-      if (!enrolment || enrolment.completedAt) continue;
-      const completion = await this.completeIfDone(tx, enrolment.courseId, enrolment.courseVersionId);
-      if (completion) completions.push(completion);
-    }
-    return { completions, states };
+    return { changes: { learnerId, events: rows, states: [...changed.values()], touches }, completedBy };
   }
 
   private fresh(lesson: LearnableLesson, event: CheckedEvent): ProgressState {
@@ -453,22 +512,22 @@ export class ProgressService {
 
   /** Completes the course version the learner is enrolled on if all its required lessons are done. */
   private async completeIfDone(
-    tx: LearnerTransaction,
-    courseId: string,
-    courseVersionId: string,
+    tx: ProgressTransaction,
+    learnerId: string,
+    { courseId, courseVersionId }: EnrolmentRow,
   ): Promise<CompletionRow | null> {
     const outline = await this.content.outline(courseVersionId);
     if (!outline) return null;
     const required = outline.lessons.some((l) => l.required)
       ? outline.lessons.filter((l) => l.required)
       : outline.lessons;
-    const done = new Map((await tx.completedLessons(courseId)).map((r) => [r.lessonKey, r]));
+    const done = new Map((await tx.completedLessons(learnerId, courseId)).map((r) => [r.lessonKey, r]));
     if (required.length === 0 || !required.every((l) => done.has(l.lessonKey))) return null;
     const quizScores = outline.lessons
       .filter((l) => l.kind === 'quiz')
       .map((l) => done.get(l.lessonKey)?.bestScore)
       .filter((s): s is number => typeof s === 'number');
-    return tx.completeCourse({
+    return tx.completeCourse(learnerId, {
       courseId,
       courseVersionId,
       version: outline.version,
