@@ -94,8 +94,8 @@ export class LearnableContentService {
     return (await this.courses.findCourse(courseId))?.ownerId ?? null;
   }
 
-  /** The course's current published version id (null when archived or never published). */
-  async publishedVersionOf(courseIds: string[]): Promise<Map<string, string | null>> {
+  /** enrollableVersion for several courses. */
+  async enrollableVersions(courseIds: string[]): Promise<Map<string, string | null>> {
     return new Map(
       await Promise.all(courseIds.map(async (id) => [id, await this.enrollableVersion(id)] as const)),
     );

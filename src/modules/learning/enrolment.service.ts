@@ -83,7 +83,7 @@ export class EnrolmentService {
       this.repo.completionsOf(learnerId),
     ]);
     const outlines = await Promise.all(enrolments.map((e) => this.content.outline(e.courseVersionId)));
-    const current = await this.content.publishedVersionOf(enrolments.map((e) => e.courseId));
+    const current = await this.content.enrollableVersions(enrolments.map((e) => e.courseId));
     const progress = await this.repo.progressOf(
       learnerId,
       outlines.flatMap((o) => o?.lessons.map((l) => l.lessonKey) ?? []),

@@ -5,7 +5,6 @@ export enum LearningErrorCode {
   CourseNotAvailable = 'LEARNING_COURSE_NOT_AVAILABLE',
   LessonNotFound = 'LEARNING_LESSON_NOT_FOUND',
   SyncBatchTooLarge = 'SYNC_BATCH_TOO_LARGE',
-  LocalityNotFound = 'LEARNING_LOCALITY_NOT_FOUND',
   OutsideLocality = 'LEARNING_OUTSIDE_YOUR_LOCALITY',
 }
 
