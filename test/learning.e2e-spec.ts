@@ -211,6 +211,20 @@ describe('learning', () => {
     expect(res.body.lesson.video.positionSeconds).toBe(9);
   });
 
+  it("takes a heartbeat without a language as the video the learner is served (H'Mông learner, Vietnamese video)", async () => {
+    const learner = await registerLearner({ languages: ['hmn', 'vi'] });
+    const res = await send(
+      learner,
+      progressEvent('video.heartbeat', course.videoId, { intervals: [[0, 4]] }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.lesson.video.watchedSeconds).toBe(4);
+    const [stored] = (
+      await db.query('SELECT locale FROM progress_events WHERE learner_id = $1', [learner.id])
+    ).rows;
+    expect(stored.locale).toBe('vi');
+  });
+
   it('completes a guide when every step is acknowledged, once each', async () => {
     const learner = await registerLearner();
     for (const [i, stepId] of [course.stepIds[0], course.stepIds[0], course.stepIds[1]].entries()) {

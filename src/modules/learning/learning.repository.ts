@@ -347,15 +347,16 @@ export class LearningRepository {
   /** Runs `work` in one transaction holding every given learner's lock; committed when it resolves. */
   forLearners<T>(learnerIds: string[], work: (tx: ProgressTransaction) => Promise<T>): Promise<T> {
     // Ids come from verified sessions; checked anyway, since they are written into the SQL so that
-    // BEGIN and the locks share one round trip. Sorted: two transactions never wait on each other
-    // in a cycle.
-    const ids = [...new Set(learnerIds)].sort();
+    // BEGIN and the locks share one round trip. Locks are taken in the order of their keys, so two
+    // transactions never wait on each other in a cycle (even when two learners' keys collide).
+    const ids = [...new Set(learnerIds)];
     if (!ids.every((id) => UUID.test(id))) throw new Error('not a user id');
-    const locks = ids.map((id) => `SELECT pg_advisory_xact_lock(${LEARNER_LOCK_CLASS}, hashtext('${id}'));`);
+    const list = ids.map((id) => `'${id}'`).join(', ');
     return preparedTransaction(
       this.dataSource,
       (tx) => work(new ProgressTransaction(tx)),
-      `BEGIN; ${locks.join(' ')}`,
+      `BEGIN; SELECT pg_advisory_xact_lock(${LEARNER_LOCK_CLASS}, k)
+         FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(ARRAY[${list}]) AS id ORDER BY 1) keys`,
     );
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
-import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
+import { CONTENT_LOCALES, normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import { LearnableContentService, type LearnableLesson } from '../catalog/learnable-content.service.js';
 import { UsersService } from '../identity/users.service.js';
 import { parseProgressEvent, type ProgressEventInput } from './event-parser.js';
@@ -166,7 +166,7 @@ export class ProgressService {
         receipts[index] = rejected(p.id, event);
       } else {
         if (!p.locale) chain ??= await this.chainOf(learnerId);
-        checked.push({ ...event, locale: p.locale ?? chain![0] });
+        checked.push({ ...event, locale: p.locale ?? defaultLocale(lesson!, chain!) });
       }
     }
     if (checked.length === 0) return { receipts, completions: [], lessons: new Map() };
@@ -538,6 +538,15 @@ export class ProgressService {
           : null,
     });
   }
+}
+
+/**
+ * The language of an event that names none: the learner's first; for a video, the one the catalog
+ * serves them (the first of their chain, then of all languages, with a ready video).
+ */
+function defaultLocale(lesson: LearnableLesson, chain: string[]): string {
+  if (lesson.kind !== 'video') return chain[0];
+  return [...chain, ...CONTENT_LOCALES].find((l) => lesson.videoDurations[l]) ?? chain[0];
 }
 
 const idOf = (raw: unknown): string | null => {
