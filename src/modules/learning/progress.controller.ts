@@ -12,6 +12,8 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AppConfig } from '../../infrastructure/config/app-config.js';
+import { CommonErrorCode } from '../../infrastructure/http/domain-error.js';
 import { LangQueryDto } from '../catalog/dto/course.dto.js';
 import { Authenticated, CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
 import type { Principal } from '../identity/roles.js';
@@ -25,13 +27,11 @@ import {
   SyncReceiptResponse,
 } from './dto/learning-responses.dto.js';
 import { EnrolDto, EnrolLearnersDto, ProgressEventDto, SyncBatchDto } from './dto/progress.dto.js';
-import { CommonErrorCode } from '../../infrastructure/http/domain-error.js';
 import { EventRejectionCode, LearningError } from './learning.errors.js';
 import { completionResponse, EnrolmentService } from './enrolment.service.js';
 import { lessonProgressResponse } from './lesson-progress.view.js';
 import { ProgressReportService } from './progress-report.service.js';
 import { ProgressService, type RecordResult } from './progress.service.js';
-import { AppConfig } from '../../infrastructure/config/app-config.js';
 
 /** HTTP status of a refused single (online) event; in a sync batch the same codes go in the receipt. */
 const REJECTION_STATUS: Record<string, number> = {

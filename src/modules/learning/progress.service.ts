@@ -138,7 +138,7 @@ export class ProgressService {
 
   async record(learnerId: string, raw: unknown[]): Promise<RecordResult> {
     const receipts: EventReceipt[] = new Array(raw.length);
-    const parsed = raw.map((r, index) => this.parse(r, index));
+    const parsed = raw.map((r) => this.parse(r));
     const lessons = await this.content.lessonsByIds(
       parsed.flatMap((p) => (p instanceof EventRejection ? [] : [p.lessonId])),
     );
@@ -203,13 +203,10 @@ export class ProgressService {
     return normalizeFallbackChain((await this.users.get(learnerId)).languages);
   }
 
-  private parse(raw: unknown, index: number): EventRejection | ProgressEventInput {
+  private parse(raw: unknown): EventRejection | ProgressEventInput {
     const dto = parseProgressEvent(raw);
-    if ('problems' in dto) {
-      const problems =
-        Array.isArray(raw) || typeof raw !== 'object' ? [`events.${index} is not an object`] : dto.problems;
-      return new EventRejection(R.Invalid, problems.join('; '), { problems });
-    }
+    if ('problems' in dto)
+      return new EventRejection(R.Invalid, dto.problems.join('; '), { problems: dto.problems });
     const at = Date.parse(dto.at);
     if (at < EARLIEST_EVENT) return new EventRejection(R.Invalid, 'at: the event time is before 2024');
     if (at > Date.now() + CLOCK_SKEW_MS) {
