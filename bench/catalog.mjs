@@ -5,13 +5,9 @@
 // Runs the embedded platform on a fresh DATA_DIR (or DATABASE_URL / S3_ENDPOINT if set).
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the platform process there.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { startEmbeddedPlatform, waitForSeedVideos } from './support/embedded-platform.mjs';
 
 const { values } = parseArgs({
   options: { courses: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } },
@@ -20,54 +16,8 @@ const COURSES = Number(values.courses);
 const LESSONS_PER_COURSE = 10;
 const SECONDS = Number(values.seconds);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const dir = mkdtempSync(join(tmpdir(), 'banso-bench-'));
-chmodSync(dir, 0o755);
-const port = await freePort();
-const pgPort = await freePort();
-const env = {
-  ...process.env,
-  DATA_DIR: join(dir, 'data'),
-  PORT: String(port),
-  EMBEDDED_POSTGRES_PORT: String(pgPort),
-  EMBEDDED_S3_PORT: String(await freePort()),
-  LOG_LEVEL: 'error',
-  NODE_ENV: 'production',
-  PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-  JWT_ACCESS_SECRET: 'bench-secret-bench-secret-bench-secret-123',
-  COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
-};
-const base = `http://127.0.0.1:${port}`;
-const platform = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
-    'dist/src/embedded.js',
-  ],
-  {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
-let out = '';
-platform.stdout.on('data', (d) => (out += d));
-platform.stderr.on('data', (d) => (out += d));
-
-async function waitReady() {
-  for (let i = 0; i < 600; i++) {
-    if (out.includes('Press Ctrl-C')) return;
-    if (platform.exitCode !== null) throw new Error(out);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready:\n${out}`);
-}
+const platform = await startEmbeddedPlatform();
+const { base } = platform;
 
 const TITLES = [
   ['Thanh toán tiền điện qua điện thoại', 'Them nqi hluav taws xob hauv xov tooj'],
@@ -94,18 +44,7 @@ async function populate(databaseUrl) {
   const db = new pg.Client({ connectionString: databaseUrl });
   db.on('error', () => undefined);
   await db.connect();
-  // The first start seeds sample videos and transcodes them in the background; measure after that.
-  const idle = Date.now();
-  while (
-    Number(
-      (await db.query(`SELECT count(*) AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`))
-        .rows[0].n,
-    ) > 0
-  )
-    await new Promise((r) => setTimeout(r, 1000));
-  console.log(
-    `waited ${((Date.now() - idle) / 1000).toFixed(0)} s for the seed videos to finish transcoding`,
-  );
+  await waitForSeedVideos(db);
   const started = Date.now();
   const owner = (
     await db.query(
@@ -195,8 +134,7 @@ function run(title, path, headers = {}, nextPath) {
 }
 
 try {
-  await waitReady();
-  const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/banso`;
+  const { databaseUrl } = platform;
   const lessonIds = await populate(databaseUrl);
   const pick = (list) => list[Math.floor(Math.random() * list.length)];
   const WORDS = [
@@ -239,7 +177,5 @@ try {
   console.error('bench failed:', e.message);
   process.exitCode = 1;
 } finally {
-  platform.kill('SIGINT');
-  await new Promise((r) => platform.once('exit', r));
-  rmSync(dir, { recursive: true, force: true });
+  await platform.stop();
 }

@@ -5,60 +5,18 @@
 // Usage: npm run build && node bench/progress.mjs [--seconds 10]
 // Runs the embedded platform on a fresh DATA_DIR (or DATABASE_URL / S3_ENDPOINT if set).
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { startEmbeddedPlatform, waitForSeedVideos } from './support/embedded-platform.mjs';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' } } });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = 64;
 const BATCH = 100;
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const dir = mkdtempSync(join(tmpdir(), 'banso-bench-'));
-chmodSync(dir, 0o755);
-const port = await freePort();
-const pgPort = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const platform = spawn(process.execPath, ['dist/src/embedded.js'], {
-  env: {
-    ...process.env,
-    DATA_DIR: join(dir, 'data'),
-    PORT: String(port),
-    EMBEDDED_POSTGRES_PORT: String(pgPort),
-    EMBEDDED_S3_PORT: String(await freePort()),
-    LOG_LEVEL: 'error',
-    NODE_ENV: 'production',
-    PUBLIC_BASE_URL: base,
-    JWT_ACCESS_SECRET: 'bench-secret-bench-secret-bench-secret-123',
-    COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-let out = '';
-platform.stdout.on('data', (d) => (out += d));
-platform.stderr.on('data', (d) => (out += d));
-
-async function waitReady() {
-  for (let i = 0; i < 1200; i++) {
-    if (out.includes('Press Ctrl-C')) return;
-    if (platform.exitCode !== null) throw new Error(out);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready:\n${out}`);
-}
+const platform = await startEmbeddedPlatform();
+const { base } = platform;
 
 async function post(path, body, token) {
   const res = await fetch(`${base}${path}`, {
@@ -72,14 +30,7 @@ async function post(path, body, token) {
 
 /** A ready seed video lesson (the first start transcodes them in the background). */
 async function videoLesson(db) {
-  for (;;) {
-    const busy = Number(
-      (await db.query(`SELECT count(*) AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`))
-        .rows[0].n,
-    );
-    if (busy === 0) break;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  await waitForSeedVideos(db);
   const courses = (await (await fetch(`${base}/api/v1/courses?pageSize=50`)).json()).items;
   for (const c of courses) {
     const detail = await (await fetch(`${base}/api/v1/courses/${c.id}`)).json();
@@ -160,8 +111,7 @@ function load(title, learners, makeEvents, path, receiptsOf) {
 }
 
 try {
-  await waitReady();
-  const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/banso`;
+  const { databaseUrl } = platform;
   const db = new pg.Client({ connectionString: databaseUrl });
   db.on('error', () => undefined);
   await db.connect();
@@ -255,7 +205,5 @@ try {
   console.error('bench failed:', e.message);
   process.exitCode = 1;
 } finally {
-  platform.kill('SIGINT');
-  await new Promise((r) => platform.once('exit', r));
-  rmSync(dir, { recursive: true, force: true });
+  await platform.stop();
 }

@@ -3,17 +3,9 @@
 // Usage: node bench/startup.mjs        (prints figures; asserts nothing)
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort } from './support/embedded-platform.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'banso-startup-'));
 chmodSync(dir, 0o755);

@@ -1,0 +1,82 @@
+// What the benches share: free ports, the embedded platform on a fresh DATA_DIR, and waiting for
+// the seed videos the first start transcodes in the background.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Starts `dist/src/embedded.js` (after `npm run build`) on a fresh DATA_DIR, with DATABASE_URL /
+ * S3_ENDPOINT from the environment if set. BENCH_CPU_PROF=<dir> writes a V8 CPU profile there.
+ * Resolves once it is ready, with its address, its database URL and `stop()`.
+ */
+export async function startEmbeddedPlatform() {
+  const dir = mkdtempSync(join(tmpdir(), 'banso-bench-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const pgPort = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const profile = process.env.BENCH_CPU_PROF;
+  const child = spawn(
+    process.execPath,
+    [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), 'dist/src/embedded.js'],
+    {
+      env: {
+        ...process.env,
+        DATA_DIR: join(dir, 'data'),
+        PORT: String(port),
+        EMBEDDED_POSTGRES_PORT: String(pgPort),
+        EMBEDDED_S3_PORT: String(await freePort()),
+        LOG_LEVEL: 'error',
+        NODE_ENV: 'production',
+        PUBLIC_BASE_URL: base,
+        JWT_ACCESS_SECRET: 'bench-secret-bench-secret-bench-secret-123',
+        COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; !out.includes('Press Ctrl-C'); i++) {
+    if (child.exitCode !== null || i > 1200) {
+      await stop();
+      throw new Error(`the platform did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/banso`;
+  return { base, databaseUrl, pid: child.pid, stop };
+}
+
+/** Waits until no video is `uploaded` or `processing` (ffmpeg would skew any measurement); prints how long. */
+export async function waitForSeedVideos(db) {
+  const started = Date.now();
+  for (;;) {
+    const { n } = (
+      await db.query(`SELECT count(*)::int AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`)
+    ).rows[0];
+    if (n === 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.log(
+    `waited ${((Date.now() - started) / 1000).toFixed(0)} s for the seed videos to finish transcoding`,
+  );
+}
