@@ -35,6 +35,12 @@ export function pickLocalized(
   return vi ? { text: vi, locale: 'vi', fallback: chain[0] !== 'vi' } : null;
 }
 
+export type Localized = NonNullable<ReturnType<typeof pickLocalized>>;
+
+/** pickLocalized for texts that may be empty: an empty text stays empty rather than failing. */
+export const localizeText = (texts: Partial<Record<string, string>>, chain: readonly string[]): Localized =>
+  pickLocalized(texts, chain) ?? { text: '', locale: 'vi', fallback: true };
+
 /** A `{ locale: text }` object from a DTO, without empty or missing languages. */
 export function compactTexts(o: object | undefined): Record<string, string> {
   return Object.fromEntries(

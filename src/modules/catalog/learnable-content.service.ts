@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
-import { pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { MediaService } from '../media/media.service.js';
 import { CATALOG_CACHE_MS } from './course-catalog.service.js';
 import { CourseRepository } from './course.repository.js';
@@ -33,6 +32,12 @@ export interface VersionOutline {
   version: number;
   title: Texts & { vi: string };
   lessons: Pick<LearnableLesson, 'id' | 'lessonKey' | 'kind' | 'required' | 'position' | 'title'>[];
+}
+
+/** The lessons that count towards completing a version: the required ones, or all if none is marked. */
+export function requiredLessons(outline: VersionOutline): VersionOutline['lessons'] {
+  const required = outline.lessons.filter((l) => l.required);
+  return required.length > 0 ? required : outline.lessons;
 }
 
 /**
@@ -78,15 +83,17 @@ export class LearnableContentService {
     });
   }
 
-  /** The version a new learner of the course starts on, or null if it takes no learners. */
-  async enrollableVersion(courseId: string): Promise<string | null> {
+  /**
+   * A course as learners know it: the published version a new learner starts on, and whether it is
+   * archived (no new learners). Null for an unknown or never-published course.
+   */
+  async courseForLearners(
+    courseId: string,
+  ): Promise<{ publishedVersionId: string; archived: boolean } | null> {
     const course = await this.courses.findCourse(courseId);
-    return course?.publishedVersionId && !course.archivedAt ? course.publishedVersionId : null;
-  }
-
-  /** True for a course learners could ever see (published, possibly archived since). */
-  async courseExists(courseId: string): Promise<boolean> {
-    return !!(await this.courses.findCourse(courseId))?.publishedVersionId;
+    return course?.publishedVersionId
+      ? { publishedVersionId: course.publishedVersionId, archived: !!course.archivedAt }
+      : null;
   }
 
   /** The course owner, for authorising staff views (null for an unknown course). */
@@ -94,10 +101,15 @@ export class LearnableContentService {
     return (await this.courses.findCourse(courseId))?.ownerId ?? null;
   }
 
-  /** enrollableVersion for several courses. */
+  /** The version new learners start on, per course (null: archived or never published). */
   async enrollableVersions(courseIds: string[]): Promise<Map<string, string | null>> {
     return new Map(
-      await Promise.all(courseIds.map(async (id) => [id, await this.enrollableVersion(id)] as const)),
+      await Promise.all(
+        courseIds.map(async (id) => {
+          const course = await this.courseForLearners(id);
+          return [id, course && !course.archived ? course.publishedVersionId : null] as const;
+        }),
+      ),
     );
   }
 
@@ -131,9 +143,3 @@ export class LearnableContentService {
     };
   }
 }
-
-export type Localized = NonNullable<ReturnType<typeof pickLocalized>>;
-
-/** Localizes a text through a chain; an empty text stays empty rather than failing. */
-export const localizeText = (t: Texts, chain: readonly string[]): Localized =>
-  pickLocalized(t, chain) ?? { text: '', locale: 'vi', fallback: true };

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { createHash, randomUUID } from 'node:crypto';
-import { compactTexts as texts, pickLocalized } from '../../infrastructure/i18n/locales.js';
+import { compactTexts as texts, localizeText } from '../../infrastructure/i18n/locales.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
 import { GuideContentDto, QuizContentDto } from './dto/lesson-content.dto.js';
 import type { LessonContent, LessonKind, QuizQuestion, Texts } from './entities/lesson.entity.js';
@@ -127,17 +127,14 @@ function shuffled<T extends { id: string }>(items: T[], seed: string): T[] {
   return out;
 }
 
-const localized = (t: Texts, chain: readonly string[]) =>
-  pickLocalized(t, chain) ?? { text: '', locale: 'vi', fallback: true };
-
 /** The learner's view of lesson content: localized, with every answer key and feedback removed. */
 export function toLearnerContent(kind: LessonKind, content: LessonContent, chain: readonly string[]) {
   if (kind === 'guide') {
     return {
       steps: (content.steps ?? []).map((s) => ({
         id: s.id,
-        title: localized(s.title, chain),
-        body: localized(s.body, chain),
+        title: localizeText(s.title, chain),
+        body: localizeText(s.body, chain),
       })),
     };
   }
@@ -147,14 +144,17 @@ export function toLearnerContent(kind: LessonKind, content: LessonContent, chain
       maxAttempts: content.maxAttempts ?? null,
       cooldownSeconds: content.cooldownSeconds ?? 0,
       questions: (content.questions ?? []).map((q) => {
-        const base = { id: q.id, type: q.type, prompt: localized(q.prompt, chain) };
+        const base = { id: q.id, type: q.type, prompt: localizeText(q.prompt, chain) };
         if (q.type === 'single' || q.type === 'multiple') {
-          return { ...base, options: q.options.map((o) => ({ id: o.id, text: localized(o.text, chain) })) };
+          return {
+            ...base,
+            options: q.options.map((o) => ({ id: o.id, text: localizeText(o.text, chain) })),
+          };
         }
         if (q.type === 'ordering') {
           return {
             ...base,
-            items: shuffled(q.items, q.id).map((i) => ({ id: i.id, text: localized(i.text, chain) })),
+            items: shuffled(q.items, q.id).map((i) => ({ id: i.id, text: localizeText(i.text, chain) })),
           };
         }
         return base;

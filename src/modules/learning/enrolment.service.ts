@@ -1,8 +1,9 @@
+import { isUUID } from 'class-validator';
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
+import { localizeText, normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import {
   LearnableContentService,
-  localizeText,
+  requiredLessons,
   type VersionOutline,
 } from '../catalog/learnable-content.service.js';
 import { normalizeVietnamesePhone } from '../identity/phone-number.js';
@@ -17,8 +18,6 @@ import type {
 } from './dto/learning-responses.dto.js';
 import { LearningError } from './learning.errors.js';
 import { LearningRepository, type CompletionRow, type EnrolmentRow } from './learning.repository.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const completionResponse = (c: CompletionRow): CourseCompletionResponse => ({
   courseId: c.courseId,
@@ -111,9 +110,7 @@ export class EnrolmentService {
     publishedVersionId: string | null | undefined,
     chain: string[],
   ): MyCourseResponse {
-    const required = outline.lessons.some((l) => l.required)
-      ? outline.lessons.filter((l) => l.required)
-      : outline.lessons;
+    const required = requiredLessons(outline);
     const done = (key: string) => progress.get(key)?.status === 'completed';
     const completedCount = required.filter((l) => done(l.lessonKey)).length;
     const next = outline.lessons.find((l) => !done(l.lessonKey)) ?? null;
@@ -147,10 +144,10 @@ export class EnrolmentService {
   }
 
   private async enrollableVersionOrThrow(courseId: string): Promise<string> {
-    const versionId = await this.content.enrollableVersion(courseId);
-    if (versionId) return versionId;
-    const exists = await this.content.courseExists(courseId);
-    throw exists ? LearningError.courseNotAvailable() : LearningError.courseNotFound();
+    const course = await this.content.courseForLearners(courseId);
+    if (!course) throw LearningError.courseNotFound();
+    if (course.archived) throw LearningError.courseNotAvailable();
+    return course.publishedVersionId;
   }
 
   private async enrolmentResponse(e: EnrolmentRow): Promise<EnrolmentResponse> {
@@ -166,7 +163,7 @@ export class EnrolmentService {
 
   private async resolveLearner(entry: string): Promise<string | null> {
     const trimmed = entry.trim();
-    if (UUID.test(trimmed)) {
+    if (isUUID(trimmed)) {
       const user = await this.users.get(trimmed).catch(() => null);
       return user && !user.disabledAt ? user.id : null;
     }

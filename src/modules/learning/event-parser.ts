@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { CONTENT_LOCALES } from '../../infrastructure/i18n/locales.js';
 import { PROGRESS_EVENT_TYPES, type ProgressEventType } from './entities/progress-event.entity.js';
 import type { QuizAnswer } from './quiz-grading.js';
@@ -15,7 +16,6 @@ export interface ProgressEventInput {
   answers?: QuizAnswer[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A date-time with its zone: a phone's local time is meaningless without one. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const EVENT_FIELDS = new Set([
@@ -33,7 +33,7 @@ const ANSWER_FIELDS = new Set(['questionId', 'optionIds', 'answer', 'order']);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+const isUuid = (v: unknown): v is string => isUUID(v);
 
 function uuidList(v: unknown, at: string, max: number, problems: string[]): string[] | undefined {
   if (v === undefined) return undefined;

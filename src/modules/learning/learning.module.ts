@@ -12,7 +12,6 @@ import { ProgressService } from './progress.service.js';
 @Module({
   imports: [CatalogCoreModule, GeographyModule, IdentityCoreModule],
   providers: [LearningRepository, ProgressService, EnrolmentService, ProgressReportService],
-  exports: [ProgressService, EnrolmentService],
   controllers: [ProgressController, SyncController],
 })
 export class LearningModule {}

@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
@@ -108,7 +109,6 @@ function enrolmentFromJson(r: JsonRow): EnrolmentRow {
 
 /** Advisory lock namespace (two-key form) for "one learner's progress is being written". */
 const LEARNER_LOCK_CLASS = 0x4c4e; // 'LN'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What one learner's events need to be decided. */
 export interface LearnerState {
@@ -350,7 +350,7 @@ export class LearningRepository {
     // BEGIN and the locks share one round trip. Locks are taken in the order of their keys, so two
     // transactions never wait on each other in a cycle (even when two learners' keys collide).
     const ids = [...new Set(learnerIds)];
-    if (!ids.every((id) => UUID.test(id))) throw new Error('not a user id');
+    if (!ids.every((id) => isUUID(id))) throw new Error('not a user id');
     const list = ids.map((id) => `'${id}'`).join(', ');
     return preparedTransaction(
       this.dataSource,

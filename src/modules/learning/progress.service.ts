@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { CONTENT_LOCALES, normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
-import { LearnableContentService, type LearnableLesson } from '../catalog/learnable-content.service.js';
+import {
+  LearnableContentService,
+  requiredLessons,
+  type LearnableLesson,
+} from '../catalog/learnable-content.service.js';
 import { UsersService } from '../identity/users.service.js';
 import { parseProgressEvent, type ProgressEventInput } from './event-parser.js';
 import type { ProgressEventType } from './entities/progress-event.entity.js';
@@ -32,7 +36,7 @@ import {
 } from './watched-intervals.js';
 
 /** Most video one heartbeat may claim: players beat every 10–30 s, at up to 2× speed. */
-export const HEARTBEAT_MAX_SECONDS = 120;
+const HEARTBEAT_MAX_SECONDS = 120;
 /** Client clocks run fast; beyond this an event "from the future" is refused. */
 const CLOCK_SKEW_MS = 10 * 60_000;
 const EARLIEST_EVENT = Date.parse('2024-01-01T00:00:00Z');
@@ -515,9 +519,7 @@ export class ProgressService {
   ): Promise<CompletionRow | null> {
     const outline = await this.content.outline(courseVersionId);
     if (!outline) return null;
-    const required = outline.lessons.some((l) => l.required)
-      ? outline.lessons.filter((l) => l.required)
-      : outline.lessons;
+    const required = requiredLessons(outline);
     const done = new Map((await tx.completedLessons(learnerId, courseId)).map((r) => [r.lessonKey, r]));
     if (required.length === 0 || !required.every((l) => done.has(l.lessonKey))) return null;
     const quizScores = outline.lessons

@@ -1,4 +1,5 @@
-import { localizeText, type LessonContent, type Localized } from '../catalog/learnable-content.service.js';
+import { localizeText, type Localized } from '../../infrastructure/i18n/locales.js';
+import type { LessonContent } from '../catalog/learnable-content.service.js';
 
 /** A learner's answer to one question. Which field is used depends on the question type. */
 export interface QuizAnswer {
