@@ -10,7 +10,7 @@ import type { LessonKind } from '../src/modules/catalog/entities/lesson.entity.j
 import { StorageService } from '../src/infrastructure/storage/storage.service.js';
 import { Buckets, StorageKeys } from '../src/infrastructure/storage/storage-keys.js';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { AppConfig } from '../src/infrastructure/config/app-config.js';
 import { MediaService } from '../src/modules/media/media.service.js';
@@ -63,41 +63,26 @@ const GROUP_COLOURS: Record<string, string> = {
   'small-sellers': '0xbf360c',
 };
 
-/**
- * A sample video for a seed lesson: a title card with the lesson title in Vietnamese and H'Mông
- * and the caption script burned in (Vietnamese above, H'Mông below), 854×480 so the whole ladder
- * is made. It goes through the real pipeline: stored as an upload, then transcoded by the worker.
- */
-async function sampleLessonVideo(
-  media: MediaService,
-  config: AppConfig,
-  author: string,
-  name: string,
-  lesson: SeedLesson,
-  course: SeedCourse,
-) {
+/** The sample video of a seed lesson is named after it: `<course slug>-<lesson position>.mp4`. */
+const sampleVideoName = (slug: string, position: number) => `${slug}-${position + 1}.mp4`;
+
+/** Makes a lesson's sample video with ffmpeg: a title card and its bilingual captions burned in. */
+async function makeLessonVideo(file: string, lesson: SeedLesson, course: SeedCourse, ffmpegPath?: string) {
   const captions = lesson.captions!;
-  const work = await mkdtemp(join(tmpdir(), 'banso-seed-'));
-  try {
-    const file = join(work, `${name}.mp4`);
-    await makeSampleVideo(file, {
-      seconds: Math.max(...captions.map((c) => c.end)),
-      width: 854,
-      height: 480,
-      fps: 15,
-      lines: [lesson.title.vi, lesson.title.hmn].filter((t): t is string => !!t),
-      captions: captions.map((c) => ({
-        start: c.start,
-        end: c.end,
-        lines: [c.text.vi, c.text.hmn].filter((t): t is string => !!t),
-      })),
-      background: GROUP_COLOURS[course.learnerGroups[0]],
-      ffmpegPath: config.media.ffmpegPath,
-    });
-    return await media.importFile(author, file, `${name}.mp4`, 'video/mp4', (await stat(file)).size);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  await makeSampleVideo(file, {
+    seconds: Math.max(...captions.map((c) => c.end)),
+    width: 854,
+    height: 480,
+    fps: 15,
+    lines: [lesson.title.vi, lesson.title.hmn].filter((t): t is string => !!t),
+    captions: captions.map((c) => ({
+      start: c.start,
+      end: c.end,
+      lines: [c.text.vi, c.text.hmn].filter((t): t is string => !!t),
+    })),
+    background: GROUP_COLOURS[course.learnerGroups[0]],
+    ffmpegPath,
+  });
 }
 
 /** The accounts that author and review seed content (disabled: nobody signs in as them). */
@@ -120,8 +105,8 @@ async function systemUsers(dataSource: DataSource): Promise<{ author: string; re
 /**
  * The programme's courses from seeds/data/courses, published through the same content service as
  * authored ones (validation, four eyes, immutability). Idempotent: an existing slug is left alone.
- * Each video lesson gets a sample video (made with ffmpeg, processed by the real pipeline) and
- * its caption script as WebVTT subtitles.
+ * Each video lesson gets its caption script as WebVTT subtitles and a reserved sample video,
+ * which seedSampleVideos makes.
  */
 export async function seedCourses(
   app: INestApplicationContext,
@@ -130,7 +115,6 @@ export async function seedCourses(
   const content = app.get(CourseContentService);
   const storage = app.get(StorageService);
   const media = app.get(MediaService);
-  const config = app.get(AppConfig);
   const { author, reviewer } = await systemUsers(dataSource);
   const groups: { id: string; code: string }[] = await dataSource.query(
     'SELECT id, code FROM learner_groups',
@@ -174,7 +158,8 @@ export async function seedCourses(
               : {},
       });
       if (l.kind === 'video' && l.captions?.length) {
-        const asset = await sampleLessonVideo(media, config, author, `${seed.slug}-${position + 1}`, l, seed);
+        // The file comes later (seedSampleVideos): making 21 videos must not hold up the first start.
+        const asset = await media.reserveImport(author, sampleVideoName(seed.slug, position), 'video/mp4');
         await content.setMedia(lesson, 'vi', asset.id);
       }
       for (const locale of ['vi', 'hmn', 'ium', 'tyz']) {
@@ -208,4 +193,41 @@ export async function seedCourses(
     .sort();
   for (let i = 0; i < files.length; i += 4) await Promise.all(files.slice(i, i + 4).map(seedOne));
   return { created, existing };
+}
+
+/**
+ * Makes the seed lessons' sample videos with ffmpeg and hands them to the real pipeline, two at a
+ * time. Works from what is still missing (seed assets waiting for their file), so a start
+ * interrupted half-way finishes the job the next time. Returns how many it made.
+ */
+export async function seedSampleVideos(app: INestApplicationContext): Promise<number> {
+  const media = app.get(MediaService);
+  const ffmpegPath = app.get(AppConfig).media.ffmpegPath;
+  const { author } = await systemUsers(app.get(DataSource));
+  const waiting = await media.awaitingImports(author);
+  if (waiting.length === 0) return 0;
+  const lessons = new Map<string, { lesson: SeedLesson; course: SeedCourse }>();
+  for (const file of readdirSync(coursesDir).filter((f) => f.endsWith('.json'))) {
+    const course = JSON.parse(readFileSync(join(coursesDir, file), 'utf8')) as SeedCourse;
+    course.lessons.forEach((lesson, position) =>
+      lessons.set(sampleVideoName(course.slug, position), { lesson, course }),
+    );
+  }
+  const work = await mkdtemp(join(tmpdir(), 'banso-seed-'));
+  let made = 0;
+  try {
+    const makeOne = async (asset: (typeof waiting)[number]) => {
+      const seed = lessons.get(asset.fileName);
+      if (!seed?.lesson.captions?.length) return;
+      const file = join(work, asset.fileName);
+      await makeLessonVideo(file, seed.lesson, seed.course, ffmpegPath);
+      await media.completeImport(asset, file);
+      await rm(file, { force: true });
+      made++;
+    };
+    for (let i = 0; i < waiting.length; i += 2) await Promise.all(waiting.slice(i, i + 2).map(makeOne));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return made;
 }

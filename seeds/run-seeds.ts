@@ -10,7 +10,7 @@ import { runProcess } from '../src/infrastructure/process/run-process.js';
 import { StorageModule } from '../src/infrastructure/storage/storage.module.js';
 import { QueueModule } from '../src/infrastructure/queue/queue.module.js';
 import { CatalogCoreModule } from '../src/modules/catalog/catalog.module.js';
-import { seedCourses } from './courses.seed.js';
+import { seedCourses, seedSampleVideos } from './courses.seed.js';
 import { seedReferenceData } from './reference-data.seed.js';
 
 /** `npm run seed`: migrates, then loads the reference data and the programme's courses. Idempotent. */
@@ -38,9 +38,10 @@ runProcess('seed', async () => {
   try {
     const reference = await seedReferenceData(app.get(DataSource));
     const courses = await seedCourses(app);
+    const videos = await seedSampleVideos(app);
     console.log(
       `Seeded ${reference.localities} localities and ${reference.learnerGroups} learner groups; ` +
-        `courses: ${courses.created} created, ${courses.existing} already there.`,
+        `courses: ${courses.created} created, ${courses.existing} already there; ${videos} sample videos made.`,
     );
   } finally {
     await app.close();

@@ -17,7 +17,7 @@ runProcess('banso', async () => {
   const [
     { createHttpApp },
     { seedReferenceData },
-    { seedCourses },
+    { seedCourses, seedSampleVideos },
     { DataSource },
     { QUEUE_DASHBOARD_PATH },
   ] = await Promise.all([
@@ -57,6 +57,13 @@ runProcess('banso', async () => {
     if (courses.created > 0) log(`Seeded ${courses.created} course(s).`);
   }
   await http.listen({ port: config.port, host: config.host });
+  if (config.seedOnFirstStart) {
+    // In the background: the platform is usable while ffmpeg makes the seed lessons' videos.
+    void seedSampleVideos(http).then(
+      (made) => made > 0 && log(`Made ${made} sample video(s); the worker is transcoding them.`),
+      (e: Error) => log(`Sample videos not made now (${e.message}); the next start will retry.`),
+    );
+  }
 
   const url = config.publicBaseUrl;
   console.log(

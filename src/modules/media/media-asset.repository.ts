@@ -30,6 +30,11 @@ export class MediaAssetRepository {
     return ids.length === 0 ? Promise.resolve([]) : this.repo.find({ where: { id: In(ids) } });
   }
 
+  /** An owner's assets still waiting for their file, oldest first. */
+  awaitingUpload(ownerId: string): Promise<MediaAssetEntity[]> {
+    return this.repo.find({ where: { ownerId, status: 'awaiting_upload' }, order: { createdAt: 'ASC' } });
+  }
+
   listOwnedBy(ownerId: string | null, page: number, pageSize: number) {
     return this.repo.findAndCount({
       where: ownerId ? { ownerId } : {},

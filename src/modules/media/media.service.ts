@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { QueueService } from '../../infrastructure/queue/queue.service.js';
@@ -88,19 +89,30 @@ export class MediaService {
   }
 
   /**
-   * For seeds and tools: stores a local file as the source (no presigned PUT) and queues it
-   * behind trainers' own uploads.
+   * For seeds and tools, step 1: a video the platform makes itself. The asset exists (and can be
+   * attached to a lesson) before its file does; `completeImport` supplies the file later.
    */
-  async importFile(
-    ownerId: string,
-    path: string,
-    fileName: string,
-    contentType: string,
-    bytes: number,
-  ): Promise<MediaAssetEntity> {
-    const { asset } = await this.requestUpload({ fileName, contentType, bytes }, ownerId);
-    await this.storage.putFile(Buckets.media, asset.sourceKey!, path, contentType);
-    return this.queueFirstRun(asset, bytes, undefined, BULK_PRIORITY);
+  reserveImport(ownerId: string, fileName: string, contentType: string): Promise<MediaAssetEntity> {
+    return this.assets.create({
+      ownerId,
+      fileName,
+      contentType,
+      // The most the file may weigh, as an upload declares its size.
+      declaredBytes: String(this.maxUploadBytes),
+      sourceKey: StorageKeys.upload('video', VIDEO_UPLOAD_TYPES[contentType] ?? 'bin'),
+    });
+  }
+
+  /** Step 2: stores the local file as the source and queues it behind trainers' own uploads. */
+  async completeImport(asset: MediaAssetEntity, path: string): Promise<MediaAssetEntity> {
+    if (asset.status !== 'awaiting_upload') return asset;
+    await this.storage.putFile(Buckets.media, asset.sourceKey!, path, asset.contentType);
+    return this.queueFirstRun(asset, (await stat(path)).size, undefined, BULK_PRIORITY);
+  }
+
+  /** Imports reserved for an owner whose file has not been supplied yet. */
+  awaitingImports(ownerId: string): Promise<MediaAssetEntity[]> {
+    return this.assets.awaitingUpload(ownerId);
   }
 
   private async queueFirstRun(asset: MediaAssetEntity, size: number, requestId?: string, priority?: number) {
