@@ -11,6 +11,7 @@ import { StorageModule } from '../src/infrastructure/storage/storage.module.js';
 import { QueueModule } from '../src/infrastructure/queue/queue.module.js';
 import { CatalogCoreModule } from '../src/modules/catalog/catalog.module.js';
 import { seedCourses, seedSampleVideos } from './courses.seed.js';
+import { seedProgrammes } from './programmes.seed.js';
 import { seedReferenceData } from './reference-data.seed.js';
 
 /** `npm run seed`: migrates, then loads the reference data and the programme's courses. Idempotent. */
@@ -38,10 +39,11 @@ runProcess('seed', async () => {
   try {
     const reference = await seedReferenceData(app.get(DataSource));
     const courses = await seedCourses(app);
+    const programmes = await seedProgrammes(app.get(DataSource));
     const videos = await seedSampleVideos(app);
     console.log(
       `Seeded ${reference.localities} localities and ${reference.learnerGroups} learner groups; ` +
-        `courses: ${courses.created} created, ${courses.existing} already there; ${videos} sample videos made.`,
+        `courses: ${courses.created} created, ${courses.existing} already there; ${programmes.created} certification programme(s) created; ${videos} sample videos made.`,
     );
   } finally {
     await app.close();

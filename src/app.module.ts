@@ -11,6 +11,7 @@ import { QueueModule } from './infrastructure/queue/queue.module.js';
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module.js';
 import { StorageModule } from './infrastructure/storage/storage.module.js';
 import { AuthoringModule } from './modules/authoring/authoring.module.js';
+import { CertificationModule } from './modules/certification/certification.module.js';
 import { CatalogModule } from './modules/catalog/catalog.module.js';
 import { GeographyModule } from './modules/geography/geography.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthoringModule,
         MediaModule,
         LearningModule,
+        CertificationModule,
         PortalModule,
         ...(options.runWorkers ? WORKER_MODULES : []),
       ],

@@ -18,12 +18,14 @@ runProcess('banso', async () => {
     { createHttpApp },
     { seedReferenceData },
     { seedCourses, seedSampleVideos },
+    { seedProgrammes },
     { DataSource },
     { QUEUE_DASHBOARD_PATH },
   ] = await Promise.all([
     import('./infrastructure/http/create-http-app.js'),
     import('../seeds/reference-data.seed.js'),
     import('../seeds/courses.seed.js'),
+    import('../seeds/programmes.seed.js'),
     import('typeorm'),
     import('./infrastructure/queue/queue-dashboard.js'),
   ]);
@@ -55,6 +57,7 @@ runProcess('banso', async () => {
     await seedReferenceData(http.get(DataSource));
     const courses = await seedCourses(http);
     if (courses.created > 0) log(`Seeded ${courses.created} course(s).`);
+    await seedProgrammes(http.get(DataSource));
   }
   await http.listen({ port: config.port, host: config.host });
   if (config.seedOnFirstStart) {

@@ -66,6 +66,17 @@ export class AppConfig {
     syncMaxEvents: number;
   };
 
+  certification!: {
+    /** Seals the issuer's Ed25519 private keys in the database. */
+    issuerKeySecret: string;
+    /** The issuer named in credentials and on certificates. */
+    issuerName: string;
+    /** Public verification lookups per client address and minute. */
+    verifyMaxPerMinute: number;
+    /** Lifetime of a certificate download link. */
+    linkTtlSeconds: number;
+  };
+
   /** The production role processes (`start:api`, `start:worker`) need real services. */
   assertExternalServices(): void {
     const missing = [
@@ -109,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.JWT_ACCESS_SECRET) problems.push('JWT_ACCESS_SECRET is required when NODE_ENV=production');
     if (!e.COOKIE_SECRET) problems.push('COOKIE_SECRET is required when NODE_ENV=production');
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production');
+    if (!e.ISSUER_KEY_SECRET) problems.push('ISSUER_KEY_SECRET is required when NODE_ENV=production');
   }
   if (e.S3_ENDPOINT && (!e.S3_ACCESS_KEY || !e.S3_SECRET_KEY)) {
     problems.push(
@@ -182,6 +194,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     learning: {
       videoCompletionShare: (e.VIDEO_COMPLETION_PERCENT ?? 90) / 100,
       syncMaxEvents: e.SYNC_MAX_EVENTS ?? 500,
+    },
+    certification: {
+      // Off production, sealed with a key derived from the access secret (a distinct HKDF label).
+      issuerKeySecret: e.ISSUER_KEY_SECRET ?? `issuer-keys:${secrets.accessSecret}`,
+      issuerName: e.ISSUER_NAME ?? 'Tổ điều phối Người bản số tỉnh Lào Cai',
+      verifyMaxPerMinute: e.VERIFY_MAX_PER_MINUTE ?? 60,
+      linkTtlSeconds: e.CERTIFICATE_LINK_TTL_SECONDS ?? 300,
     },
   } satisfies Omit<AppConfig, 'assertExternalServices'>);
   return config;

@@ -10,6 +10,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -98,6 +99,11 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsOptional() @IsInt() @Min(50) @Max(100) VIDEO_COMPLETION_PERCENT?: number;
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(5000) SYNC_MAX_EVENTS?: number;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32) ISSUER_KEY_SECRET?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(120) ISSUER_NAME?: string;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(100000) VERIFY_MAX_PER_MINUTE?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(30) @Max(3600) CERTIFICATE_LINK_TTL_SECONDS?: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -166,6 +172,10 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   MEDIA_MAX_DURATION_SECONDS = true as const;
   VIDEO_COMPLETION_PERCENT = true as const;
   SYNC_MAX_EVENTS = true as const;
+  ISSUER_KEY_SECRET = true as const;
+  ISSUER_NAME = true as const;
+  VERIFY_MAX_PER_MINUTE = true as const;
+  CERTIFICATE_LINK_TTL_SECONDS = true as const;
 }
 
 export const ENVIRONMENT_VARIABLE_NAMES = Object.keys(

@@ -10,11 +10,19 @@ import type { Job, Worker } from 'bullmq';
 import { JOB_HANDLER, type JobHandler } from './job-handler.js';
 import { assertEveryJobHasHandler } from './job-registry.js';
 import { QueueService } from './queue.service.js';
-import { JOB_QUEUE, JobName, QUEUE_CONCURRENCY, QueueName, type JobEnvelope } from './queue.constants.js';
+import {
+  JOB_QUEUE,
+  JobName,
+  QUEUE_CONCURRENCY,
+  QUEUE_LOCKS,
+  QueueName,
+  type JobEnvelope,
+} from './queue.constants.js';
 
 /** Recurring jobs, declared once; the scheduler id makes re-declaring them idempotent. */
 const SCHEDULES: { job: JobName; everyMs: number }[] = [
   { job: JobName.purgeExpiredAuthRecords, everyMs: 3600_000 },
+  { job: JobName.resumeCertificateIssuance, everyMs: 60_000 },
 ];
 
 /** Consumer side: runs in the worker role only. Finds every `@HandlesJob` provider at boot. */
@@ -47,6 +55,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         connection: connection as never,
         prefix,
         concurrency: QUEUE_CONCURRENCY[queue],
+        ...QUEUE_LOCKS[queue],
       });
       worker.on('error', (err) => !this.closing && this.logger.error(`Worker ${queue}: ${err.message}`));
       worker.on('failed', (job, err) =>

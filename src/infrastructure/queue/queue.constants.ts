@@ -3,6 +3,8 @@ export const QueueName = {
   maintenance: 'maintenance',
   /** CPU-heavy: ffmpeg. One job at a time per worker process; each job uses every core. */
   media: 'media',
+  /** Certificate PDFs and credentials: short jobs, a little CPU each. */
+  certificates: 'certificates',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -11,12 +13,18 @@ export const JobName = {
   purgeExpiredAuthRecords: 'maintenance.purge-expired-auth-records',
   /** Probes an uploaded video and makes its HLS ladder, download MP4 and poster. Idempotent. */
   transcodeMedia: 'media.transcode',
+  /** Renders, signs and stores one reserved certificate. Idempotent. */
+  issueCertificate: 'certification.issue-certificate',
+  /** Re-queues reserved certificates whose issuance job was lost. Repeats every minute. */
+  resumeCertificateIssuance: 'certification.resume-issuance',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.purgeExpiredAuthRecords]: QueueName.maintenance,
   [JobName.transcodeMedia]: QueueName.media,
+  [JobName.issueCertificate]: QueueName.certificates,
+  [JobName.resumeCertificateIssuance]: QueueName.maintenance,
 };
 
 /** Defaults for every job: delivery is at-least-once, so handlers must be idempotent. */
@@ -31,12 +39,24 @@ export const DEFAULT_JOB_OPTIONS = {
 export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.maintenance]: 1,
   [QueueName.media]: 1,
+  // Rendering is CPU in this process; 4 lets storage and database round trips overlap with it.
+  [QueueName.certificates]: 4,
+};
+
+/**
+ * How soon a job held by a dead worker goes back to the queue (BullMQ's defaults: 30 s lock,
+ * 30 s check). Certificates take well under a second, so a short lock brings them back quickly.
+ */
+export const QUEUE_LOCKS: Partial<Record<QueueName, { lockDuration: number; stalledInterval: number }>> = {
+  [QueueName.certificates]: { lockDuration: 10_000, stalledInterval: 5_000 },
 };
 
 /** The payload type of each job. */
 export interface JobPayloads {
   [JobName.purgeExpiredAuthRecords]: Record<string, never>;
   [JobName.transcodeMedia]: { mediaId: string };
+  [JobName.issueCertificate]: { certificateId: string };
+  [JobName.resumeCertificateIssuance]: Record<string, never>;
 }
 
 /** What is stored in BullMQ: the payload plus the request that caused it (for the logs). */

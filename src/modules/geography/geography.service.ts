@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isForeignKeyViolation, isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
+import type { Principal } from '../identity/roles.js';
 import type { CreateLocalityDto, LocalityQueryDto, UpdateLocalityDto } from './dto/locality.dto.js';
 import type { LocalityEntity, LocalityLevel } from './entities/locality.entity.js';
 import { GeographyError, GeographyErrorCode } from './geography.errors.js';
@@ -33,6 +34,12 @@ export class GeographyService {
   /** Localities by id (unknown ids are left out), for naming rows of a report. */
   findMany(ids: string[]): Promise<LocalityEntity[]> {
     return this.localities.findByIds(ids);
+  }
+
+  /** The locality paths a coordinator's grants cover (empty for anyone without one). */
+  async coordinatedPaths(who: Principal): Promise<string[]> {
+    const ids = who.roles.filter((r) => r.role === 'coordinator' && r.localityId).map((r) => r.localityId!);
+    return ids.length === 0 ? [] : (await this.localities.findByIds(ids)).map((l) => l.path);
   }
 
   async getWithLineage(id: string) {

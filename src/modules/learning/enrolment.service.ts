@@ -72,6 +72,11 @@ export class EnrolmentService {
     };
   }
 
+  /** Every course version a learner completed, newest first (certification's eligibility reads it). */
+  completionsOf(learnerId: string): Promise<CompletionRow[]> {
+    return this.repo.completionsOf(learnerId);
+  }
+
   /** In progress and completed courses, with the next lesson and where to resume. */
   async myLearning(learnerId: string, lang?: string): Promise<MyLearningResponse> {
     const chain = normalizeFallbackChain(

@@ -36,7 +36,7 @@ export class ProgressReportService {
     const owner = await this.content.ownerOf(courseId);
     if (!owner) throw LearningError.courseNotFound();
     const unscoped = hasRole(who, 'admin') || (hasRole(who, 'trainer') && owner === who.userId);
-    const scopePaths = unscoped ? undefined : await this.coordinatorPaths(who);
+    const scopePaths = unscoped ? undefined : await this.geography.coordinatedPaths(who);
     if (scopePaths && scopePaths.length === 0) {
       throw CommonError.forbidden('Only the course owner, a coordinator or an admin sees its progress.');
     }
@@ -48,7 +48,7 @@ export class ProgressReportService {
   async localityReport(who: Principal, localityId: string, lang?: string): Promise<ProgressReportResponse> {
     const locality = await this.geography.get(localityId);
     if (!hasRole(who, 'admin')) {
-      const paths = await this.coordinatorPaths(who);
+      const paths = await this.geography.coordinatedPaths(who);
       if (paths.length === 0) throw CommonError.forbidden('This needs the coordinator or admin role.');
       if (!paths.some((p) => locality.path.startsWith(p))) throw LearningError.outsideLocality();
     }
@@ -95,11 +95,5 @@ export class ProgressReportService {
         .filter((r) => !q.withinPath || r.key)
         .map((r) => ({ id: r.key, name: (r.key && places.get(r.key)?.name) || null, ...counts(r) })),
     };
-  }
-
-  /** The locality paths a coordinator covers (empty for anyone else). */
-  private async coordinatorPaths(who: Principal): Promise<string[]> {
-    const ids = who.roles.filter((r) => r.role === 'coordinator' && r.localityId).map((r) => r.localityId!);
-    return (await this.geography.findMany(ids)).map((l) => l.path);
   }
 }

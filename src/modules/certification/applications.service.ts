@@ -1,0 +1,383 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
+import { CommonError } from '../../infrastructure/http/domain-error.js';
+import { GeographyService } from '../geography/geography.service.js';
+import { hasRole, type Principal } from '../identity/roles.js';
+import { UsersService } from '../identity/users.service.js';
+import { CertificateIssuanceService, secondLocale } from './certificate-issuance.service.js';
+import { CertificateRepository } from './certificate.repository.js';
+import { CertificationError, CertificationErrorCode } from './certification.errors.js';
+import { CertificationRepository } from './certification.repository.js';
+import { CertificationScope } from './certification-scope.js';
+import { auditView, certificateStatus, certificateSummary } from './certification.views.js';
+import type { ApplicationQueueQueryDto, ApplyDto } from './dto/certification.dto.js';
+import type { EligibilitySnapshot } from './eligibility.js';
+import { EligibilityService } from './eligibility.service.js';
+import type { ApplicationEntity } from './entities/application.entity.js';
+import type { CertificateEntity } from './entities/certificate.entity.js';
+import type { ProgrammeEntity } from './entities/programme.entity.js';
+import { MentoringService } from './mentoring.service.js';
+import { ProgrammesService } from './programmes.service.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export const applicationView = (a: ApplicationEntity) => ({
+  id: a.id,
+  programmeId: a.programmeId,
+  candidateId: a.candidateId,
+  villageId: a.villageId,
+  kind: a.kind,
+  renewsCertificateId: a.renewsCertificateId,
+  nominatedBy: a.nominatedBy,
+  statement: a.statement,
+  status: a.status,
+  eligibility: a.eligibility,
+  decidedBy: a.decidedBy,
+  decidedAt: a.decidedAt?.toISOString() ?? null,
+  decisionReason: a.decisionReason,
+  createdAt: a.createdAt.toISOString(),
+});
+
+/** Adds calendar months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(d: Date, months: number): Date {
+  const r = new Date(d);
+  const day = r.getUTCDate();
+  r.setUTCDate(1);
+  r.setUTCMonth(r.getUTCMonth() + months);
+  const last = new Date(Date.UTC(r.getUTCFullYear(), r.getUTCMonth() + 1, 0)).getUTCDate();
+  r.setUTCDate(Math.min(day, last));
+  return r;
+}
+
+/**
+ * Applications and their review: maker–checker. The candidate applies (or a trainer nominates);
+ * a coordinator covering the village decides once, with a reason; approval reserves the
+ * certificate in the same transaction and queues its issuance.
+ */
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    @Inject(CertificationRepository) private readonly repo: CertificationRepository,
+    @Inject(CertificateRepository) private readonly certificates: CertificateRepository,
+    @Inject(ProgrammesService) private readonly programmes: ProgrammesService,
+    @Inject(EligibilityService) private readonly eligibility: EligibilityService,
+    @Inject(MentoringService) private readonly mentoring: MentoringService,
+    @Inject(CertificateIssuanceService) private readonly issuance: CertificateIssuanceService,
+    @Inject(CertificationScope) private readonly scope: CertificationScope,
+    @Inject(GeographyService) private readonly geography: GeographyService,
+    @Inject(UsersService) private readonly users: UsersService,
+  ) {}
+
+  async apply(who: Principal, dto: ApplyDto) {
+    const nominating = !!dto.candidateId && dto.candidateId !== who.userId;
+    if (nominating && !hasRole(who, 'trainer') && !hasRole(who, 'admin')) {
+      throw CommonError.forbidden('Only trainers and admins nominate other people.');
+    }
+    const programme = await this.programmes.get(dto.programmeId);
+    if (!programme.active) {
+      throw new CertificationError(
+        CertificationErrorCode.ProgrammeInactive,
+        'This programme takes no applications now.',
+        409,
+      );
+    }
+    const candidateId = dto.candidateId ?? who.userId;
+    const candidate = await this.users.get(candidateId).catch(() => {
+      throw new CertificationError(
+        CertificationErrorCode.CandidateNotFound,
+        'There is no user with this id.',
+        404,
+      );
+    });
+    const villageId = dto.villageId ?? candidate.villageId;
+    const village = villageId ? await this.geography.findOfLevel(villageId, ['village']) : null;
+    const path = village ? (await this.geography.get(village.id)).path : null;
+    if (!village || !path?.startsWith(`/${programme.provinceId}/`)) {
+      throw new CertificationError(
+        CertificationErrorCode.InvalidVillage,
+        villageId
+          ? "villageId must be a village in the programme's province."
+          : 'Choose the village to serve (villageId), or set a village in the profile.',
+        400,
+      );
+    }
+
+    const current = await this.certificates.currentOf(candidateId, programme.id);
+    if (current && certificateStatus(current) === 'valid') {
+      const renewableFrom = new Date(current.expiresAt.getTime() - programme.renewalWindowDays * DAY_MS);
+      if (renewableFrom > new Date()) {
+        throw new CertificationError(
+          CertificationErrorCode.AlreadyCertified,
+          `Already certified until ${current.expiresAt.toISOString().slice(0, 10)}; renewal opens ${renewableFrom.toISOString().slice(0, 10)}.`,
+          409,
+          {
+            certificateId: current.id,
+            expiresAt: current.expiresAt.toISOString(),
+            renewableFrom: renewableFrom.toISOString(),
+          },
+        );
+      }
+    }
+    const renews = current && ['valid', 'expired'].includes(certificateStatus(current)) ? current : null;
+    const snapshot = await this.eligibility.assess(candidateId, programme, village.id, renews?.issuedAt);
+    if (!snapshot.eligible) throw await this.notEligible(snapshot, programme, candidate.languages);
+
+    try {
+      const application = await this.repo.transaction(async (m) => {
+        const a = await this.repo.insertApplication(m, {
+          programmeId: programme.id,
+          candidateId,
+          villageId: village.id,
+          localityPath: path,
+          kind: renews ? 'renewal' : 'initial',
+          renewsCertificateId: renews?.id ?? null,
+          nominatedBy: nominating ? who.userId : null,
+          statement: dto.statement ?? null,
+          status: 'submitted',
+          eligibility: snapshot,
+        });
+        await this.repo.audit(m, [
+          {
+            applicationId: a.id,
+            actorId: who.userId,
+            action: nominating ? 'application.nominated' : 'application.submitted',
+            toStatus: 'submitted',
+          },
+        ]);
+        return a;
+      });
+      return applicationView(application);
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw new CertificationError(
+          CertificationErrorCode.AlreadyApplied,
+          'There is already an open application for this programme.',
+          409,
+        );
+      }
+      throw e;
+    }
+  }
+
+  async mine(who: Principal) {
+    return (await this.repo.applicationsOf(who.userId)).map(applicationView);
+  }
+
+  async queue(who: Principal, q: ApplicationQueueQueryDto) {
+    let paths = await this.scope.pathsFor(who);
+    if (q.localityId) {
+      const locality = await this.geography.get(q.localityId);
+      if (paths && !paths.some((p) => locality.path.startsWith(p)))
+        throw CertificationError.outsideLocality();
+      paths = [locality.path];
+    }
+    const { items, total } = await this.repo.queue({
+      status: q.status ?? 'submitted',
+      programmeId: q.programmeId,
+      withinPaths: paths,
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
+    const names = new Map(
+      await Promise.all(
+        [...new Set(items.map((a) => a.candidateId))].map(
+          async (id) => [id, (await this.users.get(id)).displayName] as const,
+        ),
+      ),
+    );
+    return {
+      items: items.map((a) => ({ ...applicationView(a), candidateName: names.get(a.candidateId) ?? null })),
+      page: q.page,
+      pageSize: q.pageSize,
+      total,
+    };
+  }
+
+  /** The candidate, the nominator and staff covering the village see it; to anyone else it does not exist. */
+  async detail(who: Principal, id: string, languages?: string[]) {
+    const a = await this.visible(who, id);
+    const [programme, candidate, records, certificate] = await Promise.all([
+      this.programmes.get(a.programmeId),
+      this.users.get(a.candidateId),
+      this.mentoring.recordsOf(a.candidateId),
+      this.certificateOf(a),
+    ]);
+    const audit = await this.repo.auditOf({
+      applicationId: a.id,
+      certificateIds: certificate ? [certificate.id] : [],
+    });
+    const current =
+      a.status === 'submitted'
+        ? await this.eligibility.assess(a.candidateId, programme, a.villageId, await this.renewedIssueDate(a))
+        : a.eligibility;
+    return {
+      ...applicationView(a),
+      candidate: { id: candidate.id, displayName: candidate.displayName, languages: candidate.languages },
+      checklist: await this.eligibility.present(current, programme.id, languages ?? candidate.languages),
+      mentoringRecords: records,
+      certificate: certificate ? certificateSummary(certificate) : null,
+      audit: audit.map(auditView),
+    };
+  }
+
+  async withdraw(who: Principal, id: string) {
+    const a = await this.visible(who, id);
+    if (a.candidateId !== who.userId && a.nominatedBy !== who.userId) {
+      throw CommonError.forbidden('Only the candidate or the nominating trainer withdraws an application.');
+    }
+    const done = await this.repo.transaction(async (m) => {
+      if (!(await this.repo.withdraw(m, id))) return false;
+      await this.repo.audit(m, [
+        {
+          applicationId: id,
+          actorId: who.userId,
+          action: 'application.withdrawn',
+          fromStatus: 'submitted',
+          toStatus: 'withdrawn',
+        },
+      ]);
+      return true;
+    });
+    if (!done) throw this.alreadyDecided(a.status);
+    return this.detail(who, id);
+  }
+
+  async decide(
+    who: Principal,
+    id: string,
+    decision: 'approved' | 'rejected',
+    reason: string,
+    requestId?: string,
+  ) {
+    const a = await this.repo.findApplication(id);
+    if (!a) throw CertificationError.applicationNotFound();
+    await this.scope.assertCovers(who, a.localityPath);
+    if (a.candidateId === who.userId || a.nominatedBy === who.userId) {
+      throw new CertificationError(
+        CertificationErrorCode.OwnApplication,
+        'Nobody decides on an application they made or nominated: another coordinator must.',
+        403,
+      );
+    }
+    if (a.status !== 'submitted') throw this.alreadyDecided(a.status);
+    const programme = await this.programmes.get(a.programmeId);
+    const snapshot =
+      decision === 'approved'
+        ? await this.eligibility.assess(a.candidateId, programme, a.villageId, await this.renewedIssueDate(a))
+        : a.eligibility;
+    const candidate = await this.users.get(a.candidateId);
+    if (decision === 'approved' && !snapshot.eligible) {
+      throw await this.notEligible(snapshot, programme, ['vi']);
+    }
+
+    const reserved = await this.repo.transaction(async (m) => {
+      if (
+        !(await this.repo.decide(m, id, { status: decision, by: who.userId, reason, eligibility: snapshot }))
+      ) {
+        return null;
+      }
+      await this.repo.audit(m, [
+        {
+          applicationId: id,
+          actorId: who.userId,
+          action: `application.${decision}`,
+          fromStatus: 'submitted',
+          toStatus: decision,
+          reason,
+        },
+      ]);
+      if (decision === 'rejected') return { certificate: null };
+      const issuedAt = new Date();
+      const renewed = a.renewsCertificateId
+        ? (await this.certificates.findByIds([a.renewsCertificateId]))[0]
+        : null;
+      // Renewing early loses nothing: the new validity runs on from the old expiry.
+      const from = renewed && renewed.expiresAt > issuedAt ? renewed.expiresAt : issuedAt;
+      const certificate = await this.issuance.reserve(m, programme, {
+        issueKey: `application:${a.id}`,
+        applicationId: a.id,
+        holderId: a.candidateId,
+        holderName: candidate.displayName.normalize('NFC'),
+        holderLocale: secondLocale(candidate.languages),
+        villageId: a.villageId,
+        localityPath: a.localityPath,
+        assessment: await this.assessment(snapshot),
+        replacesId: renewed?.id ?? null,
+        replacementReason: renewed ? 'renewal' : null,
+        issuedAt,
+        expiresAt: addMonths(from, programme.validityMonths),
+      });
+      if (certificate) {
+        await this.repo.audit(m, [
+          {
+            applicationId: id,
+            certificateId: certificate.id,
+            actorId: who.userId,
+            action: 'certificate.reserved',
+            toStatus: 'pending',
+          },
+        ]);
+      }
+      return { certificate };
+    });
+    if (!reserved) throw this.alreadyDecided('decided');
+    if (reserved.certificate) await this.issuance.enqueue(reserved.certificate.id, requestId);
+    return this.detail(who, id);
+  }
+
+  private async visible(who: Principal, id: string): Promise<ApplicationEntity> {
+    const a = await this.repo.findApplication(id);
+    if (!a) throw CertificationError.applicationNotFound();
+    if (a.candidateId === who.userId || a.nominatedBy === who.userId) return a;
+    if (!hasRole(who, 'coordinator') && !hasRole(who, 'admin'))
+      throw CertificationError.applicationNotFound();
+    await this.scope.assertCovers(who, a.localityPath);
+    return a;
+  }
+
+  private async certificateOf(a: ApplicationEntity): Promise<CertificateEntity | null> {
+    if (a.status !== 'approved') return null;
+    return (await this.certificates.ofHolder(a.candidateId)).find((c) => c.applicationId === a.id) ?? null;
+  }
+
+  private async renewedIssueDate(a: ApplicationEntity): Promise<Date | undefined> {
+    if (!a.renewsCertificateId) return undefined;
+    return (await this.certificates.findByIds([a.renewsCertificateId]))[0]?.issuedAt;
+  }
+
+  private async assessment(snapshot: EligibilitySnapshot) {
+    return {
+      courses: await Promise.all(
+        snapshot.courses
+          .filter((c) => c.completion)
+          .map(async (c) => ({
+            courseId: c.courseId,
+            courseVersionId: c.completion!.courseVersionId,
+            version: c.completion!.version,
+            locale: c.completion!.locale,
+            title: await this.eligibility.courseTitle(c.courseId, c.completion!.courseVersionId, ['vi']),
+          })),
+      ),
+      averageQuizScore: snapshot.quizAverage.actual,
+      households: snapshot.households.actual,
+    };
+  }
+
+  private async notEligible(snapshot: EligibilitySnapshot, programme: ProgrammeEntity, languages: string[]) {
+    const view = await this.eligibility.present(snapshot, programme.id, languages);
+    return new CertificationError(
+      CertificationErrorCode.NotEligible,
+      'The candidate does not meet every requirement yet.',
+      409,
+      { missing: view.items.filter((i) => !i.met) },
+    );
+  }
+
+  private alreadyDecided(status: string) {
+    return new CertificationError(
+      CertificationErrorCode.AlreadyDecided,
+      `This application is no longer open (${status}).`,
+      409,
+    );
+  }
+}
