@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { IssuerKeyEntity } from './entities/issuer-key.entity.js';
 
 @Injectable()
@@ -11,7 +11,7 @@ export class IssuerKeyRepository {
   }
 
   findActive(): Promise<IssuerKeyEntity | null> {
-    return this.repo.findOne({ where: { retiredAt: null as never } });
+    return this.repo.findOne({ where: { retiredAt: IsNull() } });
   }
 
   findAll(): Promise<IssuerKeyEntity[]> {

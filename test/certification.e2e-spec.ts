@@ -1,0 +1,531 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { verifyCredentialJwt } from '../src/modules/certification/open-badge-credential.js';
+import {
+  coordinatorOf,
+  eligibleCandidate,
+  logHouseholds,
+  quizCourse,
+  completeCourse,
+  testArea,
+  testProgramme,
+  waitForCertificate,
+  type QuizCourse,
+  type TestArea,
+} from './factories/certification.factory.js';
+import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
+import { api, expectError, testEnv } from './support/api.js';
+import { runScript } from './support/platform-process.js';
+
+const approve = (token: string, id: string, reason = 'Đã xác minh các hộ tại thôn.') =>
+  api(`/api/v1/certification/applications/${id}/approve`, { token, body: { reason } });
+const apply = (user: TestUser, programmeId: string, extra: Record<string, unknown> = {}) =>
+  api('/api/v1/certification/applications', { token: user.accessToken, body: { programmeId, ...extra } });
+
+describe('certification: Người bản số', () => {
+  let db: pg.Client;
+  let area: TestArea;
+  let course: QuizCourse;
+  let programmeId: string;
+  let communeCoordinator: TestUser;
+  let otherCommuneCoordinator: TestUser;
+  let provinceCoordinator: TestUser;
+  let village: string;
+
+  beforeAll(async () => {
+    db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
+    await db.connect();
+    area = await testArea(2, 2);
+    village = area.communes[0].villageIds[0];
+    const author = await userWithRoles([{ role: 'trainer' }]);
+    const reviewer = await userWithRoles([{ role: 'trainer' }]);
+    course = await quizCourse(author, reviewer);
+    programmeId = await testProgramme(area, [course.courseId], 2);
+    communeCoordinator = await coordinatorOf(area.communes[0].id);
+    otherCommuneCoordinator = await coordinatorOf(area.communes[1].id);
+    provinceCoordinator = await coordinatorOf(area.provinceId);
+  });
+
+  afterAll(async () => {
+    await db.end();
+  });
+
+  it('explains eligibility item by item in the candidate’s language, then takes the application', async () => {
+    const candidate = await registerLearner({
+      villageId: village,
+      languages: ['hmn', 'vi'],
+      displayName: 'Sùng Thị Mỷ',
+    });
+    const before = await api(`/api/v1/certification/programmes/${programmeId}/eligibility`, {
+      token: candidate.accessToken,
+    });
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ eligible: false, locale: 'hmn' });
+    expect(before.body.items.map((i: any) => [i.kind, i.met])).toEqual([
+      ['course', false],
+      ['quizAverage', false],
+      ['households', false],
+      ['village', true],
+    ]);
+    expect(before.body.items[2].label).toMatch(/tsev neeg/); // H'Mông
+    const vi = await api(`/api/v1/certification/programmes/${programmeId}/eligibility?lang=vi`, {
+      token: candidate.accessToken,
+    });
+    expect(vi.body.items[2].detail).toBe('Đã ghi nhận 0/2 hộ');
+
+    // Not eligible yet: 409 naming what is missing; nothing stored.
+    const early = await apply(candidate, programmeId);
+    expectError(early, 409, 'CERT_NOT_ELIGIBLE');
+    expect(early.body.details.missing.map((i: any) => i.kind)).toEqual([
+      'course',
+      'quizAverage',
+      'households',
+    ]);
+
+    await completeCourse(candidate, course);
+    // The same household written two ways counts once.
+    await logHouseholds(candidate, 1, 'Hộ ông Sùng A');
+    await api('/api/v1/certification/mentoring-records', {
+      token: candidate.accessToken,
+      body: { helpedOn: '2026-11-02', household: 'ho ong sung a 1', task: 'online-bill-payment' },
+    });
+    let check = await api(`/api/v1/certification/programmes/${programmeId}/eligibility`, {
+      token: candidate.accessToken,
+    });
+    expect(check.body.items.find((i: any) => i.kind === 'households')).toMatchObject({
+      met: false,
+      actual: 1,
+    });
+    await logHouseholds(candidate, 1, 'Hộ bà Giàng Thị');
+    check = await api(`/api/v1/certification/programmes/${programmeId}/eligibility`, {
+      token: candidate.accessToken,
+    });
+    expect(check.body).toMatchObject({ eligible: true });
+
+    // Bad input: clear 4xx.
+    expectError(
+      await api('/api/v1/certification/mentoring-records', {
+        token: candidate.accessToken,
+        body: { helpedOn: '2099-01-01', household: 'Hộ A', task: 'vneid-level-2' },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await api('/api/v1/certification/mentoring-records', {
+        token: candidate.accessToken,
+        body: { helpedOn: '2026-11-01', household: 'Hộ A', task: 'dance' },
+      }),
+      400,
+    );
+    expectError(
+      await apply(candidate, programmeId, { villageId: area.provinceId }),
+      400,
+      'CERT_INVALID_VILLAGE',
+    );
+
+    const submitted = await apply(candidate, programmeId, { statement: 'Tôi giúp bà con cài VNeID.' });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body).toMatchObject({ status: 'submitted', kind: 'initial', villageId: village });
+    expectError(await apply(candidate, programmeId), 409, 'CERT_ALREADY_APPLIED');
+
+    // The commune's queue has it; the other commune's does not, and cannot open or decide it.
+    const queue = await api(`/api/v1/certification/applications?programmeId=${programmeId}`, {
+      token: communeCoordinator.accessToken,
+    });
+    expect(queue.body.items.map((a: any) => a.id)).toContain(submitted.body.id);
+    const otherQueue = await api(`/api/v1/certification/applications?programmeId=${programmeId}`, {
+      token: otherCommuneCoordinator.accessToken,
+    });
+    expect(otherQueue.body.items.map((a: any) => a.id)).not.toContain(submitted.body.id);
+    expectError(
+      await api(`/api/v1/certification/applications/${submitted.body.id}`, {
+        token: otherCommuneCoordinator.accessToken,
+      }),
+      403,
+      'CERT_OUTSIDE_YOUR_LOCALITY',
+    );
+    expectError(
+      await approve(otherCommuneCoordinator.accessToken, submitted.body.id),
+      403,
+      'CERT_OUTSIDE_YOUR_LOCALITY',
+    );
+    expectError(
+      await api(`/api/v1/certification/applications?localityId=${area.communes[0].id}`, {
+        token: otherCommuneCoordinator.accessToken,
+      }),
+      403,
+      'CERT_OUTSIDE_YOUR_LOCALITY',
+    );
+    // Another learner neither sees it nor decides it.
+    const stranger = await registerLearner();
+    expectError(
+      await api(`/api/v1/certification/applications/${submitted.body.id}`, { token: stranger.accessToken }),
+      404,
+    );
+    expectError(await approve(stranger.accessToken, submitted.body.id), 403);
+    expectError(
+      await api(`/api/v1/certification/applications/${submitted.body.id}/reject`, {
+        token: communeCoordinator.accessToken,
+        body: { reason: '' },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+
+    // The reviewer sees the checklist, the evidence and the audit trail.
+    const detail = await api(`/api/v1/certification/applications/${submitted.body.id}?lang=vi`, {
+      token: communeCoordinator.accessToken,
+    });
+    expect(detail.status).toBe(200);
+    expect(detail.body.checklist.eligible).toBe(true);
+    expect(detail.body.mentoringRecords).toHaveLength(3);
+    expect(detail.body.audit.map((e: any) => e.action)).toEqual(['application.submitted']);
+  });
+
+  it('issues exactly one certificate: PDF in storage, hash, signed credential, public verification', async () => {
+    const phone = `+8498${String(Date.now()).slice(-7)}`;
+    const candidate = await eligibleCandidate(village, course, 2, { phone });
+    const application = (await apply(candidate, programmeId)).body;
+
+    // Two coordinators covering the village decide at the same moment: exactly one wins.
+    const [a, b] = await Promise.all([
+      approve(communeCoordinator.accessToken, application.id),
+      approve(provinceCoordinator.accessToken, application.id),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expectError(
+      [a, b].find((r) => r.status === 409)!,
+      409,
+      'CERT_APPLICATION_ALREADY_DECIDED',
+    );
+    const { rows } = await db.query('SELECT id, serial FROM certificates WHERE application_id = $1', [
+      application.id,
+    ]);
+    expect(rows).toHaveLength(1);
+    // A late retry is refused too.
+    expectError(
+      await approve(communeCoordinator.accessToken, application.id),
+      409,
+      'CERT_APPLICATION_ALREADY_DECIDED',
+    );
+
+    const cert = await waitForCertificate(candidate.accessToken, rows[0].id);
+    expect(cert).toMatchObject({ status: 'valid', serial: rows[0].serial, holderName: 'Sùng Thị Mỷ' });
+    expect(cert.serial).toMatch(/^T[0-9]+-[0-9]{7}-2026-000001$/);
+    expect(cert.assessment.courses[0]).toMatchObject({ courseId: course.courseId, version: 1 });
+    expect(new Date(cert.expiresAt).getUTCFullYear() - new Date(cert.issuedAt).getUTCFullYear()).toBe(2);
+
+    // The holder downloads both files through short-lived links.
+    const pdf = Buffer.from(await (await fetch(cert.downloads.pdf)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeLessThan(100 * 1024);
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(cert.pdfSha256);
+    const jwt = await (await fetch(cert.downloads.credential)).text();
+    const jwks = (await api('/.well-known/jwks.json')).body;
+    const check = await verifyCredentialJwt(jwt, jwks.keys);
+    expect(check.valid).toBe(true);
+    expect(check.credential).toMatchObject({
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      evidence: [{ id: `urn:sha256:${cert.pdfSha256}` }],
+    });
+    expect(jwt).not.toContain(phone.slice(3));
+
+    // The offline verifier: the credential and PDF pass; a tampered PDF or credential fails.
+    const dir = mkdtempSync(join(tmpdir(), 'banso-cert-'));
+    writeFileSync(join(dir, 'c.jwt'), jwt);
+    writeFileSync(join(dir, 'c.pdf'), pdf);
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify(jwks));
+    const tamperedPdf = Buffer.from(pdf);
+    tamperedPdf[tamperedPdf.length - 20] ^= 1;
+    writeFileSync(join(dir, 'tampered.pdf'), tamperedPdf);
+    const [h, p, s] = jwt.split('.');
+    const forged = Buffer.from(Buffer.from(p, 'base64url').toString().replace(/2028-/g, '2038-')).toString(
+      'base64url',
+    );
+    writeFileSync(join(dir, 'tampered.jwt'), `${h}.${forged}.${s}`);
+    const cli = 'dist/src/modules/certification/cli/verify-credential.js';
+    const keys = ['--keys', join(dir, 'jwks.json')];
+    const ok = await runScript(cli, {}, [join(dir, 'c.jwt'), ...keys, '--pdf', join(dir, 'c.pdf')]);
+    expect(ok.output).toMatch(/VALID signature/);
+    expect(ok.output).toMatch(/PDF matches/);
+    expect(ok.code).toBe(0);
+    const badPdf = await runScript(cli, {}, [
+      join(dir, 'c.jwt'),
+      ...keys,
+      '--pdf',
+      join(dir, 'tampered.pdf'),
+    ]);
+    expect([badPdf.code, badPdf.output]).toEqual([1, expect.stringMatching(/INVALID: the PDF's SHA-256/)]);
+    const badJwt = await runScript(cli, {}, [join(dir, 'tampered.jwt'), ...keys]);
+    expect([badJwt.code, badJwt.output]).toEqual([1, expect.stringMatching(/INVALID/)]);
+
+    // Public verification: API and page, masked name, never the phone.
+    const v = await api(`/api/v1/verify/${cert.verificationCode}?lang=hmn`);
+    expect(v.status).toBe(200);
+    expect(v.body).toMatchObject({
+      status: 'valid',
+      holder: 'S. T. Mỷ',
+      serial: cert.serial,
+      pdfSha256: cert.pdfSha256,
+      programme: { vi: 'Người bản số thử nghiệm', text: 'Neeg txawj digital sim', locale: 'hmn' },
+      coursesAssessed: [expect.objectContaining({ version: 1 })],
+    });
+    expect(v.body.village).toMatch(/^Thôn Pạc Tà 1\.1, xã Bản Phiệt 1, tỉnh Thử nghiệm \d\d$/);
+    expect(v.text).not.toContain('Sùng Thị Mỷ');
+    expect(v.text).not.toContain(phone.slice(3));
+    expect(cert.verificationCode).toMatch(/^[0-9a-z]{26}$/);
+    const html = await api(`/verify/${cert.verificationCode.toUpperCase()}?lang=hmn`);
+    expect(html.status).toBe(200);
+    expect(html.text).toContain(cert.serial);
+    expect(html.text).toContain('Còn hiệu lực');
+    expect(html.text).toContain('Tseem siv tau');
+    expect(html.text).not.toContain('Sùng Thị Mỷ');
+    expectError(await api(`/api/v1/verify/${'0'.repeat(26)}`), 404, 'CERT_CERTIFICATE_NOT_FOUND');
+    expectError(await api('/api/v1/verify/not-a-code'), 404, 'CERT_CERTIFICATE_NOT_FOUND');
+    expect((await api('/verify/not-a-code')).status).toBe(404);
+
+    // The audit trail: who, when, why.
+    const detail = await api(`/api/v1/certification/applications/${application.id}`, {
+      token: candidate.accessToken,
+    });
+    expect(detail.body.audit.map((e: any) => e.action)).toEqual([
+      'application.submitted',
+      'application.approved',
+      'certificate.reserved',
+      'certificate.issued',
+    ]);
+    expect(detail.body.audit[1]).toMatchObject({
+      reason: 'Đã xác minh các hộ tại thôn.',
+      toStatus: 'approved',
+    });
+    await expect(
+      db.query('DELETE FROM certification_audit WHERE application_id = $1', [application.id]),
+    ).rejects.toThrow(/append-only/);
+
+    // Nobody else reaches the certificate: another learner 404, a coordinator elsewhere 403.
+    const other = await registerLearner();
+    expectError(
+      await api(`/api/v1/certificates/${cert.id}`, { token: other.accessToken }),
+      404,
+      'CERT_CERTIFICATE_NOT_FOUND',
+    );
+    expect((await api('/api/v1/certificates/mine', { token: other.accessToken })).body).toEqual([]);
+    expectError(
+      await api(`/api/v1/certificates/${cert.id}`, { token: otherCommuneCoordinator.accessToken }),
+      403,
+      'CERT_OUTSIDE_YOUR_LOCALITY',
+    );
+    expectError(
+      await api(`/api/v1/certificates/${cert.id}/revoke`, {
+        token: otherCommuneCoordinator.accessToken,
+        body: { reason: 'Sai' },
+      }),
+      403,
+      'CERT_OUTSIDE_YOUR_LOCALITY',
+    );
+    expectError(
+      await api(`/api/v1/certificates/${cert.id}/revoke`, {
+        token: candidate.accessToken,
+        body: { reason: 'Sai' },
+      }),
+      403,
+    );
+    const mine = await api('/api/v1/certificates/mine', { token: candidate.accessToken });
+    expect(mine.body.map((c: any) => c.id)).toEqual([cert.id]);
+    expect(mine.body[0].downloads.pdf).toMatch(/X-Amz-Expires=300/);
+  });
+
+  it('nobody decides on their own application', async () => {
+    const coordinatorCandidate = await eligibleCandidate(village, course, 2);
+    await api(`/api/v1/admin/users/${coordinatorCandidate.id}/roles`, {
+      method: 'PUT',
+      token: await adminAccessToken(),
+      body: { roles: [{ role: 'coordinator', localityId: area.communes[0].id }] },
+    });
+    const login = await api('/api/v1/auth/login', {
+      body: { identifier: coordinatorCandidate.phone, password: coordinatorCandidate.password },
+    });
+    const application = (await apply(coordinatorCandidate, programmeId)).body;
+    expectError(await approve(login.body.accessToken, application.id), 403, 'CERT_OWN_APPLICATION');
+  });
+
+  it('revokes, reissues after a correction, renews and expires — never deleting', async () => {
+    const issue = async (name: string) => {
+      const candidate = await eligibleCandidate(area.communes[1].villageIds[0], course, 2, {
+        displayName: name,
+      });
+      const application = (await apply(candidate, programmeId)).body;
+      expect((await approve(otherCommuneCoordinator.accessToken, application.id)).status).toBe(200);
+      const { rows } = await db.query('SELECT id FROM certificates WHERE application_id = $1', [
+        application.id,
+      ]);
+      return { candidate, cert: await waitForCertificate(candidate.accessToken, rows[0].id) };
+    };
+    const coordinator = otherCommuneCoordinator.accessToken;
+
+    // Revocation: kept, verifies as revoked with the date.
+    const revoked = await issue('Giàng A Sử');
+    const r = await api(`/api/v1/certificates/${revoked.cert.id}/revoke`, {
+      token: coordinator,
+      body: { reason: 'Chuyển đi nơi khác, không còn hỗ trợ thôn.' },
+    });
+    expect(r.body).toMatchObject({
+      status: 'revoked',
+      revocationReason: 'Chuyển đi nơi khác, không còn hỗ trợ thôn.',
+    });
+    expectError(
+      await api(`/api/v1/certificates/${revoked.cert.id}/revoke`, {
+        token: coordinator,
+        body: { reason: 'Lần hai' },
+      }),
+      409,
+      'CERT_ALREADY_REVOKED',
+    );
+    const rv = await api(`/api/v1/verify/${revoked.cert.verificationCode}`);
+    expect(rv.body).toMatchObject({ status: 'revoked', statusDate: expect.any(String) });
+    expect(rv.text).not.toContain('Chuyển đi');
+
+    // Reissue after a misspelled name: new certificate, old one superseded and linked.
+    const misspelt = await issue('Lù Văn Pao');
+    const re = await api(`/api/v1/certificates/${misspelt.cert.id}/reissue`, {
+      token: coordinator,
+      body: { reason: 'Sửa tên: Páo, không phải Pao.', holderName: 'Lù Văn Páo' },
+    });
+    expect(re.status).toBe(200);
+    const corrected = await waitForCertificate(misspelt.candidate.accessToken, re.body.id);
+    expect(corrected).toMatchObject({
+      holderName: 'Lù Văn Páo',
+      replacesId: misspelt.cert.id,
+      replacementReason: 'correction',
+      expiresAt: misspelt.cert.expiresAt,
+      status: 'valid',
+    });
+    expect(corrected.serial).not.toBe(misspelt.cert.serial);
+    const old = await api(`/api/v1/verify/${misspelt.cert.verificationCode}`);
+    expect(old.body).toMatchObject({ status: 'superseded', replacedBy: { serial: corrected.serial } });
+    expectError(
+      await api(`/api/v1/certificates/${misspelt.cert.id}/reissue`, {
+        token: coordinator,
+        body: { reason: 'Lại' },
+      }),
+      409,
+      'CERT_CERTIFICATE_NOT_ACTIVE',
+    );
+
+    // Renewal: refused while far from expiry; inside the window it links the new certificate to the old.
+    const holder = await issue('Vàng Thị Dua');
+    expectError(await apply(holder.candidate, programmeId), 409, 'CERT_ALREADY_CERTIFIED');
+    await db.query(
+      `UPDATE certificates SET issued_at = now() - interval '23 months', expires_at = now() + interval '30 days' WHERE id = $1`,
+      [holder.cert.id],
+    );
+    // Renewal needs fresh evidence: households helped since the last certificate.
+    await db.query(`UPDATE mentoring_records SET helped_on = '2024-01-01' WHERE candidate_id = $1`, [
+      holder.candidate.id,
+    ]);
+    expectError(await apply(holder.candidate, programmeId), 409, 'CERT_NOT_ELIGIBLE');
+    await logHouseholds(holder.candidate, 2, 'Hộ mới');
+    const renewal = await apply(holder.candidate, programmeId);
+    expect(renewal.body).toMatchObject({ kind: 'renewal', renewsCertificateId: holder.cert.id });
+    await approve(coordinator, renewal.body.id);
+    const { rows } = await db.query('SELECT id FROM certificates WHERE application_id = $1', [
+      renewal.body.id,
+    ]);
+    const renewed = await waitForCertificate(holder.candidate.accessToken, rows[0].id);
+    expect(renewed).toMatchObject({
+      replacesId: holder.cert.id,
+      replacementReason: 'renewal',
+      status: 'valid',
+    });
+    // Renewing early loses nothing: 24 months from the old expiry.
+    const oldExpiry = (await db.query('SELECT expires_at FROM certificates WHERE id = $1', [holder.cert.id]))
+      .rows[0].expires_at as Date;
+    expect(new Date(renewed.expiresAt).getTime() - oldExpiry.getTime()).toBeGreaterThan(700 * 86_400_000);
+
+    // Expiry: the old certificate verifies as expired once its date passes.
+    await db.query(
+      `UPDATE certificates SET issued_at = now() - interval '25 months', expires_at = now() - interval '1 day' WHERE id = $1`,
+      [holder.cert.id],
+    );
+    expect((await api(`/api/v1/verify/${holder.cert.verificationCode}`)).body).toMatchObject({
+      status: 'expired',
+    });
+    const all = await db.query('SELECT count(*)::int AS n FROM certificates WHERE holder_id = ANY($1)', [
+      [revoked.candidate.id, misspelt.candidate.id, holder.candidate.id],
+    ]);
+    expect(all.rows[0].n).toBe(5); // nothing deleted
+  });
+
+  it('keeps a registry of active ambassadors and the coverage of villages', async () => {
+    const admin = await adminAccessToken();
+    const coverage = await api(`/api/v1/certification/coverage?localityId=${area.provinceId}`, {
+      token: admin,
+    });
+    expect(coverage.status).toBe(200);
+    // Commune 1, village 1 has ambassadors; commune 2, village 1 has the corrected and renewed holders.
+    expect(coverage.body).toMatchObject({ villages: 4, covered: 2, coverage: 0.5 });
+    expect(coverage.body.parts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: area.communes[0].id, villages: 2, covered: 1, coverage: 0.5 }),
+      ]),
+    );
+    expect(coverage.body.uncovered.map((v: any) => v.id).sort()).toEqual(
+      [area.communes[0].villageIds[1], area.communes[1].villageIds[1]].sort(),
+    );
+    const commune = await api(`/api/v1/certification/coverage?localityId=${area.communes[1].id}`, {
+      token: otherCommuneCoordinator.accessToken,
+    });
+    expect(commune.body).toMatchObject({ villages: 2, covered: 1 });
+    expectError(
+      await api(`/api/v1/certification/coverage?localityId=${area.communes[0].id}`, {
+        token: otherCommuneCoordinator.accessToken,
+      }),
+      403,
+      'CERT_OUTSIDE_YOUR_LOCALITY',
+    );
+    const registry = await api(`/api/v1/certification/ambassadors?localityId=${area.communes[1].id}`, {
+      token: otherCommuneCoordinator.accessToken,
+    });
+    // Revoked, superseded and expired certificates are not active; the corrected and the renewed one are.
+    expect(registry.body.items.map((a: any) => a.holderName).sort()).toEqual(['Lù Văn Páo', 'Vàng Thị Dua']);
+    expectError(
+      await api(`/api/v1/certification/ambassadors?localityId=${area.provinceId}`, {
+        token: (await registerLearner()).accessToken,
+      }),
+      403,
+    );
+  });
+
+  it('publishes every signing key and keeps old credentials verifiable after a rotation', async () => {
+    const before = (await api('/.well-known/jwks.json')).body.keys;
+    const rotated = await api('/api/v1/certification/issuer-keys/rotate', {
+      method: 'POST',
+      token: await adminAccessToken(),
+    });
+    expect(rotated.status).toBe(200);
+    const after = (await api('/.well-known/jwks.json')).body.keys;
+    expect(after.map((k: any) => k.kid)).toEqual(
+      expect.arrayContaining([...before.map((k: any) => k.kid), rotated.body.kid]),
+    );
+    expect(after.find((k: any) => k.kid === before.at(-1).kid).retiredAt).toEqual(expect.any(String));
+    expect(JSON.stringify(after)).not.toMatch(/"d":/); // no private key material
+    const used = await db.query(
+      'SELECT DISTINCT credential_key_id AS kid FROM certificates WHERE ready_at IS NOT NULL',
+    );
+    expect(used.rows.length).toBeGreaterThan(0);
+    for (const { kid } of used.rows) expect(after.map((k: any) => k.kid)).toContain(kid);
+    const issuer = (await api('/.well-known/issuer.json')).body;
+    expect(issuer).toMatchObject({ type: ['Profile'] });
+    expectError(
+      await api('/api/v1/certification/issuer-keys/rotate', {
+        method: 'POST',
+        token: (await registerLearner()).accessToken,
+      }),
+      403,
+    );
+  });
+});
