@@ -41,6 +41,7 @@ export async function startEmbeddedPlatform() {
         PUBLIC_BASE_URL: base,
         JWT_ACCESS_SECRET: 'bench-secret-bench-secret-bench-secret-123',
         COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
+        ISSUER_KEY_SECRET: 'bench-issuer-bench-issuer-bench-issuer-123',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -66,12 +67,14 @@ export async function startEmbeddedPlatform() {
   return { base, databaseUrl, pid: child.pid, stop };
 }
 
-/** Waits until no video is `uploaded` or `processing` (ffmpeg would skew any measurement); prints how long. */
+/** Waits until every video is made and transcoded (ffmpeg would skew any measurement); prints how long. */
 export async function waitForSeedVideos(db) {
   const started = Date.now();
   for (;;) {
     const { n } = (
-      await db.query(`SELECT count(*)::int AS n FROM media_assets WHERE status IN ('uploaded', 'processing')`)
+      await db.query(
+        `SELECT count(*)::int AS n FROM media_assets WHERE status IN ('awaiting_upload', 'uploaded', 'processing')`,
+      )
     ).rows[0];
     if (n === 0) break;
     await new Promise((r) => setTimeout(r, 1000));

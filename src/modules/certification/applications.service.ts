@@ -270,6 +270,12 @@ export class ApplicationsService {
       throw await this.notEligible(snapshot, programme, ['vi']);
     }
 
+    // Read everything first: the transaction must not wait for a second pool connection while it
+    // holds one (under a burst of approvals that exhausts the pool).
+    const assessment = decision === 'approved' ? await this.assessment(snapshot) : null;
+    const renewed = a.renewsCertificateId
+      ? (await this.certificates.findByIds([a.renewsCertificateId]))[0]
+      : null;
     const reserved = await this.repo.transaction(async (m) => {
       if (
         !(await this.repo.decide(m, id, { status: decision, by: who.userId, reason, eligibility: snapshot }))
@@ -288,9 +294,6 @@ export class ApplicationsService {
       ]);
       if (decision === 'rejected') return { certificate: null };
       const issuedAt = new Date();
-      const renewed = a.renewsCertificateId
-        ? (await this.certificates.findByIds([a.renewsCertificateId]))[0]
-        : null;
       // Renewing early loses nothing: the new validity runs on from the old expiry.
       const from = renewed && renewed.expiresAt > issuedAt ? renewed.expiresAt : issuedAt;
       const certificate = await this.issuance.reserve(m, programme, {
@@ -301,7 +304,7 @@ export class ApplicationsService {
         holderLocale: secondLocale(candidate.languages),
         villageId: a.villageId,
         localityPath: a.localityPath,
-        assessment: await this.assessment(snapshot),
+        assessment: assessment!,
         replacesId: renewed?.id ?? null,
         replacementReason: renewed ? 'renewal' : null,
         issuedAt,
@@ -322,7 +325,17 @@ export class ApplicationsService {
     });
     if (!reserved) throw this.alreadyDecided('decided');
     if (reserved.certificate) await this.issuance.enqueue(reserved.certificate.id, requestId);
-    return this.detail(who, id);
+    // A short answer: a reviewer working through a queue does not need the whole file back.
+    return {
+      ...applicationView({
+        ...a,
+        status: decision,
+        decidedBy: who.userId,
+        decidedAt: new Date(),
+        decisionReason: reason,
+      }),
+      certificate: reserved.certificate ? certificateSummary(reserved.certificate) : null,
+    };
   }
 
   private async visible(who: Principal, id: string): Promise<ApplicationEntity> {

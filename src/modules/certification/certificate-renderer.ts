@@ -134,6 +134,8 @@ export class CertificateRenderer {
     SVGtoPDF(doc, this.svg(view), 0, 0, {
       width: PAGE.width,
       height: PAGE.height,
+      // The template is laid out in points: without this, svg-to-pdfkit shrinks px to 0.75 pt.
+      assumePt: true,
       fontCallback: (family: string) => (family.includes('Bold') ? 'Bold' : 'Regular'),
     });
     doc.end();
