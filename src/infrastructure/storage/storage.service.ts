@@ -173,6 +173,13 @@ export class StorageService implements OnModuleInit {
     await this.client.removeObject(this.bucketName(bucket), key);
   }
 
+  /** The first `bytes` bytes of an object (fewer if it is shorter), to tell what a file really is. */
+  async readStart(bucket: BucketName, key: string, bytes: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.getRange(bucket, key, 0, bytes - 1)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
   /** A short-lived download link. */
   async presignedGet(
     bucket: BucketName,

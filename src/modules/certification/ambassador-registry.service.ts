@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GeographyService } from '../geography/geography.service.js';
+import { childPart, depthOf } from '../geography/locality-rules.js';
 import type { Principal } from '../identity/roles.js';
 import { CertificateRepository } from './certificate.repository.js';
 import { CertificationScope } from './certification-scope.js';
 
-const depthOf = (path: string) => path.split('/').filter(Boolean).length;
 const ratio = (covered: number, total: number) =>
   total === 0 ? 0 : Math.round((10_000 * covered) / total) / 10_000;
 
@@ -52,7 +52,7 @@ export class AmbassadorRegistryService {
   async coverage(who: Principal, localityId: string) {
     const locality = await this.geography.get(localityId);
     await this.scope.assertCovers(who, locality.path);
-    const rows = await this.certificates.coverage(locality.path, depthOf(locality.path) + 2);
+    const rows = await this.certificates.coverage(locality.path, childPart(locality.path));
     const covered = rows.filter((r) => r.ambassadors > 0).length;
     const byChild = new Map<string, { villages: number; covered: number }>();
     for (const r of rows) {

@@ -8,6 +8,7 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { translate, type UiLocale } from '../../infrastructure/i18n/messages.js';
+import { documentDate } from '../../infrastructure/i18n/vietnam-time.js';
 
 /** What goes on a certificate. Strings are normalised to NFC before rendering. */
 export interface CertificateView {
@@ -34,15 +35,6 @@ const FONT_DIR = dirname(
 const LABELS = ['title', 'certifies', 'achievement', 'serial', 'issued', 'validUntil', 'scan'] as const;
 const PAGE = { width: 842, height: 595 };
 const QR_SIZE = 100;
-
-/** dd/mm/yyyy in Vietnam's time zone, as on Vietnamese documents. */
-const dayOf = (d: Date) =>
-  new Intl.DateTimeFormat('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  }).format(d);
 
 /** Shrinks long names to fit the 700 pt line (Be Vietnam Pro Bold averages ~0.6 em per character). */
 const nameSize = (name: string) => Math.max(16, Math.min(34, Math.floor(700 / (0.6 * [...name].length))));
@@ -103,8 +95,8 @@ export class CertificateRenderer {
         .slice(0, 5)
         .map((c, i) => ({ title: nfc(c.title), version: c.version, y: 400 + i * 14 })),
       serial: view.serial,
-      issuedOn: dayOf(view.issuedAt),
-      expiresOn: dayOf(view.expiresAt),
+      issuedOn: documentDate(view.issuedAt),
+      expiresOn: documentDate(view.expiresAt),
       verifyUrl: view.verifyUrl,
       qr: { path, scale: scale.toFixed(4), framed: modules + 4, y: 425 },
     });

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Authenticated, CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
 import type { Principal } from '../identity/roles.js';
 import { CertificatesService } from './certificates.service.js';
 import { DecisionDto, ReissueDto } from './dto/certification.dto.js';
-
-const Json = (description: string) => ApiOkResponse({ description, schema: { type: 'object' } });
+import { ApiJsonResponse } from './dto/json-response.js';
 
 /** Issued certificates: the holder's, and staff actions on them. */
 @ApiTags('certification')
@@ -17,14 +16,14 @@ export class CertificatesController {
 
   @Get('mine')
   @ApiOperation({ summary: 'My certificates, with short-lived links to the PDF and the signed credential' })
-  @Json('Certificates')
+  @ApiJsonResponse('Certificates')
   mine(@CurrentPrincipal() who: Principal) {
     return this.certificates.mine(who);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A certificate (its holder, or staff covering the village), with download links' })
-  @Json('Certificate')
+  @ApiJsonResponse('Certificate')
   detail(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal) {
     return this.certificates.detail(who, id);
   }
@@ -33,7 +32,7 @@ export class CertificatesController {
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Revoke with a reason (kept; verification then shows it revoked)' })
-  @Json('Certificate')
+  @ApiJsonResponse('Certificate')
   revoke(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: DecisionDto,
@@ -46,7 +45,7 @@ export class CertificatesController {
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Reissue after a correction; the old certificate links to the new one' })
-  @Json('The new certificate')
+  @ApiJsonResponse('The new certificate')
   reissue(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: ReissueDto,

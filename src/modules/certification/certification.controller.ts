@@ -11,7 +11,7 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { LangQueryDto } from '../catalog/dto/course.dto.js';
 import { Authenticated, CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
@@ -30,13 +30,11 @@ import {
   PhotoUploadDto,
   UpdateProgrammeDto,
 } from './dto/certification.dto.js';
+import { ApiJsonResponse } from './dto/json-response.js';
 import { EligibilityService } from './eligibility.service.js';
 import { IssuerKeysService } from './issuer-keys.service.js';
 import { MentoringService } from './mentoring.service.js';
 import { ProgrammesService } from './programmes.service.js';
-
-/** Documents an answer as a JSON object (the shapes are built by the services' view functions). */
-const Json = (description: string) => ApiOkResponse({ description, schema: { type: 'object' } });
 
 /** Programme, mentoring evidence, eligibility, applications and their review, registry and coverage. */
 @ApiTags('certification')
@@ -55,14 +53,14 @@ export class CertificationController {
 
   @Get('programmes')
   @ApiOperation({ summary: 'Certification programmes (admins also see inactive ones)' })
-  @Json('Programmes')
+  @ApiJsonResponse('Programmes')
   async listProgrammes(@CurrentPrincipal() who: Principal) {
     return (await this.programmes.list(hasRole(who, 'admin'))).map(programmeView);
   }
 
   @Get('programmes/:id')
   @ApiOperation({ summary: 'One programme: required courses, quiz average, households, validity' })
-  @Json('Programme')
+  @ApiJsonResponse('Programme')
   async programme(@Param('id', ParseUUIDPipe) id: string) {
     return programmeView(await this.programmes.get(id));
   }
@@ -78,14 +76,14 @@ export class CertificationController {
   @Patch('programmes/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a programme; decisions from now on use the new rules (admins)' })
-  @Json('Programme')
+  @ApiJsonResponse('Programme')
   async updateProgramme(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateProgrammeDto) {
     return programmeView(await this.programmes.update(id, dto));
   }
 
   @Get('programmes/:id/eligibility')
   @ApiOperation({ summary: 'My eligibility, item by item, in my language (or ?lang=)' })
-  @Json('Checklist')
+  @ApiJsonResponse('Checklist')
   async myEligibility(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() who: Principal,
@@ -109,7 +107,7 @@ export class CertificationController {
 
   @Get('mentoring-records')
   @ApiOperation({ summary: 'My mentoring records, newest first' })
-  @Json('Records')
+  @ApiJsonResponse('Records')
   myRecords(@CurrentPrincipal() who: Principal) {
     return this.mentoring.recordsOf(who.userId);
   }
@@ -117,7 +115,7 @@ export class CertificationController {
   @Post('mentoring-records/:id/photo')
   @HttpCode(200)
   @ApiOperation({ summary: "A new upload link for a record's photo" })
-  @Json('Presigned upload')
+  @ApiJsonResponse('Presigned upload')
   photoUpload(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: PhotoUploadDto,
@@ -129,7 +127,7 @@ export class CertificationController {
   @Post('mentoring-records/:id/photo/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm the photo arrived (checked: size, type, first bytes)' })
-  @Json('Record')
+  @ApiJsonResponse('Record')
   confirmPhoto(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal) {
     return this.mentoring.confirmPhoto(who.userId, id);
   }
@@ -143,7 +141,7 @@ export class CertificationController {
 
   @Get('applications/mine')
   @ApiOperation({ summary: 'My applications' })
-  @Json('Applications')
+  @ApiJsonResponse('Applications')
   mine(@CurrentPrincipal() who: Principal) {
     return this.applications.mine(who);
   }
@@ -151,14 +149,14 @@ export class CertificationController {
   @Get('applications')
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'The review queue of my locality, oldest first' })
-  @Json('A page of applications')
+  @ApiJsonResponse('A page of applications')
   queue(@Query() query: ApplicationQueueQueryDto, @CurrentPrincipal() who: Principal) {
     return this.applications.queue(who, query);
   }
 
   @Get('applications/:id')
   @ApiOperation({ summary: 'An application: checklist, mentoring evidence, audit trail, certificate' })
-  @Json('Application')
+  @ApiJsonResponse('Application')
   application(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() who: Principal,
@@ -170,7 +168,7 @@ export class CertificationController {
   @Post('applications/:id/withdraw')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw an open application (candidate or nominating trainer)' })
-  @Json('Application')
+  @ApiJsonResponse('Application')
   withdraw(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal) {
     return this.applications.withdraw(who, id);
   }
@@ -179,7 +177,7 @@ export class CertificationController {
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Approve with a reason; the certificate is issued once, in the background' })
-  @Json('Application')
+  @ApiJsonResponse('Application')
   approve(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: DecisionDto,
@@ -193,7 +191,7 @@ export class CertificationController {
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Reject with a reason' })
-  @Json('Application')
+  @ApiJsonResponse('Application')
   reject(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: DecisionDto,
@@ -205,7 +203,7 @@ export class CertificationController {
   @Get('ambassadors')
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Active ambassadors (valid certificate) serving villages of a locality' })
-  @Json('A page of ambassadors')
+  @ApiJsonResponse('A page of ambassadors')
   ambassadors(@Query() query: LocalityQueryDto, @CurrentPrincipal() who: Principal) {
     return this.registry.ambassadors(who, query.localityId, query.page, query.pageSize);
   }
@@ -213,7 +211,7 @@ export class CertificationController {
   @Get('coverage')
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Villages with an active ambassador ÷ all villages, by part, and those without' })
-  @Json('Coverage')
+  @ApiJsonResponse('Coverage')
   coverage(@Query() query: LocalityQueryDto, @CurrentPrincipal() who: Principal) {
     return this.registry.coverage(who, query.localityId);
   }
@@ -222,7 +220,7 @@ export class CertificationController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Sign with a new Ed25519 key from now on; old keys stay published' })
-  @Json('The new key id')
+  @ApiJsonResponse('The new key id')
   async rotate() {
     return { kid: await this.keys.rotate() };
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { CommonErrorCode } from '../../infrastructure/http/domain-error.js';
+import { vietnamDay } from '../../infrastructure/i18n/vietnam-time.js';
 import { StorageService, type PresignedUpload } from '../../infrastructure/storage/storage.service.js';
 import { Buckets } from '../../infrastructure/storage/storage-keys.js';
 import { StorageError, StorageErrorCode } from '../../infrastructure/storage/storage.errors.js';
@@ -52,7 +53,7 @@ export class MentoringService {
     now = new Date(),
   ): Promise<{ record: MentoringRecordView; photoUpload: PresignedUpload | null }> {
     // Dates are days in Vietnam; a record for tomorrow is a typo.
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(now);
+    const today = vietnamDay(now);
     if (dto.helpedOn > today || dto.helpedOn < '2020-01-01') {
       throw new CertificationError(
         CommonErrorCode.ValidationFailed,
@@ -67,7 +68,10 @@ export class MentoringService {
         400,
       );
     }
-    if (dto.photo) this.checkPhoto(dto.photo);
+    const photoKey =
+      dto.photo && `evidence/${candidateId}/${randomUUID()}.${EXTENSION[dto.photo.contentType]}`;
+    // Signing the upload checks the declared type and size, before anything is stored.
+    const photoUpload = dto.photo ? this.presign(photoKey!, dto.photo) : null;
     const record = await this.repo.createRecord({
       candidateId,
       helpedOn: dto.helpedOn,
@@ -76,21 +80,14 @@ export class MentoringService {
       villageId: dto.villageId ?? null,
       task: dto.task as MentoringTask,
       note: dto.note ?? null,
-      ...(dto.photo && {
-        photoKey: `evidence/${candidateId}/${randomUUID()}.${EXTENSION[dto.photo.contentType]}`,
-        photoStatus: 'awaiting_upload' as const,
-      }),
+      ...(photoKey && { photoKey, photoStatus: 'awaiting_upload' as const }),
     });
-    return {
-      record: await this.view(record, false),
-      photoUpload: dto.photo ? this.uploadFor(record, dto.photo) : null,
-    };
+    return { record: await this.view(record, false), photoUpload };
   }
 
   /** A new upload link for a record's photo (the first one expired, or the photo is replaced). */
   async photoUpload(candidateId: string, recordId: string, photo: PhotoUploadDto): Promise<PresignedUpload> {
     const record = await this.own(candidateId, recordId);
-    this.checkPhoto(photo);
     if (!record.photoKey || !record.photoKey.endsWith(`.${EXTENSION[photo.contentType]}`)) {
       throw new CertificationError(
         CertificationErrorCode.NoPhotoExpected,
@@ -98,7 +95,7 @@ export class MentoringService {
         409,
       );
     }
-    return this.uploadFor(record, photo);
+    return this.presign(record.photoKey, photo);
   }
 
   async confirmPhoto(candidateId: string, recordId: string): Promise<MentoringRecordView> {
@@ -111,7 +108,7 @@ export class MentoringService {
       maxBytes: MAX_PHOTO_BYTES,
       contentType: type,
     });
-    const head = await this.readHead(record.photoKey);
+    const head = await this.storage.readStart(Buckets.certificates, record.photoKey, 12);
     if (!MAGIC[type](head)) {
       await this.storage.remove(Buckets.certificates, record.photoKey);
       throw new StorageError(StorageErrorCode.UploadTypeMismatch, `The file is not a ${type} image.`, 415);
@@ -131,32 +128,13 @@ export class MentoringService {
     return record;
   }
 
-  private checkPhoto(photo: PhotoUploadDto) {
-    if (!PHOTO_TYPES.includes(photo.contentType) || photo.size > MAX_PHOTO_BYTES) {
-      // presignedPut says which limit was broken.
-      this.storage.presignedPut(Buckets.certificates, 'evidence/check', {
-        contentType: photo.contentType,
-        size: photo.size,
-        maxBytes: MAX_PHOTO_BYTES,
-        allowedTypes: PHOTO_TYPES,
-      });
-    }
-  }
-
-  private uploadFor(record: MentoringRecordEntity, photo: PhotoUploadDto): PresignedUpload {
-    return this.storage.presignedPut(Buckets.certificates, record.photoKey!, {
+  private presign(key: string, photo: PhotoUploadDto): PresignedUpload {
+    return this.storage.presignedPut(Buckets.certificates, key, {
       contentType: photo.contentType,
       size: photo.size,
       maxBytes: MAX_PHOTO_BYTES,
       allowedTypes: PHOTO_TYPES,
     });
-  }
-
-  private async readHead(key: string): Promise<Buffer> {
-    const stream = await this.storage.getRange(Buckets.certificates, key, 0, 11);
-    const chunks: Buffer[] = [];
-    for await (const c of stream) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
   }
 
   private async view(r: MentoringRecordEntity, withLink: boolean): Promise<MentoringRecordView> {

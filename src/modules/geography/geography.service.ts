@@ -15,6 +15,8 @@ export interface LocalitySummary {
   kind: string;
   name: string;
   parentId: string | null;
+  /** `/<province id>/<commune id>/<own id>/` */
+  path: string;
 }
 
 @Injectable()
@@ -40,6 +42,17 @@ export class GeographyService {
   async coordinatedPaths(who: Principal): Promise<string[]> {
     const ids = who.roles.filter((r) => r.role === 'coordinator' && r.localityId).map((r) => r.localityId!);
     return ids.length === 0 ? [] : (await this.localities.findByIds(ids)).map((l) => l.path);
+  }
+
+  /** "Thôn Sải Duần, xã Bát Xát, tỉnh Lào Cai": kinds and names from the place up, as on documents. */
+  async placeName(id: string): Promise<string> {
+    const lineage = await this.localities.lineage(await this.get(id));
+    const text = lineage
+      .slice()
+      .reverse()
+      .map((l) => `${l.kind} ${l.name}`)
+      .join(', ');
+    return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
   }
 
   async getWithLineage(id: string) {

@@ -1,5 +1,11 @@
 import { LOCALITY_KINDS, type LocalityLevel } from './entities/locality.entity.js';
 
+/** `/<province>/<commune>/<village>/` → how many levels deep (1 for a province). */
+export const depthOf = (path: string) => path.split('/').filter(Boolean).length;
+
+/** The `split_part(path, '/', n)` index naming the locality one level below `path`. */
+export const childPart = (path: string) => depthOf(path) + 2;
+
 /** Which level a parent must have, and the official-style code of each level. */
 export const PARENT_LEVEL: Record<LocalityLevel, LocalityLevel | null> = {
   province: null,

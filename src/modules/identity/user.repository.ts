@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthSessionEntity } from './entities/auth-session.entity.js';
 import { UserRoleEntity } from './entities/user-role.entity.js';
 import { UserEntity } from './entities/user.entity.js';
@@ -26,6 +26,13 @@ export class UserRepository {
 
   private get users() {
     return this.dataSource.getRepository(UserEntity);
+  }
+
+  /** Display names by id, in one query (unknown ids are left out). */
+  async displayNames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.find({ select: { id: true, displayName: true }, where: { id: In(ids) } });
+    return new Map(rows.map((u) => [u.id, u.displayName]));
   }
 
   findWithRoles(id: string): Promise<UserEntity | null> {

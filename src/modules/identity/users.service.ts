@@ -125,6 +125,11 @@ export class UsersService {
     }
   }
 
+  /** For lists that name people (review queues): one query for the page. */
+  displayNames(ids: string[]): Promise<Map<string, string>> {
+    return this.users.displayNames([...new Set(ids)]);
+  }
+
   async get(id: string): Promise<UserEntity> {
     const user = await this.users.findWithRoles(id);
     if (!user) throw IdentityError.userNotFound();

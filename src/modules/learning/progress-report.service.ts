@@ -4,13 +4,11 @@ import { normalizeFallbackChain, pickLocalized } from '../../infrastructure/i18n
 import { LearnableContentService } from '../catalog/learnable-content.service.js';
 import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
 import { GeographyService } from '../geography/geography.service.js';
+import { childPart } from '../geography/locality-rules.js';
 import { hasRole, type Principal } from '../identity/roles.js';
 import type { ProgressReportResponse } from './dto/learning-responses.dto.js';
 import { LearningError } from './learning.errors.js';
 import { LearningRepository, type ProgressCounts } from './learning.repository.js';
-
-/** `/<province>/<commune>/<village>/` → how many levels deep. */
-const depthOf = (path: string) => path.split('/').filter(Boolean).length;
 
 const counts = (c?: ProgressCounts): ProgressCounts => ({
   enrolled: c?.enrolled ?? 0,
@@ -41,8 +39,8 @@ export class ProgressReportService {
       throw CommonError.forbidden('Only the course owner, a coordinator or an admin sees its progress.');
     }
     // The breakdown goes one level below the narrowest area the caller sees.
-    const childPart = scopePaths?.length === 1 ? depthOf(scopePaths[0]) + 2 : 2;
-    return this.report({ courseId, scopePaths, childPart, lang });
+    const part = scopePaths?.length === 1 ? childPart(scopePaths[0]) : 2;
+    return this.report({ courseId, scopePaths, childPart: part, lang });
   }
 
   async localityReport(who: Principal, localityId: string, lang?: string): Promise<ProgressReportResponse> {
@@ -53,7 +51,7 @@ export class ProgressReportService {
       if (!paths.some((p) => locality.path.startsWith(p))) throw LearningError.outsideLocality();
     }
     return {
-      ...(await this.report({ withinPath: locality.path, childPart: depthOf(locality.path) + 2, lang })),
+      ...(await this.report({ withinPath: locality.path, childPart: childPart(locality.path), lang })),
       localityId,
     };
   }
