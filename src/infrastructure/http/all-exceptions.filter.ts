@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toErrorBody } from './error-body.js';
+import { setRetryAfter, toErrorBody } from './error-body.js';
 
 /** Global filter: every error leaves as `{ statusCode, code, message, requestId }`. */
 @Catch()
@@ -23,6 +23,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       });
     }
     if (reply.sent) return;
+    setRetryAfter(reply, body.details);
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 }

@@ -100,3 +100,15 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
     requestId,
   };
 }
+
+/**
+ * A rate-limited answer says when to come back: every error carrying `details.retryAfterSeconds`
+ * gets the Retry-After header, from the global filter and from pages that render their own errors.
+ */
+export function setRetryAfter(
+  reply: { header(name: string, value: string): unknown },
+  details?: Record<string, unknown>,
+) {
+  const seconds = details?.retryAfterSeconds;
+  if (typeof seconds === 'number' && seconds > 0) reply.header('retry-after', String(Math.ceil(seconds)));
+}

@@ -29,19 +29,6 @@ export interface PublicVerification {
   issuer: { id: string; name: string; keys: string };
 }
 
-export class RateLimitedError extends CertificationError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      CommonErrorCode.RateLimited,
-      'Too many verification requests from this address. Try again shortly.',
-      429,
-      {
-        retryAfterSeconds,
-      },
-    );
-  }
-}
-
 /** Public verification by code, rate-limited per client address. */
 @Injectable()
 export class VerificationService {
@@ -55,16 +42,25 @@ export class VerificationService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async throttle(clientAddress: string): Promise<void> {
-    const state = await this.limiter.hit(
+  /** Counted per client address before anything is looked up: codes cannot be guessed in bulk. */
+  async verify(
+    codeInput: string,
+    chain: readonly string[],
+    clientAddress: string,
+  ): Promise<PublicVerification> {
+    const limit = await this.limiter.hit(
       `verify:${clientAddress}`,
       this.config.certification.verifyMaxPerMinute,
       60,
     );
-    if (state.limited) throw new RateLimitedError(state.retryAfterSeconds);
-  }
-
-  async verify(codeInput: string, chain: readonly string[]): Promise<PublicVerification> {
+    if (limit.limited) {
+      throw new CertificationError(
+        CommonErrorCode.RateLimited,
+        'Too many verification requests from this address. Try again shortly.',
+        429,
+        { retryAfterSeconds: limit.retryAfterSeconds },
+      );
+    }
     const code = normalizeVerificationCode(codeInput);
     const c = code ? await this.certificates.findByCode(code) : null;
     // Pending certificates are not public yet: their holder has no code to share.
@@ -103,16 +99,8 @@ export class VerificationService {
     };
   }
 
-  /** "Thôn Sải Duần, xã Bát Xát, tỉnh Lào Cai": names only, cached (they rarely change). */
+  /** Place names rarely change: cached, as every QR scan asks for one. */
   private place(villageId: string): Promise<string> {
-    return this.places.get(villageId, async () => {
-      const { lineage } = await this.geography.getWithLineage(villageId);
-      const text = lineage
-        .slice()
-        .reverse()
-        .map((l) => `${l.kind} ${l.name}`)
-        .join(', ');
-      return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
-    });
+    return this.places.get(villageId, () => this.geography.placeName(villageId));
   }
 }

@@ -5,6 +5,7 @@ import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { setRetryAfter } from '../../infrastructure/http/error-body.js';
 import { translate } from '../../infrastructure/i18n/messages.js';
 import { clientContext } from '../identity/auth.controller.js';
 import { CurrentPrincipal, Public } from '../identity/auth.decorators.js';
@@ -86,7 +87,7 @@ export class PortalController {
           : e.code === IdentityErrorCode.AccountDisabled
             ? translate(locale, 'login.disabled')
             : translate(locale, 'login.failed');
-      if (e.details?.retryAfterSeconds) void reply.header('retry-after', String(e.details.retryAfterSeconds));
+      setRetryAfter(reply, e.details);
       return reply.status(e.statusCode).view('login', {
         locale,
         title: translate(locale, 'login.title'),

@@ -3,15 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { setRetryAfter } from '../../infrastructure/http/error-body.js';
+import { documentDate } from '../../infrastructure/i18n/vietnam-time.js';
 import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import { translate } from '../../infrastructure/i18n/messages.js';
-import { throttled } from '../certification/verification.controller.js';
 import { VerificationService } from '../certification/verification.service.js';
 import { Public } from '../identity/auth.decorators.js';
 import { resolvePortalLocale } from './portal-locale.js';
-
-const day = (iso: string | null) =>
-  iso ? iso.slice(8, 10) + '/' + iso.slice(5, 7) + '/' + iso.slice(0, 4) : '';
 
 /** The page a certificate's QR code opens: tiny, server-rendered, in Vietnamese and the reader's language. */
 @ApiExcludeController()
@@ -30,11 +28,12 @@ export class VerifyPageController {
       other: locale === 'vi' ? null : translate(locale, key, params),
     });
     try {
-      const v = await throttled(this.verification, req, reply, () =>
-        this.verification.verify(code, normalizeFallbackChain([locale])),
-      );
+      const v = await this.verification.verify(code, normalizeFallbackChain([locale]), req.ip);
       const statusKey = `verify.status.${v.status}`;
-      const params = { date: day(v.statusDate), serial: v.replacedBy?.serial ?? '' };
+      const params = {
+        date: v.statusDate ? documentDate(new Date(v.statusDate)) : '',
+        serial: v.replacedBy?.serial ?? '',
+      };
       return reply.view('verify', {
         locale,
         title: translate(locale, 'verify.title'),
@@ -42,8 +41,8 @@ export class VerifyPageController {
         v,
         valid: v.status === 'valid',
         status: label(statusKey, params),
-        issuedOn: day(v.issuedAt),
-        expiresOn: day(v.expiresAt),
+        issuedOn: documentDate(new Date(v.issuedAt)),
+        expiresOn: documentDate(new Date(v.expiresAt)),
         labels: Object.fromEntries(
           ['holder', 'programme', 'village', 'serial', 'issued', 'expires', 'courses'].map((k) => [
             k,
@@ -53,6 +52,7 @@ export class VerifyPageController {
       });
     } catch (e) {
       if (!(e instanceof DomainError) || (e.statusCode !== 404 && e.statusCode !== 429)) throw e;
+      setRetryAfter(reply, e.details);
       return reply.status(e.statusCode).view('verify', {
         locale,
         title: translate(locale, 'verify.title'),
