@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
-import { CommonError } from '../../infrastructure/http/domain-error.js';
+import { CommonError, DomainError } from '../../infrastructure/http/domain-error.js';
 import { GeographyService } from '../geography/geography.service.js';
 import { hasRole, type Principal } from '../identity/roles.js';
 import { UsersService } from '../identity/users.service.js';
@@ -13,6 +13,7 @@ import { auditView, certificateStatus, certificateSummary } from './certificatio
 import type { ApplicationQueueQueryDto, ApplyDto } from './dto/certification.dto.js';
 import type { EligibilitySnapshot } from './eligibility.js';
 import { EligibilityService } from './eligibility.service.js';
+import { inProvince } from './eligibility.js';
 import type { ApplicationEntity } from './entities/application.entity.js';
 import type { CertificateEntity } from './entities/certificate.entity.js';
 import type { ProgrammeEntity } from './entities/programme.entity.js';
@@ -82,7 +83,8 @@ export class ApplicationsService {
       );
     }
     const candidateId = dto.candidateId ?? who.userId;
-    const candidate = await this.users.get(candidateId).catch(() => {
+    const candidate = await this.users.get(candidateId).catch((e: unknown) => {
+      if (!(e instanceof DomainError) || e.statusCode !== 404) throw e;
       throw new CertificationError(
         CertificationErrorCode.CandidateNotFound,
         'There is no user with this id.',
@@ -91,8 +93,7 @@ export class ApplicationsService {
     });
     const villageId = dto.villageId ?? candidate.villageId;
     const village = villageId ? await this.geography.findOfLevel(villageId, ['village']) : null;
-    const path = village ? (await this.geography.get(village.id)).path : null;
-    if (!village || !path?.startsWith(`/${programme.provinceId}/`)) {
+    if (!village || !inProvince(village.path, programme.provinceId)) {
       throw new CertificationError(
         CertificationErrorCode.InvalidVillage,
         villageId
@@ -103,7 +104,8 @@ export class ApplicationsService {
     }
 
     const current = await this.certificates.currentOf(candidateId, programme.id);
-    if (current && certificateStatus(current) === 'valid') {
+    // A certificate still being issued counts as held: applying again would make a second one.
+    if (current && ['valid', 'pending'].includes(certificateStatus(current))) {
       const renewableFrom = new Date(current.expiresAt.getTime() - programme.renewalWindowDays * DAY_MS);
       if (renewableFrom > new Date()) {
         throw new CertificationError(
@@ -128,7 +130,7 @@ export class ApplicationsService {
           programmeId: programme.id,
           candidateId,
           villageId: village.id,
-          localityPath: path,
+          localityPath: village.path,
           kind: renews ? 'renewal' : 'initial',
           renewsCertificateId: renews?.id ?? null,
           nominatedBy: nominating ? who.userId : null,
@@ -178,13 +180,7 @@ export class ApplicationsService {
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });
-    const names = new Map(
-      await Promise.all(
-        [...new Set(items.map((a) => a.candidateId))].map(
-          async (id) => [id, (await this.users.get(id)).displayName] as const,
-        ),
-      ),
-    );
+    const names = await this.users.displayNames(items.map((a) => a.candidateId));
     return {
       items: items.map((a) => ({ ...applicationView(a), candidateName: names.get(a.candidateId) ?? null })),
       page: q.page,
@@ -208,7 +204,12 @@ export class ApplicationsService {
     });
     const current =
       a.status === 'submitted'
-        ? await this.eligibility.assess(a.candidateId, programme, a.villageId, await this.renewedIssueDate(a))
+        ? await this.eligibility.assess(
+            a.candidateId,
+            programme,
+            a.villageId,
+            (await this.renewedCertificate(a))?.issuedAt,
+          )
         : a.eligibility;
     return {
       ...applicationView(a),
@@ -261,21 +262,17 @@ export class ApplicationsService {
     }
     if (a.status !== 'submitted') throw this.alreadyDecided(a.status);
     const programme = await this.programmes.get(a.programmeId);
-    const snapshot =
-      decision === 'approved'
-        ? await this.eligibility.assess(a.candidateId, programme, a.villageId, await this.renewedIssueDate(a))
-        : a.eligibility;
-    const candidate = await this.users.get(a.candidateId);
-    if (decision === 'approved' && !snapshot.eligible) {
-      throw await this.notEligible(snapshot, programme, ['vi']);
-    }
+    // Read everything before the transaction: it must not wait for a second pool connection while
+    // it holds one (a burst of approvals exhausted the pool that way).
+    const approving = decision === 'approved';
+    const renewed = approving ? await this.renewedCertificate(a) : null;
+    const snapshot = approving
+      ? await this.eligibility.assess(a.candidateId, programme, a.villageId, renewed?.issuedAt)
+      : a.eligibility;
+    if (!snapshot.eligible && approving) throw await this.notEligible(snapshot, programme, ['vi']);
+    const candidate = approving ? await this.users.get(a.candidateId) : null;
+    const assessment = approving ? await this.assessment(snapshot) : null;
 
-    // Read everything first: the transaction must not wait for a second pool connection while it
-    // holds one (under a burst of approvals that exhausts the pool).
-    const assessment = decision === 'approved' ? await this.assessment(snapshot) : null;
-    const renewed = a.renewsCertificateId
-      ? (await this.certificates.findByIds([a.renewsCertificateId]))[0]
-      : null;
     const reserved = await this.repo.transaction(async (m) => {
       if (
         !(await this.repo.decide(m, id, { status: decision, by: who.userId, reason, eligibility: snapshot }))
@@ -292,7 +289,7 @@ export class ApplicationsService {
           reason,
         },
       ]);
-      if (decision === 'rejected') return { certificate: null };
+      if (!approving) return { certificate: null };
       const issuedAt = new Date();
       // Renewing early loses nothing: the new validity runs on from the old expiry.
       const from = renewed && renewed.expiresAt > issuedAt ? renewed.expiresAt : issuedAt;
@@ -300,8 +297,8 @@ export class ApplicationsService {
         issueKey: `application:${a.id}`,
         applicationId: a.id,
         holderId: a.candidateId,
-        holderName: candidate.displayName.normalize('NFC'),
-        holderLocale: secondLocale(candidate.languages),
+        holderName: candidate!.displayName.normalize('NFC'),
+        holderLocale: secondLocale(candidate!.languages),
         villageId: a.villageId,
         localityPath: a.localityPath,
         assessment: assessment!,
@@ -310,17 +307,15 @@ export class ApplicationsService {
         issuedAt,
         expiresAt: addMonths(from, programme.validityMonths),
       });
-      if (certificate) {
-        await this.repo.audit(m, [
-          {
-            applicationId: id,
-            certificateId: certificate.id,
-            actorId: who.userId,
-            action: 'certificate.reserved',
-            toStatus: 'pending',
-          },
-        ]);
-      }
+      await this.repo.audit(m, [
+        {
+          applicationId: id,
+          certificateId: certificate.id,
+          actorId: who.userId,
+          action: 'certificate.reserved',
+          toStatus: 'pending',
+        },
+      ]);
       return { certificate };
     });
     if (!reserved) throw this.alreadyDecided('decided');
@@ -333,6 +328,7 @@ export class ApplicationsService {
         decidedBy: who.userId,
         decidedAt: new Date(),
         decisionReason: reason,
+        eligibility: snapshot,
       }),
       certificate: reserved.certificate ? certificateSummary(reserved.certificate) : null,
     };
@@ -353,9 +349,8 @@ export class ApplicationsService {
     return (await this.certificates.ofHolder(a.candidateId)).find((c) => c.applicationId === a.id) ?? null;
   }
 
-  private async renewedIssueDate(a: ApplicationEntity): Promise<Date | undefined> {
-    if (!a.renewsCertificateId) return undefined;
-    return (await this.certificates.findByIds([a.renewsCertificateId]))[0]?.issuedAt;
+  private async renewedCertificate(a: ApplicationEntity): Promise<CertificateEntity | null> {
+    return a.renewsCertificateId ? this.certificates.findById(a.renewsCertificateId) : null;
   }
 
   private async assessment(snapshot: EligibilitySnapshot) {

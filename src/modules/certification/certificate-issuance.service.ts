@@ -27,8 +27,6 @@ export function secondLocale(languages: string[]): UiLocale {
   return (found as UiLocale | undefined) ?? 'en';
 }
 
-const capitalize = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
-
 export type IssueOutcome = 'issued' | 'already-issued' | 'unknown';
 
 /**
@@ -52,12 +50,12 @@ export class CertificateIssuanceService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** Inside the caller's transaction. Null if this cause already has its certificate. */
+  /** Inside the caller's transaction; a unique violation if this cause already has its certificate. */
   async reserve(
     m: EntityManager,
     programme: ProgrammeEntity,
     values: Omit<CertificateReservation, 'verificationCode' | 'programmeId'>,
-  ): Promise<CertificateEntity | null> {
+  ): Promise<CertificateEntity> {
     return this.certificates.reserve(m, programme.serialPrefix, {
       ...values,
       programmeId: programme.id,
@@ -90,19 +88,14 @@ export class CertificateIssuanceService {
     const verifyUrl = `${this.config.publicBaseUrl}/verify/${cert.verificationCode}`;
     const second = cert.holderLocale as UiLocale;
     const programmeVi = programme.names.vi;
-    const { lineage } = await this.geography.getWithLineage(cert.villageId);
-    const place = lineage
-      .slice()
-      .reverse()
-      .map((l) => `${l.kind} ${l.name}`)
-      .join(', ');
+    const place = await this.geography.placeName(cert.villageId);
     const pdf = await this.renderer.pdf({
       serial: cert.serial,
       holderName: cert.holderName,
       secondLocale: second,
       programmeVi,
       programmeSecond: pickLocalized(programme.names, [second])?.text ?? programmeVi,
-      place: capitalize(place),
+      place,
       courses: cert.assessment.courses.map((c) => ({ title: c.title, version: c.version })),
       issuedAt: cert.issuedAt,
       expiresAt: cert.expiresAt,
@@ -130,7 +123,7 @@ export class CertificateIssuanceService {
         expiresAt: cert.expiresAt,
         pdfSha256,
         courses: cert.assessment.courses,
-        village: capitalize(place),
+        village: place,
       },
       { baseUrl: this.config.publicBaseUrl, issuerName: this.config.certification.issuerName, verifyUrl },
     );

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { vietnamYear } from '../../infrastructure/i18n/vietnam-time.js';
 import { formatSerial } from './certificate-identifiers.js';
 import { CertificateEntity } from './entities/certificate.entity.js';
 
@@ -52,21 +53,16 @@ export class CertificateRepository {
 
   /**
    * Takes the next serial and inserts the certificate, inside the caller's transaction. The
-   * counter row's lock orders concurrent issuers; a rollback gives the number back, so serials
-   * have no gaps. `issue_key` is unique: a second reservation for the same cause returns null.
+   * counter row's lock orders concurrent reservations, and a rollback gives the number back, so
+   * serials have no gaps. A second reservation for the same cause (`issue_key` is unique) fails
+   * with a unique violation once the first commits, rolling its whole transaction back.
    */
   async reserve(
     m: EntityManager,
     prefix: string,
     values: CertificateReservation,
-  ): Promise<CertificateEntity | null> {
-    const year = Number(
-      new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(
-        values.issuedAt,
-      ),
-    );
-    const existing = await this.repo(m).findOneBy({ issueKey: values.issueKey });
-    if (existing) return null;
+  ): Promise<CertificateEntity> {
+    const year = vietnamYear(values.issuedAt);
     const [{ last_number: n }] = await m.query<{ last_number: number }[]>(
       `INSERT INTO certificate_serials (prefix, year, last_number) VALUES ($1, $2, 1)
        ON CONFLICT (prefix, year) DO UPDATE SET last_number = certificate_serials.last_number + 1
@@ -82,12 +78,6 @@ export class CertificateRepository {
 
   findByCode(code: string): Promise<CertificateEntity | null> {
     return this.repo().findOneBy({ verificationCode: code });
-  }
-
-  findByIds(ids: string[]): Promise<CertificateEntity[]> {
-    return ids.length === 0
-      ? Promise.resolve([])
-      : this.repo().createQueryBuilder('c').whereInIds(ids).getMany();
   }
 
   /** The certificate that replaced this one (renewal or correction), if any. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
+import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
 import { StorageService } from '../../infrastructure/storage/storage.service.js';
 import { Buckets } from '../../infrastructure/storage/storage-keys.js';
 import { hasRole, type Principal } from '../identity/roles.js';
@@ -82,22 +83,23 @@ export class CertificatesService {
       );
     }
     const programme = await this.repo.findProgramme(old.programmeId);
-    const reserved = await this.repo.transaction(async (m) => {
-      const created = await this.issuance.reserve(m, programme!, {
-        issueKey: `correction:${old.id}`,
-        applicationId: old.applicationId,
-        holderId: old.holderId,
-        holderName: (holderName ?? old.holderName).normalize('NFC'),
-        holderLocale: old.holderLocale,
-        villageId: old.villageId,
-        localityPath: old.localityPath,
-        assessment: old.assessment,
-        replacesId: old.id,
-        replacementReason: 'correction',
-        issuedAt: new Date(),
-        expiresAt: old.expiresAt,
-      });
-      if (created) {
+    let reserved: CertificateEntity;
+    try {
+      reserved = await this.repo.transaction(async (m) => {
+        const created = await this.issuance.reserve(m, programme!, {
+          issueKey: `correction:${old.id}`,
+          applicationId: old.applicationId,
+          holderId: old.holderId,
+          holderName: (holderName ?? old.holderName).normalize('NFC'),
+          holderLocale: old.holderLocale,
+          villageId: old.villageId,
+          localityPath: old.localityPath,
+          assessment: old.assessment,
+          replacesId: old.id,
+          replacementReason: 'correction',
+          issuedAt: new Date(),
+          expiresAt: old.expiresAt,
+        });
         await this.repo.audit(m, [
           { certificateId: old.id, actorId: who.userId, action: 'certificate.reissued', reason },
           {
@@ -108,10 +110,11 @@ export class CertificatesService {
             reason,
           },
         ]);
-      }
-      return created;
-    });
-    if (!reserved) {
+        return created;
+      });
+    } catch (e) {
+      // Its correction is already reserved (issue_key is unique): correct the new one instead.
+      if (!isUniqueViolation(e)) throw e;
       throw new CertificationError(
         CertificationErrorCode.AlreadyReissued,
         'This certificate has already been reissued; correct the new one instead.',

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { translate } from '../../infrastructure/i18n/messages.js';
+import { vietnamDay } from '../../infrastructure/i18n/vietnam-time.js';
 import {
   normalizeFallbackChain,
   pickLocalized,
@@ -10,7 +11,7 @@ import { LearnableContentService } from '../catalog/learnable-content.service.js
 import { GeographyService } from '../geography/geography.service.js';
 import { EnrolmentService } from '../learning/enrolment.service.js';
 import { CertificationRepository } from './certification.repository.js';
-import { assessEligibility, type EligibilitySnapshot } from './eligibility.js';
+import { assessEligibility, inProvince, type EligibilitySnapshot } from './eligibility.js';
 import type { ProgrammeEntity } from './entities/programme.entity.js';
 
 export interface EligibilityItemView {
@@ -56,22 +57,20 @@ export class EligibilityService {
   ): Promise<EligibilitySnapshot> {
     const [completions, households, village] = await Promise.all([
       this.learning.completionsOf(candidateId),
-      this.repo.countHouseholds(candidateId, householdsSince?.toISOString().slice(0, 10)),
+      this.repo.countHouseholds(candidateId, householdsSince && vietnamDay(householdsSince)),
       villageId ? this.geography.findOfLevel(villageId, ['village']) : null,
     ]);
-    const villagePath = village ? (await this.geography.get(village.id)).path : null;
     return assessEligibility(
       {
         requiredCourseIds: programme.requiredCourseIds,
         minAverageQuizScore: Number(programme.minAverageQuizScore),
         minHouseholds: programme.minHouseholds,
-        provinceId: programme.provinceId,
       },
       {
         completions,
         households,
         village: village
-          ? { id: village.id, inProvince: !!villagePath?.startsWith(`/${programme.provinceId}/`) }
+          ? { id: village.id, inProvince: inProvince(village.path, programme.provinceId) }
           : null,
       },
     );

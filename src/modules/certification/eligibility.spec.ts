@@ -1,6 +1,6 @@
 import { assessEligibility, type CompletionFact } from './eligibility.js';
 
-const rules = { requiredCourseIds: ['a', 'b'], minAverageQuizScore: 70, minHouseholds: 5, provinceId: 'p' };
+const rules = { requiredCourseIds: ['a', 'b'], minAverageQuizScore: 70, minHouseholds: 5 };
 const done = (
   courseId: string,
   score: number | null,

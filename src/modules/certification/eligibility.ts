@@ -7,8 +7,11 @@ export interface ProgrammeRules {
   requiredCourseIds: string[];
   minAverageQuizScore: number;
   minHouseholds: number;
-  provinceId: string;
 }
+
+/** A programme certifies the villages of one province: its path starts with the province's id. */
+export const inProvince = (localityPath: string, provinceId: string) =>
+  localityPath.startsWith(`/${provinceId}/`);
 
 export interface CompletionFact {
   courseId: string;
