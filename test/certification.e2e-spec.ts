@@ -18,7 +18,7 @@ import {
 } from './factories/certification.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
 import { api, expectError, testEnv } from './support/api.js';
-import { runScript } from './support/platform-process.js';
+import { runScript, startPlatform } from './support/platform-process.js';
 
 const approve = (token: string, id: string, reason = 'Đã xác minh các hộ tại thôn.') =>
   api(`/api/v1/certification/applications/${id}/approve`, { token, body: { reason } });
@@ -184,6 +184,259 @@ describe('certification: Người bản số', () => {
     expect(detail.body.checklist.eligible).toBe(true);
     expect(detail.body.mentoringRecords).toHaveLength(3);
     expect(detail.body.audit.map((e: any) => e.action)).toEqual(['application.submitted']);
+  });
+
+  it('lets admins define and change a programme, with clear errors', async () => {
+    const admin = await adminAccessToken();
+    const body = {
+      code: `nbs-admin-${Date.now() % 1_000_000}`,
+      provinceId: area.provinceId,
+      serialPrefix: `A${Date.now() % 10_000_000}`,
+      names: { vi: 'Chương trình sửa thử' },
+      requiredCourseIds: [course.courseId],
+      minAverageQuizScore: 80,
+      minHouseholds: 5,
+      validityMonths: 12,
+    };
+    const learner = await registerLearner({ villageId: village });
+    expectError(await api('/api/v1/certification/programmes', { token: learner.accessToken, body }), 403);
+    const unknownCourse = await api('/api/v1/certification/programmes', {
+      token: admin,
+      body: { ...body, requiredCourseIds: ['00000000-0000-4000-8000-000000000000'] },
+    });
+    expectError(unknownCourse, 400, 'CERT_PROGRAMME_INVALID');
+    expect(unknownCourse.body.details.unknown).toEqual(['00000000-0000-4000-8000-000000000000']);
+    expectError(
+      await api('/api/v1/certification/programmes', { token: admin, body: { ...body, provinceId: village } }),
+      400,
+      'CERT_PROGRAMME_INVALID',
+    );
+    expectError(
+      await api('/api/v1/certification/programmes', {
+        token: admin,
+        body: { ...body, serialPrefix: 'nbs lci' },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    const created = await api('/api/v1/certification/programmes', { token: admin, body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      minAverageQuizScore: 80,
+      minHouseholds: 5,
+      validityMonths: 12,
+      active: true,
+    });
+    expectError(
+      await api('/api/v1/certification/programmes', { token: admin, body }),
+      409,
+      'CERT_PROGRAMME_CODE_TAKEN',
+    );
+
+    // The rules are data: lowering the households changes the checklist at once.
+    const id = created.body.id;
+    await completeCourse(learner, course);
+    await logHouseholds(learner, 2);
+    const check = () =>
+      api(`/api/v1/certification/programmes/${id}/eligibility?lang=vi`, { token: learner.accessToken });
+    expect((await check()).body.items.find((i: any) => i.kind === 'households')).toMatchObject({
+      met: false,
+      required: 5,
+    });
+    const patched = await api(`/api/v1/certification/programmes/${id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { minHouseholds: 2 },
+    });
+    expect(patched.body.minHouseholds).toBe(2);
+    expect((await check()).body.eligible).toBe(true);
+    expectError(
+      await api(`/api/v1/certification/programmes/${id}`, {
+        method: 'PATCH',
+        token: learner.accessToken,
+        body: { active: false },
+      }),
+      403,
+    );
+    await api(`/api/v1/certification/programmes/${id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { active: false },
+    });
+    expectError(await apply(learner, id), 409, 'CERT_PROGRAMME_INACTIVE');
+    expect(
+      (await api('/api/v1/certification/programmes', { token: learner.accessToken })).body.map(
+        (p: any) => p.id,
+      ),
+    ).not.toContain(id);
+    expectError(
+      await api('/api/v1/certification/programmes/00000000-0000-4000-8000-000000000000', { token: admin }),
+      404,
+      'CERT_PROGRAMME_NOT_FOUND',
+    );
+  });
+
+  it('keeps mentoring photos private: signed upload, checked on confirm, shown to reviewers by short links', async () => {
+    const candidate = await registerLearner({ villageId: village });
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]);
+    const record = (body: Record<string, unknown>) =>
+      api('/api/v1/certification/mentoring-records', {
+        token: candidate.accessToken,
+        body: {
+          helpedOn: '2026-11-10',
+          household: 'Hộ bà Thào Thị Dung',
+          task: 'online-bill-payment',
+          ...body,
+        },
+      });
+    expectError(await record({ photo: { contentType: 'image/gif', size: 10 } }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await record({ photo: { contentType: 'image/jpeg', size: 6 * 1024 * 1024 } }),
+      413,
+      'STORAGE_UPLOAD_TOO_LARGE',
+    );
+    const withPhoto = await record({ photo: { contentType: 'image/jpeg', size: jpeg.length } });
+    expect(withPhoto.status).toBe(201);
+    expect(withPhoto.body.record.photo).toEqual({ status: 'awaiting_upload' });
+    const id = withPhoto.body.record.id;
+    const confirm = (token = candidate.accessToken, recordId = id) =>
+      api(`/api/v1/certification/mentoring-records/${recordId}/photo/confirm`, { method: 'POST', token });
+    expectError(await confirm(), 409, 'STORAGE_UPLOAD_MISSING');
+    const upload = withPhoto.body.photoUpload;
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: jpeg })).status).toBe(
+      200,
+    );
+    expectError(await confirm((await registerLearner()).accessToken), 404, 'CERT_MENTORING_RECORD_NOT_FOUND');
+    const confirmed = await confirm();
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.photo.status).toBe('ready');
+    const [listed] = (await api('/api/v1/certification/mentoring-records', { token: candidate.accessToken }))
+      .body;
+    expect(listed.photo.url).toMatch(/X-Amz-Expires=300/);
+    expect(Buffer.from(await (await fetch(listed.photo.url)).arrayBuffer()).equals(jpeg)).toBe(true);
+
+    // A file that is not what it claims is removed and refused.
+    const fake = await record({
+      household: 'Hộ ông Lý A Chứ',
+      photo: { contentType: 'image/jpeg', size: 12 },
+    });
+    await fetch(fake.body.photoUpload.url, {
+      method: 'PUT',
+      headers: fake.body.photoUpload.headers,
+      body: Buffer.from('not a photo!'),
+    });
+    expectError(
+      await confirm(candidate.accessToken, fake.body.record.id),
+      415,
+      'STORAGE_UPLOAD_TYPE_MISMATCH',
+    );
+    const again = (await api('/api/v1/certification/mentoring-records', { token: candidate.accessToken }))
+      .body;
+    expect(again.find((r: any) => r.id === fake.body.record.id).photo.status).toBe('awaiting_upload');
+    // A fresh link for the same record; another type is refused.
+    const relink = await api(`/api/v1/certification/mentoring-records/${id}/photo`, {
+      token: candidate.accessToken,
+      body: { contentType: 'image/png', size: 100 },
+    });
+    expectError(relink, 409, 'CERT_NO_PHOTO_EXPECTED');
+  });
+
+  it('takes nominations from trainers, withdrawals, and rejections with a reason', async () => {
+    const trainer = await userWithRoles([{ role: 'trainer' }]);
+    const candidate = await eligibleCandidate(village, course, 2);
+    const learner = await registerLearner();
+    expectError(await apply(learner, programmeId, { candidateId: candidate.id }), 403);
+    expectError(
+      await apply(trainer, programmeId, { candidateId: '00000000-0000-4000-8000-000000000000' }),
+      404,
+      'CERT_CANDIDATE_NOT_FOUND',
+    );
+    const nominated = await apply(trainer, programmeId, { candidateId: candidate.id });
+    expect(nominated.status).toBe(201);
+    expect(nominated.body).toMatchObject({
+      candidateId: candidate.id,
+      nominatedBy: trainer.id,
+      status: 'submitted',
+    });
+    const mine = await api('/api/v1/certification/applications/mine', { token: candidate.accessToken });
+    expect(mine.body.map((a: any) => a.id)).toContain(nominated.body.id);
+
+    const withdraw = (token: string, id: string) =>
+      api(`/api/v1/certification/applications/${id}/withdraw`, { method: 'POST', token });
+    expectError(await withdraw(learner.accessToken, nominated.body.id), 404);
+    const withdrawn = await withdraw(candidate.accessToken, nominated.body.id);
+    expect(withdrawn.body).toMatchObject({ status: 'withdrawn' });
+    expect(withdrawn.body.audit.map((e: any) => e.action)).toEqual([
+      'application.nominated',
+      'application.withdrawn',
+    ]);
+    expectError(
+      await withdraw(candidate.accessToken, nominated.body.id),
+      409,
+      'CERT_APPLICATION_ALREADY_DECIDED',
+    );
+    expectError(
+      await approve(communeCoordinator.accessToken, nominated.body.id),
+      409,
+      'CERT_APPLICATION_ALREADY_DECIDED',
+    );
+
+    const again = (await apply(candidate, programmeId)).body;
+    const rejected = await api(`/api/v1/certification/applications/${again.id}/reject`, {
+      token: communeCoordinator.accessToken,
+      body: { reason: 'Chưa xác minh được các hộ đã hướng dẫn.' },
+    });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({
+      status: 'rejected',
+      decidedBy: communeCoordinator.id,
+      decisionReason: 'Chưa xác minh được các hộ đã hướng dẫn.',
+      certificate: null,
+    });
+    const { rows } = await db.query('SELECT 1 FROM certificates WHERE application_id = $1', [again.id]);
+    expect(rows).toHaveLength(0);
+    const seen = await api(`/api/v1/certification/applications/${again.id}`, {
+      token: candidate.accessToken,
+    });
+    expect(seen.body.audit.map((e: any) => [e.action, e.reason])).toEqual([
+      ['application.submitted', null],
+      ['application.rejected', 'Chưa xác minh được các hộ đã hướng dẫn.'],
+    ]);
+    expectError(
+      await approve(provinceCoordinator.accessToken, again.id),
+      409,
+      'CERT_APPLICATION_ALREADY_DECIDED',
+    );
+  });
+
+  it('rate-limits public verification per address, with Retry-After', async () => {
+    const limited = await startPlatform('api', {
+      ...testEnv(),
+      TRUST_PROXY: 'true',
+      VERIFY_MAX_PER_MINUTE: '3',
+    });
+    try {
+      // Counters are per minute: start well inside one.
+      const left = 60 - ((Date.now() / 1000) % 60);
+      if (left < 5) await new Promise((r) => setTimeout(r, left * 1000 + 100));
+      const from = (ip: string) => ({ base: limited.url, headers: { 'x-forwarded-for': ip } });
+      const ip = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
+      const statuses = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push((await api(`/api/v1/verify/${'0'.repeat(26)}`, from(ip))).status);
+      expect(statuses).toEqual([404, 404, 404]);
+      const over = await api(`/api/v1/verify/${'0'.repeat(26)}`, from(ip));
+      expectError(over, 429, 'RATE_LIMITED');
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      const page = await api('/verify/anything', from(ip));
+      expect(page.status).toBe(429);
+      expect(page.headers.get('retry-after')).toBeTruthy();
+      expect(page.text).toContain('Bạn đã kiểm tra quá nhiều lần');
+      // Another address is not affected.
+      expect((await api(`/api/v1/verify/${'0'.repeat(26)}`, from('198.51.100.7'))).status).toBe(404);
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('issues exactly one certificate: PDF in storage, hash, signed credential, public verification', async () => {
