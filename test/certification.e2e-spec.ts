@@ -644,11 +644,24 @@ describe('certification: Người bản số', () => {
 
     // Reissue after a misspelled name: new certificate, old one superseded and linked.
     const misspelt = await issue('Lù Văn Pao');
-    const re = await api(`/api/v1/certificates/${misspelt.cert.id}/reissue`, {
-      token: coordinator,
-      body: { reason: 'Sửa tên: Páo, không phải Pao.', holderName: 'Lù Văn Páo' },
-    });
-    expect(re.status).toBe(200);
+    // Two coordinators correcting at once: one new certificate, the other told it exists.
+    const reissue = () =>
+      api(`/api/v1/certificates/${misspelt.cert.id}/reissue`, {
+        token: coordinator,
+        body: { reason: 'Sửa tên: Páo, không phải Pao.', holderName: 'Lù Văn Páo' },
+      });
+    const both = await Promise.all([reissue(), reissue()]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expectError(
+      both.find((r) => r.status === 409)!,
+      409,
+      'CERT_ALREADY_REISSUED',
+    );
+    const re = both.find((r) => r.status === 200)!;
+    const corrections = await db.query('SELECT serial FROM certificates WHERE replaces_id = $1', [
+      misspelt.cert.id,
+    ]);
+    expect(corrections.rows).toHaveLength(1);
     const corrected = await waitForCertificate(misspelt.candidate.accessToken, re.body.id);
     expect(corrected).toMatchObject({
       holderName: 'Lù Văn Páo',
