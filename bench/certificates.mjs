@@ -48,9 +48,10 @@ try {
     ])
   ).rows;
   const villages = (
-    await db.query(`SELECT id, path FROM localities WHERE level = 'village' AND path LIKE $1 ORDER BY code`, [
-      `/${programme.province_id}/%`,
-    ])
+    await db.query(
+      `SELECT id, path FROM localities WHERE level = 'village' AND path LIKE $1 ORDER BY kind = 'tổ dân phố', code`,
+      [`/${programme.province_id}/%`],
+    )
   ).rows;
   const names = ['Sùng Thị Mỷ', 'Giàng A Páo', 'Lù Văn Sử', 'Vàng Thị Dua', 'Hoàng Văn Thắng', 'Thào Seo Lử'];
   const candidates = [];
