@@ -1,8 +1,22 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { setRetryAfter, toErrorBody } from './error-body.js';
+import { ASSET_VERSION } from '../../modules/portal/portal-assets.js';
+import { hasMessage, isUiLocale, translate } from '../i18n/messages.js';
+import { setRetryAfter, toErrorBody, type ErrorBody } from './error-body.js';
 
-/** Global filter: every error leaves as `{ statusCode, code, message, requestId }`. */
+/** Paths that always answer JSON, whoever asks. */
+const MACHINE_PATHS = /^\/(api|\.well-known|health|queues)(\/|$)/;
+
+/** A browser navigating or submitting a portal form: it gets a page, not JSON. */
+const wantsPage = (req: FastifyRequest) =>
+  !MACHINE_PATHS.test(req.url) && String(req.headers.accept ?? '').includes('text/html');
+
+/**
+ * Global filter: every error leaves as `{ statusCode, code, message, requestId }`, except for
+ * portal pages, which get the same facts as a page in the reader's language (a 401 goes to the
+ * sign-in form and comes back).
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -24,6 +38,36 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (reply.sent) return;
     setRetryAfter(reply, body.details);
+    if (wantsPage(request) && typeof reply.view === 'function') return void errorPage(request, reply, body);
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
+}
+
+function errorPage(req: FastifyRequest, reply: FastifyReply, body: ErrorBody) {
+  if (body.statusCode === 401 && req.method === 'GET') {
+    return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+  }
+  const cookie = req.cookies?.bs_lang;
+  const locale = isUiLocale(cookie) ? cookie : 'vi';
+  const key = hasMessage(`errors.${body.code}`)
+    ? `errors.${body.code}`
+    : `errors.status.${statusGroup(body.statusCode)}`;
+  return reply
+    .status(body.statusCode)
+    .header('cache-control', 'no-store')
+    .view('error', {
+      locale,
+      assetVersion: ASSET_VERSION,
+      title: translate(locale, 'errors.title'),
+      message: translate(locale, key),
+      code: body.code,
+      requestId: body.requestId,
+      languages: [],
+      nav: {},
+    });
+}
+
+function statusGroup(status: number): string {
+  if ([400, 401, 403, 404, 409, 413, 415, 429].includes(status)) return String(status);
+  return status >= 500 ? '500' : '400';
 }

@@ -15,8 +15,8 @@ import { AppModule } from '../../app.module.js';
 import { AuthService } from '../../modules/identity/auth.service.js';
 import { authenticate, SESSION_COOKIE } from '../../modules/identity/guards/auth.guard.js';
 import { hasRole } from '../../modules/identity/roles.js';
+import { registerPortalTemplates } from '../../modules/portal/portal-handlebars.js';
 import type { AppConfig } from '../config/app-config.js';
-import { translate } from '../i18n/messages.js';
 import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from '../queue/queue-dashboard.js';
 import { generateRequestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
@@ -117,18 +117,16 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
   await app.register(fastifyStatic as never, {
     root: join(srcRoot, 'modules', 'portal', 'assets'),
     prefix: '/assets/',
-    maxAge: '7d',
+    // Pages link assets with ?v=<content hash>, so browsers may keep them for a year.
+    maxAge: '365d',
+    immutable: true,
     decorateReply: false,
   });
-  handlebars.registerHelper(
-    't',
-    (key: string, opts: { hash: Record<string, string>; data: { root: { locale: string } } }) =>
-      translate(opts.data.root.locale, key, opts.hash),
-  );
-  handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  const templates = join(srcRoot, 'modules', 'portal', 'templates');
+  registerPortalTemplates(handlebars, templates);
   app.setViewEngine({
     engine: { handlebars },
-    templates: join(srcRoot, 'modules', 'portal', 'templates'),
+    templates,
     layout: 'layouts/main',
     viewExt: 'hbs',
     production: config.nodeEnv !== 'development',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UI_LOCALES, type Locale } from './locales.js';
@@ -14,8 +14,26 @@ function messagesDir(): string {
     : join(here, 'messages');
 }
 
+/**
+ * One folder per UI locale (`messages/vi/*.json` …), one file per area (core, learner, trainer,
+ * coordinator …) so each area's text sits together; a key defined in two files is a mistake.
+ */
+function loadCatalog(locale: UiLocale): Catalog {
+  const dir = join(messagesDir(), locale);
+  const catalog: Catalog = {};
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    for (const [key, text] of Object.entries(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Catalog)) {
+      if (key in catalog) throw new Error(`message ${key} is defined twice (${locale}/${file})`);
+      catalog[key] = text;
+    }
+  }
+  return catalog;
+}
+
 const catalogs: Record<UiLocale, Catalog> = Object.fromEntries(
-  UI_LOCALES.map((l) => [l, JSON.parse(readFileSync(join(messagesDir(), `${l}.json`), 'utf8')) as Catalog]),
+  UI_LOCALES.map((l) => [l, loadCatalog(l)]),
 ) as Record<UiLocale, Catalog>;
 
 export const isUiLocale = (v: unknown): v is UiLocale => (UI_LOCALES as readonly unknown[]).includes(v);
@@ -30,7 +48,11 @@ export function translate(
   return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
+/** Keys some locale has and another lacks (every locale must have every key). */
 export function missingKeys(): Record<string, string[]> {
-  const keys = Object.keys(catalogs.vi);
-  return Object.fromEntries(UI_LOCALES.map((l) => [l, keys.filter((k) => !catalogs[l][k])]));
+  const keys = new Set(UI_LOCALES.flatMap((l) => Object.keys(catalogs[l])));
+  return Object.fromEntries(UI_LOCALES.map((l) => [l, [...keys].filter((k) => !catalogs[l][k])]));
 }
+
+/** Whether a key exists (to translate error codes when there is a message for them). */
+export const hasMessage = (key: string) => key in catalogs.vi;

@@ -8,5 +8,6 @@ import { AuthoringService } from './authoring.service.js';
   imports: [CatalogCoreModule, MediaCoreModule],
   controllers: [AuthoringController],
   providers: [AuthoringService],
+  exports: [AuthoringService, MediaCoreModule],
 })
 export class AuthoringModule {}

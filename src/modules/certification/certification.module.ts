@@ -57,7 +57,16 @@ export class CertificationCoreModule {}
     AmbassadorRegistryService,
   ],
   controllers: [CertificationController, CertificatesController, VerificationController],
-  exports: [VerificationService],
+  exports: [
+    CertificationScope,
+    ProgrammesService,
+    MentoringService,
+    EligibilityService,
+    ApplicationsService,
+    CertificatesService,
+    VerificationService,
+    AmbassadorRegistryService,
+  ],
 })
 export class CertificationModule {}
 

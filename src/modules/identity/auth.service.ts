@@ -44,7 +44,11 @@ export class AuthService {
   ) {}
 
   /** Self-registration always yields a learner; roles are only ever granted by an admin. */
-  async register(dto: RegisterDto, client: ClientContext): Promise<IssuedSession> {
+  async register(
+    dto: RegisterDto,
+    client: ClientContext,
+    kind: 'api' | 'portal' = 'api',
+  ): Promise<IssuedSession> {
     const identifier = this.users.parseIdentifiers(dto);
     this.users.assertPasswordAcceptable(dto.password, identifier);
     const profile = await this.users.validateProfile({
@@ -57,7 +61,7 @@ export class AuthService {
       profile,
       [{ role: 'learner', localityId: null }],
     );
-    return this.startSession(user, 'api', client);
+    return this.startSession(user, kind, client);
   }
 
   /**

@@ -13,6 +13,6 @@ import { ProgressService } from './progress.service.js';
   imports: [CatalogCoreModule, GeographyModule, IdentityCoreModule],
   providers: [LearningRepository, ProgressService, EnrolmentService, ProgressReportService],
   controllers: [ProgressController, SyncController],
-  exports: [EnrolmentService],
+  exports: [EnrolmentService, ProgressService, ProgressReportService],
 })
 export class LearningModule {}

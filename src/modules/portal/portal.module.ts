@@ -1,11 +1,25 @@
 import { Module } from '@nestjs/common';
+import { AuthoringModule } from '../authoring/authoring.module.js';
+import { CatalogCoreModule } from '../catalog/catalog.module.js';
 import { CertificationModule } from '../certification/certification.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { GeographyModule } from '../geography/geography.module.js';
+import { LearningModule } from '../learning/learning.module.js';
 import { PortalController } from './portal.controller.js';
+import { PortalView } from './portal-view.js';
 import { VerifyPageController } from './verify-page.controller.js';
 
+/** Server-rendered pages for learners, trainers and coordinators; the JSON API stays the source of truth. */
 @Module({
-  imports: [IdentityModule, CertificationModule],
+  imports: [
+    IdentityModule,
+    GeographyModule,
+    CatalogCoreModule,
+    LearningModule,
+    CertificationModule,
+    AuthoringModule,
+  ],
+  providers: [PortalView],
   controllers: [PortalController, VerifyPageController],
 })
 export class PortalModule {}

@@ -1,0 +1,1 @@
+// offline: filled in below

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type {} from '@fastify/view';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { normalizeFallbackChain, type Locale } from '../../infrastructure/i18n/locales.js';
+import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { hasMessage, translate, type UiLocale } from '../../infrastructure/i18n/messages.js';
+import type { RequestWithPrincipal } from '../identity/auth.decorators.js';
+import { hasRole, type Principal } from '../identity/roles.js';
+import type { UserEntity } from '../identity/entities/user.entity.js';
+import { UsersService } from '../identity/users.service.js';
+import { ASSET_VERSION } from './portal-assets.js';
+import { readPreferences, type PortalPreferences } from './portal-preferences.js';
+
+const UI_LANGUAGES: { code: UiLocale; name: string }[] = [
+  { code: 'vi', name: 'Tiếng Việt' },
+  { code: 'hmn', name: 'Hmoob' },
+  { code: 'en', name: 'English' },
+];
+
+/** Notices a redirect may ask the next page to show (`?notice=`), never free text from the URL. */
+const NOTICES = new Set([
+  'saved',
+  'enrolled',
+  'applied',
+  'withdrawn',
+  'approved',
+  'rejected',
+  'revoked',
+  'submitted',
+  'published',
+  'signedIn',
+  'registered',
+  'preferences',
+  'mentoringLogged',
+]);
+
+export interface PageOptions {
+  title?: string;
+  status?: number;
+  /** Scripts this page needs (only video lessons load the player, for instance). */
+  scripts?: string[];
+  /** Lesson pages may be kept for offline use by the service worker. */
+  offline?: boolean;
+}
+
+/** What every page knows about who is looking and how they want to read. */
+export interface PortalContext {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  principal: Principal | undefined;
+  user: UserEntity | null;
+  prefs: PortalPreferences;
+  locale: UiLocale;
+  /** Content languages, most preferred first: the UI language, then the learner's own. */
+  chain: Locale[];
+  t: (key: string, params?: Record<string, string | number>) => string;
+}
+
+/** Builds the page context and renders templates inside the main layout. */
+@Injectable()
+export class PortalView {
+  constructor(@Inject(UsersService) private readonly users: UsersService) {}
+
+  async context(req: FastifyRequest, reply: FastifyReply): Promise<PortalContext> {
+    const principal = (req as RequestWithPrincipal).principal;
+    const prefs = readPreferences(req, reply);
+    const user = principal ? await this.users.get(principal.userId) : null;
+    const locale = prefs.locale;
+    return {
+      req,
+      reply,
+      principal,
+      user,
+      prefs,
+      locale,
+      chain: normalizeFallbackChain([locale, ...(user?.languages ?? [])]),
+      t: (key, params) => translate(locale, key, params),
+    };
+  }
+
+  async render(
+    ctx: PortalContext,
+    template: string,
+    model: Record<string, unknown>,
+    options: PageOptions = {},
+  ) {
+    const { req, reply, principal, user, prefs, locale } = ctx;
+    const url = new URL(req.url, 'http://portal');
+    const notice = url.searchParams.get('notice');
+    const languages = UI_LANGUAGES.map((l) => {
+      url.searchParams.set('lang', l.code);
+      return { ...l, href: `${url.pathname}${url.search}`, current: l.code === locale };
+    });
+    url.searchParams.delete('lang');
+    url.searchParams.delete('notice');
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'private, no-cache');
+    void reply.header('vary', 'cookie, accept-language');
+    return reply.status(options.status ?? 200).view(template, {
+      ...model,
+      locale,
+      title: options.title,
+      assetVersion: ASSET_VERSION,
+      largeText: prefs.largeText,
+      languages,
+      currentPath: `${url.pathname}${url.search}`,
+      csrfToken: await reply.generateCsrf(),
+      notice: notice && NOTICES.has(notice) ? translate(locale, `notice.${notice}`) : null,
+      scripts: options.scripts ?? [],
+      offline: options.offline ?? false,
+      user: user && { displayName: user.displayName },
+      nav: {
+        learner: !!principal,
+        trainer: hasRole(principal, 'trainer') || hasRole(principal, 'admin'),
+        coordinator: hasRole(principal, 'coordinator'),
+      },
+    });
+  }
+}
+
+/** A refused action explained in the reader's language when we have the words, else the API's message. */
+export function errorMessage(ctx: Pick<PortalContext, 't'>, e: DomainError): string {
+  return hasMessage(`errors.${e.code}`) ? ctx.t(`errors.${e.code}`, stringParams(e.details)) : e.message;
+}
+
+const stringParams = (details: Record<string, unknown> | undefined) =>
+  Object.fromEntries(
+    Object.entries(details ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number'),
+  ) as Record<string, string | number>;
