@@ -1,55 +1,6 @@
 import { registerLearner } from './factories/user.factory.js';
-import { api, apiUrl, expectError } from './support/api.js';
-
-/** A tiny cookie jar: the portal is used by browsers. */
-class Browser {
-  cookies = new Map<string, string>();
-  async request(
-    path: string,
-    init: {
-      method?: string;
-      form?: Record<string, string>;
-      json?: unknown;
-      headers?: Record<string, string>;
-    } = {},
-  ) {
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    } else if (init.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(init.json);
-    }
-    const res = await fetch(`${apiUrl()}${path}`, {
-      method: init.method ?? (body ? 'POST' : 'GET'),
-      headers,
-      body,
-      redirect: 'manual',
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(';');
-      const [name, ...rest] = pair.split('=');
-      const value = rest.join('=');
-      if (attrs.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '')
-        this.cookies.delete(name.trim());
-      else this.cookies.set(name.trim(), value);
-    }
-    return {
-      status: res.status,
-      text: await res.text(),
-      headers: res.headers,
-      setCookies: res.headers.getSetCookie(),
-    };
-  }
-  static csrfFrom(html: string): string {
-    const m = /name="_csrf" value="([^"]+)"/.exec(html);
-    if (!m) throw new Error('no CSRF token in the page');
-    return m[1];
-  }
-}
+import { api, expectError } from './support/api.js';
+import { Browser } from './support/portal-browser.js';
 
 describe('portal cookie session with CSRF protection', () => {
   it('signs in by form: refuses a missing CSRF token, then sets an httpOnly session cookie', async () => {
