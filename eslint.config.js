@@ -27,4 +27,9 @@ export default tseslint.config(
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  // Portal scripts run in the browser (the service worker in its own global scope).
+  {
+    files: ['src/modules/portal/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, ...globals.serviceworker }, sourceType: 'script' },
+  },
 );

@@ -203,6 +203,12 @@ export class ProgressService {
     return { lesson, state: state ?? null };
   }
 
+  /** Where a learner stands on each lesson (by lesson key, the same across versions). */
+  async statusesOf(learnerId: string, lessonKeys: string[]): Promise<Map<string, ProgressState['status']>> {
+    const states = lessonKeys.length ? await this.repo.progressOf(learnerId, lessonKeys) : [];
+    return new Map(states.map((s) => [s.lessonKey, s.status]));
+  }
+
   private async chainOf(learnerId: string): Promise<string[]> {
     return normalizeFallbackChain((await this.users.get(learnerId)).languages);
   }

@@ -32,6 +32,9 @@ export function registerPortalTemplates(handlebars: typeof Handlebars, templates
   h.registerHelper('not', (a: unknown) => !a);
   h.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   h.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+  h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  h.registerHelper('inc', (n: number) => Number(n) + 1);
+  h.registerHelper('mult', (a: number, b: number) => Number(a) * Number(b));
   h.registerHelper('percent', (n: number) => Math.round(Number(n) || 0));
   h.registerHelper('megabytes', (bytes: number, opts: Options) =>
     numberFormat(opts.data.root.locale, 1).format(Math.max(0.1, Number(bytes) / 1_000_000)),

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeFallbackChain, type Locale } from '../../infrastructure/i18n/locales.js';
@@ -51,7 +52,7 @@ export interface PortalContext {
   user: UserEntity | null;
   prefs: PortalPreferences;
   locale: UiLocale;
-  /** Content languages, most preferred first: the UI language, then the learner's own. */
+  /** Content languages, most preferred first: the learner's own, then the UI language. */
   chain: Locale[];
   t: (key: string, params?: Record<string, string | number>) => string;
 }
@@ -73,7 +74,7 @@ export class PortalView {
       user,
       prefs,
       locale,
-      chain: normalizeFallbackChain([locale, ...(user?.languages ?? [])]),
+      chain: normalizeFallbackChain([...(user?.languages ?? []), locale]),
       t: (key, params) => translate(locale, key, params),
     };
   }
@@ -108,6 +109,8 @@ export class PortalView {
       scripts: options.scripts ?? [],
       offline: options.offline ?? false,
       user: user && { displayName: user.displayName },
+      // Names the offline queue on a shared phone; not the user id itself.
+      learnerKey: user && createHash('sha256').update(`learner:${user.id}`).digest('base64url').slice(0, 16),
       nav: {
         learner: !!principal,
         trainer: hasRole(principal, 'trainer') || hasRole(principal, 'admin'),

@@ -1,1 +1,105 @@
-// offline: filled in below
+// Bản Số offline support, on every page (small on purpose): registers the service worker, keeps
+// learning events in a queue that survives reloads and lost connections, sends them through
+// /api/v1/sync when the connection returns, and offers "save for offline" on lesson pages.
+(() => {
+  'use strict';
+  // One queue per learner on this device (a shared family phone): events only leave with their owner.
+  const learner = document.body.dataset.learner;
+  const KEY = `banso.progressQueue.${learner || 'nobody'}`;
+  const receipt = document.querySelector('.sync-receipt');
+  const token = () => (document.querySelector('input[name=_csrf]') || {}).value || '';
+  const read = () => {
+    try {
+      return JSON.parse(localStorage.getItem(KEY)) || [];
+    } catch {
+      return [];
+    }
+  };
+  const write = (q) => localStorage.setItem(KEY, JSON.stringify(q));
+  const show = (text) => {
+    if (!receipt || !text) return;
+    receipt.textContent = text;
+    receipt.hidden = false;
+  };
+  const uuid = () =>
+    crypto.randomUUID
+      ? crypto.randomUUID()
+      : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+          (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16),
+        );
+
+  let sending = false;
+  async function flush() {
+    const queue = read();
+    if (sending || !queue.length || !navigator.onLine || !learner) return;
+    sending = true;
+    const batch = queue.slice(0, 200);
+    try {
+      const res = await fetch('/api/v1/sync', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token() },
+        body: JSON.stringify({ events: batch.map((e) => e.event) }),
+      });
+      // 401/403: signed out or an old page's token; keep the events for the next signed-in page.
+      if (!res.ok) return;
+      await res.json();
+      const sent = new Set(batch.map((e) => e.event.id));
+      write(read().filter((e) => !sent.has(e.event.id)));
+      const lessons = new Set(batch.filter((e) => e.offline).map((e) => e.event.lessonId)).size;
+      if (lessons && receipt) {
+        show(lessons === 1 ? receipt.dataset.syncedOne : receipt.dataset.syncedMany.replace('{n}', lessons));
+      }
+    } catch {
+      // Still offline, or the connection dropped mid-request: the events stay queued.
+    } finally {
+      sending = false;
+    }
+    if (read().length < queue.length && read().length) flush();
+  }
+
+  /** For the player and the guide: record an event now, or later if the connection is gone. */
+  window.bansoRecord = (event) => {
+    const queue = read();
+    queue.push({ event: { id: uuid(), at: new Date().toISOString(), ...event }, offline: !navigator.onLine });
+    write(queue.slice(-2000));
+    flush();
+  };
+  addEventListener('online', flush);
+  addEventListener('offline', () => receipt && show(receipt.dataset.offline));
+  if (!navigator.onLine) show(receipt && receipt.dataset.offline);
+  flush();
+
+  // Signing out forgets the pages kept for offline: they show this learner's progress.
+  const signOut = document.querySelector('form[action="/logout"]');
+  if (signOut && window.caches) signOut.addEventListener('submit', () => caches.delete('banso-pages-v1'));
+
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js').catch(() => {});
+
+  // "Save for offline": the size first, then the page and its lowest-rung video into the cache.
+  const box = document.querySelector('.offline-save');
+  if (!box) return;
+  const button = box.querySelector('button');
+  const bytes = Number(box.dataset.pageBytes || 0) + Number(box.dataset.videoBytes || 0);
+  const mb = (bytes / 1e6).toLocaleString(document.documentElement.lang, {
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  });
+  button.textContent = box.dataset.label.replace(/\{\{size\}\}|\{size\}/, mb);
+  box.hidden = false;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const urls = [location.pathname, box.dataset.video].filter(Boolean);
+    const done = await navigator.serviceWorker.ready.then(
+      (reg) =>
+        new Promise((resolve) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = (m) => resolve(m.data && m.data.ok);
+          reg.active.postMessage({ type: 'save', urls }, [channel.port2]);
+        }),
+    );
+    show(done ? box.dataset.saved : box.dataset.failed);
+    button.disabled = false;
+  });
+})();

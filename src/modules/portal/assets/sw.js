@@ -1,1 +1,92 @@
-// service worker
+// Bản Số service worker: visited lesson pages and saved videos stay available offline.
+// Pages: network first (fresh progress), the cached copy when offline. Versioned assets: cache
+// first (their URL changes with their content). Saved videos: from the cache, with Range support.
+'use strict';
+const PAGES = 'banso-pages-v1';
+const ASSETS = 'banso-assets-v1';
+const MEDIA = 'banso-media-v1';
+const KEEP = [PAGES, ASSETS, MEDIA];
+const OFFLINE_PAGES = /^\/(lessons|courses)(\/|$)|^\/$|^\/my\/learning$/;
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) =>
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => !KEEP.includes(k)).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  ),
+);
+
+async function fromNetworkThenCache(request) {
+  const url = new URL(request.url);
+  try {
+    const response = await fetch(request);
+    if (response.ok && OFFLINE_PAGES.test(url.pathname)) {
+      const copy = response.clone();
+      caches.open(PAGES).then((c) => c.put(url.pathname, copy));
+    }
+    return response;
+  } catch (e) {
+    const cached = await caches.match(url.pathname, { cacheName: PAGES });
+    if (cached) return cached;
+    throw e;
+  }
+}
+
+async function asset(request) {
+  const cached = await caches.match(request, { cacheName: ASSETS });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) {
+    const copy = response.clone();
+    caches.open(ASSETS).then((c) => c.put(request, copy));
+  }
+  return response;
+}
+
+async function media(request) {
+  const url = new URL(request.url);
+  const cached = await caches.match(url.pathname, { cacheName: MEDIA });
+  if (!cached) return fetch(request);
+  const range = /bytes=(\d+)-(\d*)/.exec(request.headers.get('range') || '');
+  if (!range) return cached;
+  const body = await cached.arrayBuffer();
+  const start = Number(range[1]);
+  const end = range[2] ? Math.min(Number(range[2]), body.byteLength - 1) : body.byteLength - 1;
+  return new Response(body.slice(start, end + 1), {
+    status: 206,
+    headers: {
+      'content-type': cached.headers.get('content-type') || 'video/mp4',
+      'content-range': `bytes ${start}-${end}/${body.byteLength}`,
+      'content-length': String(end - start + 1),
+      'accept-ranges': 'bytes',
+    },
+  });
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== location.origin) return;
+  if (url.pathname.startsWith('/assets/')) return event.respondWith(asset(request));
+  if (url.pathname.startsWith('/media/')) return event.respondWith(media(request));
+  if (request.mode === 'navigate') return event.respondWith(fromNetworkThenCache(request));
+});
+
+// "Save for offline" from a lesson page: the page and its lowest-rung MP4.
+self.addEventListener('message', (event) => {
+  if (!event.data || event.data.type !== 'save') return;
+  const port = event.ports[0];
+  const save = async (path) => {
+    const response = await fetch(path, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    await (await caches.open(path.startsWith('/media/') ? MEDIA : PAGES)).put(path, response);
+  };
+  event.waitUntil(
+    Promise.all(event.data.urls.map((u) => save(new URL(u, location.origin).pathname))).then(
+      () => port.postMessage({ ok: true }),
+      () => port.postMessage({ ok: false }),
+    ),
+  );
+});
