@@ -5,6 +5,7 @@ import { CertificationModule } from '../certification/certification.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
 import { LearningModule } from '../learning/learning.module.js';
+import { CoordinatorPagesController } from './coordinator-pages.controller.js';
 import { PortalController } from './portal.controller.js';
 import { PortalView } from './portal-view.js';
 import { VerifyPageController } from './verify-page.controller.js';
@@ -20,6 +21,6 @@ import { VerifyPageController } from './verify-page.controller.js';
     AuthoringModule,
   ],
   providers: [PortalView],
-  controllers: [PortalController, VerifyPageController],
+  controllers: [PortalController, VerifyPageController, CoordinatorPagesController],
 })
 export class PortalModule {}
