@@ -8,6 +8,7 @@ import { LearningModule } from '../learning/learning.module.js';
 import { CoordinatorPagesController } from './coordinator-pages.controller.js';
 import { PortalController } from './portal.controller.js';
 import { PortalView } from './portal-view.js';
+import { TrainerPagesController } from './trainer-pages.controller.js';
 import { VerifyPageController } from './verify-page.controller.js';
 
 /** Server-rendered pages for learners, trainers and coordinators; the JSON API stays the source of truth. */
@@ -21,6 +22,6 @@ import { VerifyPageController } from './verify-page.controller.js';
     AuthoringModule,
   ],
   providers: [PortalView],
-  controllers: [PortalController, VerifyPageController, CoordinatorPagesController],
+  controllers: [PortalController, VerifyPageController, CoordinatorPagesController, TrainerPagesController],
 })
 export class PortalModule {}
