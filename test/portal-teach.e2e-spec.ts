@@ -135,6 +135,8 @@ describe('trainer pages (/teach)', () => {
 
     // A quiz lesson: one single-choice question, two of its four option rows filled.
     const newQuiz = await page(a, `/teach/courses/${courseId}/lessons/new?kind=quiz`);
+    expect(newQuiz.status).toBe(200);
+    expect(newQuiz.text).toContain('name="qType"');
     const quiz = await a.request(`/teach/courses/${courseId}/lessons`, {
       headers: HTML,
       form: fields([
@@ -175,6 +177,13 @@ describe('trainer pages (/teach)', () => {
       }),
       expect.objectContaining({ text: { vi: 'Gửi ngay' }, correct: false }),
     ]);
+
+    // The quiz editor shows each option next to its translation, the right one ticked.
+    const quizPage = await page(a, `/teach/courses/${courseId}/lessons/${quizLessonKey}`);
+    expect(quizPage.status).toBe(200);
+    expect(quizPage.text).toContain('value="Tsis xa, thaiv nws"');
+    expect(quizPage.text).toContain('name="oCorrect" value="0" checked');
+    expect(quizPage.text).not.toContain('name="oCorrect" value="1" checked');
 
     // Editing the guide next to Tày keeps the H'Mông text and adds a step.
     const guidePage = await page(a, `/teach/courses/${courseId}/lessons/${guideLessonKey}?second=tyz`);
