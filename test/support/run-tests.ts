@@ -7,7 +7,8 @@ import { startTestServices } from './test-services.js';
 /**
  * `npm test`: starts the backing services (real ones named by the environment, embedded ones
  * otherwise), migrates and seeds, starts one API and one worker process, runs Jest against them,
- * then stops everything. Arguments are passed to Jest.
+ * then stops everything. Arguments are passed to Jest; without --selectProjects it runs the unit and
+ * e2e projects (`npm run test:browser` selects the browser project).
  */
 async function main(): Promise<number> {
   const started = Date.now();
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
         '--runInBand',
         '--json',
         `--outputFile=${resultsFile}`,
+        // Browser tests need Debian's Chromium: `npm run test:browser` runs them on their own.
+        ...(process.argv.includes('--selectProjects') ? [] : ['--selectProjects', 'unit', 'e2e']),
         ...process.argv.slice(2),
       ],
       {

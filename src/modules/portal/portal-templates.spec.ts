@@ -21,7 +21,7 @@ describe('portal texts', () => {
   it('has a message for every key the templates and controllers name', () => {
     const used = new Set<string>();
     for (const f of files(TEMPLATES, '.hbs')) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/\(?t "([\w.-]+)"/g)) used.add(m[1]);
+      for (const m of readFileSync(f, 'utf8').matchAll(/\(?\bt "([\w.-]+)"/g)) used.add(m[1]);
     }
     for (const f of files(SOURCES, '.ts').filter((f) => !f.endsWith('.spec.ts'))) {
       for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([\w.-]+)'/g)) used.add(m[1]);

@@ -6,6 +6,8 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
 import { LearningModule } from '../learning/learning.module.js';
 import { CoordinatorPagesController } from './coordinator-pages.controller.js';
+import { AmbassadorPagesController } from './ambassador-pages.controller.js';
+import { LearnerPagesController } from './learner-pages.controller.js';
 import { PortalController } from './portal.controller.js';
 import { PortalView } from './portal-view.js';
 import { TrainerPagesController } from './trainer-pages.controller.js';
@@ -22,6 +24,13 @@ import { VerifyPageController } from './verify-page.controller.js';
     AuthoringModule,
   ],
   providers: [PortalView],
-  controllers: [PortalController, VerifyPageController, CoordinatorPagesController, TrainerPagesController],
+  controllers: [
+    PortalController,
+    LearnerPagesController,
+    AmbassadorPagesController,
+    VerifyPageController,
+    TrainerPagesController,
+    CoordinatorPagesController,
+  ],
 })
 export class PortalModule {}
