@@ -10,7 +10,8 @@ function watchErrors(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource.*(401|403|404)/.test(m.text())) problems.push(m.text());
+    if (m.type() === 'error' && !/Failed to load resource.*(401|403|404)/.test(m.text()))
+      problems.push(m.text());
   });
   return problems;
 }
@@ -87,7 +88,8 @@ describe('the portal in a real browser: a learner on a phone', () => {
     await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
     await page.waitForURL((u) => u.pathname === '/');
     await visible(page.getByText('Xin chào, Vàng Thị Dợ!'));
-    const token = (await api('/api/v1/auth/login', { body: { identifier: phone, password } })).body.accessToken;
+    const token = (await api('/api/v1/auth/login', { body: { identifier: phone, password } })).body
+      .accessToken;
     const me = await api('/api/v1/me', { token });
     expect(me.body.languages).toEqual(['hmn', 'vi']);
 
@@ -134,12 +136,15 @@ describe('the portal in a real browser: a learner on a phone', () => {
     await screenshot(page, 'lesson-quiz');
     for (const answer of course.rightAnswers as any[]) {
       if (answer.optionIds) {
-        for (const id of answer.optionIds) await page.locator(`input[name="q_${answer.questionId}"][value="${id}"]`).check();
+        for (const id of answer.optionIds)
+          await page.locator(`input[name="q_${answer.questionId}"][value="${id}"]`).check();
       } else if (answer.answer !== undefined) {
         await page.locator(`input[name="q_${answer.questionId}"][value="${answer.answer}"]`).check();
       } else {
         for (const [position, itemId] of (answer.order as string[]).entries()) {
-          await page.locator(`select[name="o_${answer.questionId}_${itemId}"]`).selectOption({ value: String(position) });
+          await page
+            .locator(`select[name="o_${answer.questionId}_${itemId}"]`)
+            .selectOption({ value: String(position) });
         }
       }
     }
@@ -171,7 +176,9 @@ describe('the portal in a real browser: a learner on a phone', () => {
       v.currentTime = 1;
       return v.play();
     });
-    await page.waitForFunction(() => document.querySelector('video')!.currentTime > 4, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('video')!.currentTime > 4, undefined, {
+      timeout: 30_000,
+    });
     await page.evaluate(() => document.querySelector('video')!.pause());
     await visible(page.getByText('Bạn đang ngoại tuyến.', { exact: false }));
     const queued = await page.evaluate(() =>

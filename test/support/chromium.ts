@@ -49,12 +49,17 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = (await page.evaluate(() =>
     (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: unknown[] }> } }).axe
-      .run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+      .run({
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      })
       .then((r) => r.violations),
   )) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${page.url()} ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map(
+      (v) =>
+        `${page.url()} ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
 }
 
 /**
@@ -74,7 +79,10 @@ export async function visible(locator: Locator, timeout = 15_000) {
     await locator.first().waitFor({ state: 'visible', timeout });
   } catch (e) {
     const page = locator.page();
-    const shown = await page.locator('main').innerText().catch(() => '(no page)');
+    const shown = await page
+      .locator('main')
+      .innerText()
+      .catch(() => '(no page)');
     throw new Error(`${(e as Error).message}\n${page.url()} showed:\n${shown.slice(0, 1500)}`);
   }
 }

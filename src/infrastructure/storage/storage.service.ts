@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Client } from 'minio';
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppConfig } from '../config/app-config.js';
 import { presignV4 } from './sigv4-presign.js';
@@ -56,6 +57,36 @@ export class StorageService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.ensureBuckets();
+    await this.allowBrowserUploads(Buckets.media);
+  }
+
+  /**
+   * Trainers' browsers send videos straight to the media bucket with presigned PUTs, so the bucket
+   * must answer CORS preflights. Any origin may PUT: without a valid signature S3 refuses the
+   * request anyway, and the signature is only ever handed to a signed-in trainer. Servers without
+   * the bucket CORS API (MinIO allows every origin by default) are left as they are.
+   */
+  async allowBrowserUploads(bucket: BucketName): Promise<void> {
+    const xml =
+      '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod>' +
+      '<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3600</MaxAgeSeconds>' +
+      '</CORSRule></CORSConfiguration>';
+    try {
+      await this.client.makeRequestAsync(
+        {
+          method: 'PUT',
+          bucketName: this.bucketName(bucket),
+          query: 'cors',
+          headers: { 'Content-MD5': createHash('md5').update(xml).digest('base64') },
+        },
+        xml,
+        [200, 204],
+      );
+    } catch (e) {
+      this.logger.warn(
+        `Could not set CORS on ${this.bucketName(bucket)} (${(e as Error).message}); browser uploads rely on the server's own CORS policy`,
+      );
+    }
   }
 
   /** Creates missing buckets; safe when several processes boot at once. */

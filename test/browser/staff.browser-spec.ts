@@ -1,0 +1,232 @@
+/// <reference lib="dom" />
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  coordinatorOf,
+  eligibleCandidate,
+  quizCourse,
+  testArea,
+  testProgramme,
+} from '../factories/certification.factory.js';
+import { userWithRoles, type TestUser } from '../factories/user.factory.js';
+import { api, apiUrl } from '../support/api.js';
+import { launchChromium, phoneContext, screenshot, seriousViolations, visible } from '../support/chromium.js';
+import { sampleVideo } from '../support/media.js';
+import { ROOT } from '../support/platform-process.js';
+
+/** The Vietnamese texts the pages show, so the test reads the page the way a trainer would. */
+const vi: Record<string, string> = Object.assign(
+  {},
+  ...['core', 'portal', 'learner', 'trainer', 'coordinator'].map((area) =>
+    JSON.parse(readFileSync(join(ROOT, 'src/infrastructure/i18n/messages/vi', `${area}.json`), 'utf8')),
+  ),
+);
+
+async function signIn(page: Page, user: TestUser) {
+  await page.goto('/login');
+  await page.getByLabel(vi['login.identifier']).fill(user.phone);
+  await page.getByLabel(vi['login.password']).fill(user.password);
+  await page.getByRole('button', { name: vi['login.submit'] }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+}
+
+/** Fails with what the page showed when a form did not lead where it should. */
+async function arrivedAt(page: Page, path: RegExp) {
+  await page.waitForLoadState();
+  if (!path.test(page.url())) {
+    throw new Error(
+      `expected ${path} but ${page.url()} showed:\n${(await page.locator('main').innerText()).slice(0, 1500)}`,
+    );
+  }
+}
+
+async function laptop(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: apiUrl(), viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+}
+
+describe('the portal in a real browser: trainers and coordinators', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a trainer authors a bilingual course with a video uploaded straight to storage; a second trainer publishes it', async () => {
+    const author = await userWithRoles([{ role: 'trainer' }]);
+    const reviewer = await userWithRoles([{ role: 'trainer' }]);
+    const context = await laptop(browser);
+    const page = await context.newPage();
+    const a11y: string[] = [];
+    await signIn(page, author);
+
+    await page.goto('/teach');
+    a11y.push(...(await seriousViolations(page)));
+    const title = `Trả tiền điện bằng điện thoại ${Date.now() % 100000}`;
+    await page.locator('#titleVi').fill(title);
+    await page
+      .locator('#summaryVi')
+      .fill('Đọc tin nhắn tiền điện, tìm mã khách hàng và trả tiền bằng ứng dụng ngân hàng.');
+    await page.locator('#topic').selectOption('cashless-payment');
+    await page.getByRole('checkbox', { name: 'Người cao tuổi' }).check();
+    await page.getByRole('button', { name: vi['teach.new.submit'] }).click();
+    await arrivedAt(page, /\/teach\/courses\/[0-9a-f-]{36}/);
+    const courseId = /courses\/([0-9a-f-]{36})/.exec(page.url())![1];
+
+    // Side by side: Vietnamese next to H'Mông.
+    await page.locator('input[name=titleSecond]').fill('Them nqi hluav taws xob hauv xov tooj');
+    await page.getByRole('button', { name: vi['teach.save'] }).first().click();
+    await page.waitForLoadState();
+    expect(await page.locator('input[name=titleSecond]').inputValue()).toBe(
+      'Them nqi hluav taws xob hauv xov tooj',
+    );
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'teach-course-editor');
+
+    // A video lesson: the file goes to storage with a progress bar, then the processing status.
+    await page.goto(`/teach/courses/${courseId}/lessons/new?kind=video&second=hmn`);
+    await page.locator('input[name=titleVi]').fill('Vì sao nên trả tiền điện qua điện thoại?');
+    await page
+      .locator('input[name=titleSecond]')
+      .fill('Vim li cas thiaj them nqi hluav taws xob hauv xov tooj?');
+    await page.getByRole('button', { name: vi['teach.lesson.add'] }).click();
+    await page.waitForLoadState();
+    const lessonPage = page.url().includes('/lessons/') && !page.url().includes('/new') ? page.url() : null;
+    if (!lessonPage) {
+      await page.goto(`/teach/courses/${courseId}?second=hmn`);
+      await page.getByRole('link', { name: 'Vì sao nên trả tiền điện qua điện thoại?' }).click();
+    }
+    const upload = page.locator('[data-upload]').first();
+    await upload.waitFor({ state: 'visible' });
+    await upload.locator('input[type=file]').setInputFiles({
+      name: 'tien-dien.mp4',
+      mimeType: 'video/mp4',
+      buffer: await sampleVideo({ seconds: 6, width: 320, height: 180 }),
+    });
+    await upload.getByRole('button', { name: vi['teach.video.upload'] }).click();
+    await visible(page.getByText(vi['teach.video.attached']), 120_000);
+    await screenshot(page, 'teach-video-upload');
+    const draft = await api(`/api/v1/authoring/courses/${courseId}/versions/1`, {
+      token: author.accessToken,
+    });
+    expect(draft.body.lessons[0].content.media.vi).toMatch(/^[0-9a-f-]{36}$/);
+
+    // A guide lesson with one step, then the translation matrix, then submit.
+    await page.goto(`/teach/courses/${courseId}/lessons/new?kind=guide&second=hmn`);
+    await page.locator('input[name=titleVi]').fill('Trả tiền điện bằng ứng dụng ngân hàng');
+    await page
+      .locator('input[name=stepTitleVi]')
+      .first()
+      .fill('Mở ứng dụng ngân hàng, chọn Thanh toán hóa đơn → Điện');
+    await page
+      .locator('textarea[name=stepBodyVi]')
+      .first()
+      .fill('Nhập mã khách hàng in trên tin nhắn tiền điện.');
+    await page.getByRole('button', { name: vi['teach.lesson.add'] }).click();
+    await page.waitForLoadState();
+    const refused = await page.locator('.error').allInnerTexts();
+    expect(refused).toEqual([]);
+    await page.goto(`/teach/courses/${courseId}/versions/1/translations`);
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'teach-translation-matrix');
+    await page.goto(`/teach/courses/${courseId}`);
+    await page.getByRole('button', { name: vi['teach.submit.button'] }).click();
+    await page.waitForLoadState();
+
+    // Four eyes: the author cannot publish; a second trainer can.
+    const other = await (await laptop(browser)).newPage();
+    await signIn(other, reviewer);
+    await other.goto('/teach');
+    await other.getByRole('link', { name: title }).first().click();
+    if (!other.url().includes('/preview')) await other.goto(`/teach/courses/${courseId}/versions/1/preview`);
+    a11y.push(...(await seriousViolations(other)));
+    await screenshot(other, 'teach-review-preview');
+    await other.getByRole('button', { name: vi['teach.review.publish'] }).click();
+    await other.waitForLoadState();
+    const published = await api(`/api/v1/courses/${courseId}`);
+    expect(published.status).toBe(200);
+    expect(published.body.lessons).toHaveLength(2);
+    expect(published.body.lessons[0].video.status).toBe('ready');
+
+    expect(a11y).toEqual([]);
+    await context.close();
+    await other.context().close();
+  });
+
+  it('a candidate applies, a coordinator approves, the certificate downloads and the verify page shows it valid', async () => {
+    const area = await testArea(1, 2);
+    const course = await quizCourse(
+      await userWithRoles([{ role: 'trainer' }]),
+      await userWithRoles([{ role: 'trainer' }]),
+    );
+    const programmeId = await testProgramme(area, [course.courseId], 2);
+    const [villageId] = area.communes[0].villageIds;
+    const candidate = await eligibleCandidate(villageId, course, 2, { displayName: 'Sùng Thị Mỷ' });
+    const coordinator = await coordinatorOf(area.communes[0].id);
+    const a11y: string[] = [];
+
+    // The candidate, on a phone: the checklist is all met; apply for the home village.
+    const phone = await phoneContext(browser);
+    const page = await phone.newPage();
+    await signIn(page, candidate);
+    await page.goto(`/my/ambassador?programme=${programmeId}`);
+    await visible(page.getByText(vi['ambassador.eligible']));
+    expect(await page.locator('.checklist .missing').count()).toBe(0);
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'ambassador-checklist');
+    await page.getByLabel(vi['application.statement']).fill('Tôi đã giúp bà con trong bản cài VNeID.');
+    await page.getByRole('button', { name: vi['application.submit'] }).click();
+    await visible(page.getByText(vi['notice.applied']));
+
+    // The coordinator of the commune: queue, detail, approve.
+    const desk = await laptop(browser);
+    const review = await desk.newPage();
+    await signIn(review, coordinator);
+    await review.goto('/coordinate');
+    a11y.push(...(await seriousViolations(review)));
+    await screenshot(review, 'coordinate-queue');
+    await review
+      .getByRole('link', { name: /Sùng Thị Mỷ/ })
+      .first()
+      .click();
+    await review.waitForURL(/\/coordinate\/applications\//);
+    a11y.push(...(await seriousViolations(review)));
+    await screenshot(review, 'coordinate-candidate');
+    await review.getByRole('button', { name: vi['coordinate.approve.submit'] }).click();
+    await visible(review.getByText(vi['notice.approved']));
+    await review.goto('/coordinate/coverage');
+    a11y.push(...(await seriousViolations(review)));
+    await screenshot(review, 'coordinate-coverage');
+
+    // The candidate downloads the certificate once the worker has issued it.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await page.goto('/my/certificates');
+      if ((await page.getByRole('link', { name: /PDF/ }).count()) > 0) break;
+      if (Date.now() > deadline) throw new Error('the certificate was not issued in time');
+      await page.waitForTimeout(1000);
+    }
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'my-certificates');
+    const pdfUrl = await page.getByRole('link', { name: /PDF/ }).getAttribute('href');
+    const pdf = Buffer.from(await (await fetch(new URL(pdfUrl!, apiUrl()))).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Anyone can check it: the public page says it is valid, without personal data.
+    // The link carries PUBLIC_BASE_URL (a placeholder host in tests): open the same path here.
+    const verifyUrl = await page
+      .getByRole('link', { name: vi['certificate.publicPage'] })
+      .getAttribute('href');
+    await page.goto(new URL(verifyUrl!).pathname);
+    await visible(page.getByText(vi['verify.status.valid']));
+    expect(await page.content()).not.toContain(candidate.phone);
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'verify');
+
+    expect(a11y).toEqual([]);
+    await phone.close();
+    await desk.close();
+  });
+});
