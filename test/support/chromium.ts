@@ -83,6 +83,6 @@ export async function visible(locator: Locator, timeout = 15_000) {
       .locator('main')
       .innerText()
       .catch(() => '(no page)');
-    throw new Error(`${(e as Error).message}\n${page.url()} showed:\n${shown.slice(0, 1500)}`);
+    throw new Error(`${(e as Error).message}\n${page.url()} showed:\n${shown.slice(0, 1500)}`, { cause: e });
   }
 }
