@@ -56,10 +56,21 @@ describe('the portal in a real browser: a learner on a phone', () => {
     expect(new URL(page.url()).pathname).toBe('/welcome');
     a11y.push(...(await seriousViolations(page)));
     await screenshot(page, 'welcome');
-    await page.getByRole('radio', { name: 'Tiếng Việt' }).check();
-    await page.getByRole('radio', { name: 'Người cao tuổi' }).check();
-    await page.getByRole('checkbox', { name: /Chữ to/ }).check();
-    await page.getByRole('button', { name: 'Tiếp tục' }).click();
+    // Keyboard only: the skip link comes first, then the form in reading order; Enter submits.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Bỏ qua, đến nội dung chính');
+    await page.getByRole('radio', { name: 'Tiếng Việt' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('group');
+    await page.getByRole('radio', { name: 'Người cao tuổi' }).focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('checkbox', { name: /Chữ to/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Người cao tuổi' }).isChecked()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Tiếp tục');
+    await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.pathname === '/');
     expect(await page.locator('html').getAttribute('class')).toBe('large');
     await visible(page.getByRole('heading', { name: 'Bài học cho Người cao tuổi' }));
