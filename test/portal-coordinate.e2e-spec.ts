@@ -15,16 +15,7 @@ import { Browser } from './support/portal-browser.js';
 const HTML = { accept: 'text/html' };
 const FORMULA_NAME = '=HYPERLINK("x")';
 
-/** Signs in through the portal's own form, as a coordinator in a commune office would. */
-async function signIn(user: TestUser): Promise<Browser> {
-  const browser = new Browser();
-  const token = Browser.csrfFrom((await browser.request('/login')).text);
-  const res = await browser.request('/login', {
-    form: { identifier: user.phone, password: user.password, _csrf: token },
-  });
-  expect(res.status).toBe(303);
-  return browser;
-}
+const signIn = (user: TestUser) => Browser.signedIn(user);
 
 /** A CSRF token from a page the browser may open. */
 async function csrf(browser: Browser, path = '/coordinate'): Promise<string> {

@@ -7,16 +7,6 @@ import { Browser } from './support/portal-browser.js';
 
 const HTML = { accept: 'text/html' };
 
-async function signedIn(user: { phone: string; password: string }) {
-  const browser = new Browser();
-  const page = await browser.request('/login');
-  const res = await browser.request('/login', {
-    form: { identifier: user.phone, password: user.password, _csrf: Browser.csrfFrom(page.text) },
-  });
-  expect(res.status).toBe(303);
-  return browser;
-}
-
 /** Portal pages over plain HTTP: what works without JavaScript, and what nobody else may do. */
 describe('portal pages for learners', () => {
   it('asks first-time visitors for language and group, and remembers them without an account', async () => {
@@ -89,7 +79,7 @@ describe('portal pages for learners', () => {
       await userWithRoles([{ role: 'trainer' }]),
     );
     const learner = await registerLearner();
-    const browser = await signedIn(learner);
+    const browser = await Browser.signedIn(learner);
     const page = await browser.request(`/lessons/${course.quizId}`, { headers: HTML });
     const attempt = /name="attempt" value="([^"]+)"/.exec(page.text)![1];
     const form: Record<string, string> = { _csrf: Browser.csrfFrom(page.text), attempt };
@@ -146,7 +136,7 @@ describe('portal pages for learners', () => {
       body: { programmeId },
     });
     expect(applied.status).toBe(201);
-    const other = await signedIn(await registerLearner({ password: GOOD_PASSWORD }));
+    const other = await Browser.signedIn(await registerLearner({ password: GOOD_PASSWORD }));
     const page = await other.request('/my/ambassador', { headers: HTML });
     const res = await other.request(`/my/ambassador/applications/${applied.body.id}/withdraw`, {
       form: { _csrf: Browser.csrfFrom(page.text) },

@@ -8,15 +8,7 @@ const HTML = { accept: 'text/html' };
 /** Repeated form fields (one per row), as a browser sends them; Browser passes this to URLSearchParams. */
 const fields = (pairs: [string, string][]) => new URLSearchParams(pairs) as unknown as Record<string, string>;
 
-async function signIn(user: TestUser): Promise<Browser> {
-  const browser = new Browser();
-  const token = Browser.csrfFrom((await browser.request('/login')).text);
-  const res = await browser.request('/login', {
-    form: { identifier: user.phone, password: user.password, _csrf: token },
-  });
-  expect(res.status).toBe(303);
-  return browser;
-}
+const signIn = (user: TestUser) => Browser.signedIn(user);
 
 /** GETs a page and returns its HTML and CSRF token. */
 async function page(browser: Browser, path: string) {

@@ -14,6 +14,7 @@ import { ProgrammesService } from '../certification/programmes.service.js';
 import { GeographyService } from '../geography/geography.service.js';
 import { Authenticated } from '../identity/auth.decorators.js';
 import { PortalView, errorMessage, type PortalContext } from './portal-view.js';
+import { PortalForm } from './portal-form.js';
 
 class AmbassadorPageQuery {
   @IsOptional() @IsUUID() programme?: string;
@@ -22,24 +23,18 @@ class AmbassadorPageQuery {
   @IsOptional() @IsString() notice?: string;
 }
 
-class MentoringForm {
+class MentoringForm extends PortalForm {
   @IsOptional() @IsString() @MaxLength(20) helpedOn?: string;
   @IsOptional() @IsString() @MaxLength(200) household?: string;
   @IsOptional() @IsIn(MENTORING_TASKS) task?: string;
   @IsOptional() @IsString() @MaxLength(600) note?: string;
   @IsOptional() @IsUUID() programme?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
-class ApplyForm {
+class ApplyForm extends PortalForm {
   @IsUUID() programmeId!: string;
   @IsOptional() @IsUUID() villageId?: string;
   @IsOptional() @IsString() @Length(0, 1000) statement?: string;
-  @IsOptional() @IsString() _csrf?: string;
-}
-
-class CsrfOnlyForm {
-  @IsOptional() @IsString() _csrf?: string;
 }
 
 /** What learners see of certification: their certificates, and the way to become a "Người bản số". */
@@ -219,7 +214,7 @@ export class AmbassadorPagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     const ctx = await this.view.context(req, reply);
     await this.applications.withdraw(ctx.principal!, id);

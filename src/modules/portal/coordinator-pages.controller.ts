@@ -23,6 +23,7 @@ import type { Principal } from '../identity/roles.js';
 import { UsersService } from '../identity/users.service.js';
 import { toCsv, type CsvColumn } from './csv.js';
 import { errorMessage, PortalView, type PortalContext } from './portal-view.js';
+import { PortalForm } from './portal-form.js';
 
 type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
@@ -57,9 +58,8 @@ class DetailQueryDto {
 }
 
 /** The reason is checked here, not by the pipe, so a short one re-renders the page with the words. */
-class ReasonFormDto {
+class ReasonFormDto extends PortalForm {
   @IsOptional() @NormalizedText({ multiline: true }) @IsString() @MaxLength(5000) reason?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
 type DecisionForm = 'approve' | 'reject' | 'revoke';

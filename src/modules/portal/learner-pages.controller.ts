@@ -16,6 +16,7 @@ import { lessonProgressResponse } from '../learning/lesson-progress.view.js';
 import { ProgressService } from '../learning/progress.service.js';
 import type { QuizAnswer } from '../learning/quiz-grading.js';
 import { PortalView, errorMessage, type PortalContext } from './portal-view.js';
+import { PortalForm } from './portal-form.js';
 
 class CatalogPageQuery {
   @IsOptional() @NormalizedText() @IsString() @Length(0, 100) q?: string;
@@ -23,10 +24,6 @@ class CatalogPageQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) page?: number;
   @IsOptional() @IsString() lang?: string;
   @IsOptional() @IsString() notice?: string;
-}
-
-class CsrfOnlyForm {
-  @IsOptional() @IsString() _csrf?: string;
 }
 
 const PAGE_SIZE = 12;
@@ -114,7 +111,7 @@ export class LearnerPagesController {
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     const ctx = await this.view.context(req, reply);
     await this.enrolments.enrolSelf(ctx.user!.id, courseId);
@@ -209,7 +206,7 @@ export class LearnerPagesController {
     @Param('stepId', ParseUUIDPipe) stepId: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     const ctx = await this.view.context(req, reply);
     const refused = await this.recordOne(ctx, { type: 'guide.step', lessonId: id, stepId });

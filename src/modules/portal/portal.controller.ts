@@ -20,35 +20,29 @@ import { assetPath } from './portal-assets.js';
 import { LANGUAGE_NAMES } from './portal-handlebars.js';
 import { rememberPreferences, safeNext } from './portal-preferences.js';
 import { errorMessage, PortalView, type PortalContext } from './portal-view.js';
+import { PortalForm } from './portal-form.js';
 
-class LoginFormDto {
+class LoginFormDto extends PortalForm {
   @IsString() @MaxLength(254) identifier!: string;
   @IsString() @MaxLength(1024) password!: string;
   @IsOptional() @IsString() @MaxLength(500) next?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
-class RegisterFormDto {
+class RegisterFormDto extends PortalForm {
   @IsOptional() @IsString() @MaxLength(200) displayName?: string;
   @IsOptional() @IsString() @MaxLength(40) phone?: string;
   @IsOptional() @IsString() @MaxLength(1024) password?: string;
   @IsOptional() @IsIn(CONTENT_LOCALES) language?: string;
   @IsOptional() @IsString() @MaxLength(40) group?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
-class PreferencesFormDto {
+class PreferencesFormDto extends PortalForm {
   @IsOptional() @IsString() @MaxLength(8) lang?: string;
   @IsOptional() @IsString() @MaxLength(40) group?: string;
   @IsOptional() @IsIn(['on', 'off']) largeText?: string;
   /** The first-visit form: an unticked "large text" box means normal text. */
   @IsOptional() @IsIn(['1']) welcome?: string;
   @IsOptional() @IsString() @MaxLength(500) next?: string;
-  @IsOptional() @IsString() _csrf?: string;
-}
-
-class CsrfOnlyFormDto {
-  @IsOptional() @IsString() _csrf?: string;
 }
 
 const session = (config: AppConfig) => ({
@@ -231,7 +225,7 @@ export class PortalController {
 
   @Post('/logout')
   @Public()
-  async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() _form: CsrfOnlyFormDto) {
+  async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() _form: PortalForm) {
     const cookie = req.cookies?.[SESSION_COOKIE];
     if (cookie) await this.auth.endSessionByToken(cookie);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, validateSync, type ValidationError } from 'class-validator';
 import { CONTENT_LOCALES } from '../../infrastructure/i18n/locales.js';
 import type { LessonContent, LessonEntity, LessonKind, Texts } from '../catalog/entities/lesson.entity.js';
+import { PortalForm } from './portal-form.js';
 
 /**
  * The trainer pages' plain HTML forms and how they become authoring inputs. Forms arrive as
@@ -17,7 +18,7 @@ export const secondLanguage = (value: unknown): string =>
 const SHORT = 1000;
 const LONG = 8000;
 
-export class CourseFormDto {
+export class CourseFormDto extends PortalForm {
   @IsOptional() @IsString() @MaxLength(8) second?: string;
   @IsOptional() @IsString() @MaxLength(100) slug?: string;
   @IsOptional() @IsString() @MaxLength(60) topic?: string;
@@ -26,10 +27,9 @@ export class CourseFormDto {
   @IsOptional() @IsString() @MaxLength(SHORT) titleSecond?: string;
   @IsOptional() @IsString() @MaxLength(LONG) summaryVi?: string;
   @IsOptional() @IsString() @MaxLength(LONG) summarySecond?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
-export class LessonFormDto {
+export class LessonFormDto extends PortalForm {
   @IsOptional() @IsString() @MaxLength(8) second?: string;
   @IsOptional() @IsIn(['video', 'guide', 'quiz']) kind?: LessonKind;
   @IsOptional() @IsString() @MaxLength(SHORT) titleVi?: string;
@@ -57,7 +57,6 @@ export class LessonFormDto {
   @IsOptional() @IsString({ each: true }) @MaxLength(LONG, { each: true }) oTextVi?: string | string[];
   @IsOptional() @IsString({ each: true }) @MaxLength(LONG, { each: true }) oTextSecond?: string | string[];
   @IsOptional() @IsString({ each: true }) @MaxLength(6, { each: true }) oCorrect?: string | string[];
-  @IsOptional() @IsString() _csrf?: string;
 }
 
 export const list = (v: string | string[] | undefined): string[] =>

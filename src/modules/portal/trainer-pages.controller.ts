@@ -56,32 +56,25 @@ import {
   type LessonRows,
   type Problem,
 } from './trainer-forms.js';
+import { PortalForm } from './portal-form.js';
 
-class CsrfOnlyForm {
-  @IsOptional() @IsString() _csrf?: string;
-}
-
-class MoveLessonForm {
+class MoveLessonForm extends PortalForm {
   @IsIn(['up', 'down']) direction!: 'up' | 'down';
   @IsOptional() @IsString() @MaxLength(8) second?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
-class SubtitlesForm {
+class SubtitlesForm extends PortalForm {
   @IsIn(CONTENT_LOCALES) locale!: string;
   @IsString() @MaxLength(600_000) vtt!: string;
   @IsOptional() @IsString() @MaxLength(8) second?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
-class RejectForm {
+class RejectForm extends PortalForm {
   @IsOptional() @IsString() @MaxLength(4000) reason?: string;
-  @IsOptional() @IsString() _csrf?: string;
 }
 
-class ArchiveForm {
+class ArchiveForm extends PortalForm {
   @IsIn(['0', '1']) archived!: '0' | '1';
-  @IsOptional() @IsString() _csrf?: string;
 }
 
 const UPLOAD_SCRIPT = '/assets/upload.js';
@@ -348,7 +341,7 @@ export class TrainerPagesController {
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     return this.page(req, reply, async (_ctx, who) => {
       await this.authoring.submit(courseId, who);
@@ -361,7 +354,7 @@ export class TrainerPagesController {
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     return this.page(req, reply, async (_ctx, who) => {
       await this.authoring.withdraw(courseId, who);
@@ -375,7 +368,7 @@ export class TrainerPagesController {
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     return this.page(req, reply, async (_ctx, who) => {
       await this.authoring.startNewDraft(courseId, who);
@@ -609,7 +602,7 @@ export class TrainerPagesController {
     @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     return this.page(req, reply, async (_ctx, who) => {
       await this.authoring.removeLesson(courseId, lessonKey, who);
@@ -795,7 +788,7 @@ export class TrainerPagesController {
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Body() _form: CsrfOnlyForm,
+    @Body() _form: PortalForm,
   ) {
     return this.page(req, reply, async (_ctx, who) => {
       await this.authoring.publish(courseId, who);
