@@ -301,7 +301,7 @@ describe('trainer pages (/teach)', () => {
       form: { _csrf: review.csrf, reason: 'Bước 3 thiếu bản dịch tiếng H’Mông.' },
     });
     expect(rejected.status).toBe(303);
-    expect(rejected.headers.get('location')).toBe('/teach?notice=rejected');
+    expect(rejected.headers.get('location')).toBe('/teach?notice=returned');
     const back = await page(a, `/teach/courses/${courseId}`);
     expect(back.text).toContain('Bước 3 thiếu bản dịch tiếng H’Mông.');
     expect(back.text).toContain('name="titleVi"');

@@ -26,6 +26,7 @@ const NOTICES = new Set([
   'withdrawn',
   'approved',
   'rejected',
+  'returned',
   'revoked',
   'submitted',
   'published',

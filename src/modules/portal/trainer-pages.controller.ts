@@ -818,7 +818,7 @@ export class TrainerPagesController {
         );
       }
       await this.authoring.reject(courseId, reason, who);
-      return reply.redirect('/teach?notice=rejected', 303);
+      return reply.redirect('/teach?notice=returned', 303);
     });
   }
 }

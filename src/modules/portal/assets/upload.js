@@ -1,4 +1,5 @@
-// Trainer video upload: presigned PUT straight to storage, confirm, follow processing, attach.
+// Trainer video upload: presigned PUT straight to storage, confirm, attach to the lesson at once
+// (leaving the page while the video is processed loses nothing), then follow the processing.
 (() => {
   'use strict';
   const csrf = (box) => box.dataset.csrf || (document.querySelector('input[name=_csrf]') || {}).value || '';
@@ -52,6 +53,8 @@
         const id = intent.media.mediaId;
         await put(intent.upload, file, bar);
         await call(box, 'POST', `/api/v1/media/${id}/confirm`, {});
+        const lesson = `/api/v1/authoring/courses/${d.course}/draft/lessons/${d.lesson}`;
+        await call(box, 'PUT', `${lesson}/media/${d.locale}`, { mediaId: id });
         say('processing');
         for (;;) {
           const media = await call(box, 'GET', `/api/v1/media/${id}`);
@@ -59,8 +62,6 @@
           if (media.status === 'ready') break;
           await new Promise((r) => setTimeout(r, 2000));
         }
-        const lesson = `/api/v1/authoring/courses/${d.course}/draft/lessons/${d.lesson}`;
-        await call(box, 'PUT', `${lesson}/media/${d.locale}`, { mediaId: id });
         say('ready');
       } catch (e) {
         say('failed', e.message);
