@@ -165,7 +165,6 @@ export class LearnerPagesController {
         title: lesson.title.text,
         status,
         scripts: video?.playable ? ['/assets/player.js'] : [],
-        offline: true,
       },
     );
   }
@@ -189,7 +188,6 @@ export class LearnerPagesController {
       renditions: v.renditions.map((r) => ({ ...r, selected: r.name === preferred?.name })),
       lowest: rungs[0]?.name,
       subtitles: lesson.subtitles,
-      resumeAt: 0,
     };
   }
 
@@ -212,6 +210,13 @@ export class LearnerPagesController {
     const refused = await this.recordOne(ctx, { type: 'guide.step', lessonId: id, stepId });
     if (refused) return this.renderLesson(ctx, id, { error: refused.message }, refused.status);
     return reply.redirect(`/lessons/${id}#step-${stepId}`, 303);
+  }
+
+  /** The quiz result's address, opened again later (a bookmark, a restored tab): back to the lesson. */
+  @Get('/lessons/:id/quiz')
+  @Public()
+  quizResultAgain(@Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply) {
+    return reply.redirect(`/lessons/${id}`, 303);
   }
 
   /**

@@ -41,8 +41,8 @@ export interface PageOptions {
   status?: number;
   /** Scripts this page needs (only video lessons load the player, for instance). */
   scripts?: string[];
-  /** Lesson pages may be kept for offline use by the service worker. */
-  offline?: boolean;
+  /** Side-by-side editors and wide tables use the whole width of a laptop screen. */
+  wide?: boolean;
 }
 
 /** What every page knows about who is looking and how they want to read. */
@@ -108,7 +108,7 @@ export class PortalView {
       csrfToken: await reply.generateCsrf(),
       notice: notice && NOTICES.has(notice) ? translate(locale, `notice.${notice}`) : null,
       scripts: options.scripts ?? [],
-      offline: options.offline ?? false,
+      wide: options.wide ?? false,
       user: user && { displayName: user.displayName },
       // Names the offline queue on a shared phone; not the user id itself.
       learnerKey: user && createHash('sha256').update(`learner:${user.id}`).digest('base64url').slice(0, 16),

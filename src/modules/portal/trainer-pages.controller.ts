@@ -306,7 +306,7 @@ export class TrainerPagesController {
           name: ctx.t(`teach.kind.${k}`),
         })),
       },
-      { title: ctx.t('teach.course.title'), status },
+      { title: ctx.t('teach.course.title'), status, wide: true },
     );
   }
 
@@ -438,7 +438,7 @@ export class TrainerPagesController {
         editor: editorModel(rows),
         errors,
       },
-      { title: ctx.t('teach.lesson.newTitle', { kind: ctx.t(`teach.kind.${kind}`) }), status },
+      { title: ctx.t('teach.lesson.newTitle', { kind: ctx.t(`teach.kind.${kind}`) }), status, wide: true },
     );
   }
 
@@ -534,6 +534,7 @@ export class TrainerPagesController {
       {
         title: ctx.t('teach.lesson.title'),
         status,
+        wide: true,
         scripts: isVideo && version.status === 'draft' ? [UPLOAD_SCRIPT] : [],
       },
     );
@@ -705,7 +706,7 @@ export class TrainerPagesController {
             rows: rows(l.fields),
           })),
         },
-        { title: ctx.t('teach.translations.title') },
+        { title: ctx.t('teach.translations.title'), wide: true },
       );
     });
   }
