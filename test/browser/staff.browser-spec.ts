@@ -175,6 +175,22 @@ describe('the portal in a real browser: trainers and coordinators', () => {
     await visible(page.getByText(vi['ambassador.eligible']));
     expect(await page.locator('.checklist .missing').count()).toBe(0);
     a11y.push(...(await seriousViolations(page)));
+    // One more household, with a photo from the phone's camera: shrunk, sent to storage, confirmed.
+    await page.getByRole('textbox', { name: vi['mentoring.household'] }).fill('Hộ bà Giàng Thị Sua');
+    await page.getByLabel(vi['mentoring.photo']).setInputFiles({
+      name: 'vneid.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    });
+    await page.getByRole('button', { name: vi['mentoring.add'] }).click();
+    await visible(page.getByText(vi['notice.mentoringLogged']));
+    await visible(page.getByRole('link', { name: vi['mentoring.seePhoto'] }));
+    const records = await api('/api/v1/certification/mentoring-records', { token: candidate.accessToken });
+    const withPhoto = records.body.find((r: any) => r.household === 'Hộ bà Giàng Thị Sua');
+    expect(withPhoto.photo.status).toBe('ready');
     await screenshot(page, 'ambassador-checklist');
     await page.getByLabel(vi['application.statement']).fill('Tôi đã giúp bà con trong bản cài VNeID.');
     await page.getByRole('button', { name: vi['application.submit'] }).click();

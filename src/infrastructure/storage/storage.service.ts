@@ -57,12 +57,14 @@ export class StorageService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.ensureBuckets();
+    // Trainers' videos and candidates' evidence photos go straight from the browser to storage.
     await this.allowBrowserUploads(Buckets.media);
+    await this.allowBrowserUploads(Buckets.certificates);
   }
 
   /**
-   * Trainers' browsers send videos straight to the media bucket with presigned PUTs, so the bucket
-   * must answer CORS preflights. Any origin may PUT: without a valid signature S3 refuses the
+   * Browsers send files straight to a bucket with presigned PUTs, so the bucket must answer CORS
+   * preflights. Any origin may PUT: without a valid signature S3 refuses the
    * request anyway, and the signature is only ever handed to a signed-in trainer. Servers without
    * the bucket CORS API (MinIO allows every origin by default) are left as they are.
    */

@@ -153,7 +153,7 @@ export class AmbassadorPagesController {
         villages: villages.map((v) => ({ id: v.id, name: v.name })),
         ...extra,
       },
-      { title: ctx.t('nav.ambassador'), status },
+      { title: ctx.t('nav.ambassador'), status, scripts: ['/assets/evidence.js'] },
     );
   }
 
