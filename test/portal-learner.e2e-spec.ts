@@ -49,6 +49,7 @@ describe('portal pages for learners', () => {
     const learnable = await learnableCourse(
       await userWithRoles([{ role: 'trainer' }]),
       await userWithRoles([{ role: 'trainer' }]),
+      { width: 640, height: 360 },
     );
     const course = (await api(`/api/v1/courses/${learnable.courseId}`)).body;
     const video = course.lessons.find((l: any) => l.kind === 'video');
@@ -66,6 +67,9 @@ describe('portal pages for learners', () => {
 
     // The server already picks the lowest rung when the browser asks to save data.
     const rungs = video.video.renditions.filter((r: any) => r.kind === 'video');
+    expect(rungs.length).toBeGreaterThan(1);
+    const defaultChoice = /value="([^"]+)" data-kind="video"[^>]* checked/.exec(videoPage.text);
+    expect(defaultChoice?.[1]).toBe(rungs.at(-1).playlistUrl);
     const saveData = await browser.request(`/lessons/${video.id}`, {
       headers: { ...HTML, 'save-data': 'on' },
     });

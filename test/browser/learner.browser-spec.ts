@@ -45,6 +45,7 @@ describe('the portal in a real browser: a learner on a phone', () => {
     const course = await learnableCourse(
       await userWithRoles([{ role: 'trainer' }]),
       await userWithRoles([{ role: 'trainer' }]),
+      { width: 640, height: 360 },
     );
     const context = await phoneContext(browser);
     const page = await context.newPage();
@@ -117,6 +118,25 @@ describe('the portal in a real browser: a learner on a phone', () => {
     await page.locator('.renditions:not([hidden])').waitFor();
     const renditions = await page.locator('.renditions label').allTextContents();
     expect(renditions.every((r) => /\d+,\d MB/.test(r))).toBe(true);
+    const radios = page.locator('input[name=rendition][data-kind=video]');
+    expect(await radios.count()).toBeGreaterThan(1);
+    expect(await radios.first().isChecked()).toBe(false);
+
+    // On a slow link (the browser reports 3G) the player starts on the lowest rung.
+    const slow = await context.newPage();
+    const cdp = await context.newCDPSession(slow);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 400,
+      downloadThroughput: 50_000,
+      uploadThroughput: 50_000,
+    });
+    await slow.goto(`/lessons/${course.videoId}`);
+    await slow.locator('.renditions:not([hidden])').waitFor();
+    expect(await slow.evaluate(() => (navigator as any).connection.effectiveType)).toMatch(/2g|3g/);
+    expect(await slow.locator('input[name=rendition][data-kind=video]').first().isChecked()).toBe(true);
+    await slow.close();
     a11y.push(...(await seriousViolations(page)));
     await screenshot(page, 'lesson-video');
     await page.evaluate(() => {

@@ -24,11 +24,20 @@ export interface LearnableCourse {
   wrongAnswers: unknown[];
 }
 
-let video: Buffer | undefined;
+const videos = new Map<string, Promise<Buffer>>();
 
-/** A published course (video with a processed sample video in vi, guide, quiz) ready for learners. */
-export async function learnableCourse(author: TestUser, reviewer: TestUser): Promise<LearnableCourse> {
-  video ??= await sampleVideo({ seconds: 12, width: 320, height: 180 });
+/**
+ * A published course (video with a processed sample video in vi, guide, quiz) ready for learners.
+ * The default 320×180 video has one video rendition; 640×360 gives a ladder of several.
+ */
+export async function learnableCourse(
+  author: TestUser,
+  reviewer: TestUser,
+  size: { width: number; height: number } = { width: 320, height: 180 },
+): Promise<LearnableCourse> {
+  const key = `${size.width}x${size.height}`;
+  if (!videos.has(key)) videos.set(key, sampleVideo({ seconds: 12, ...size }));
+  const video = await videos.get(key)!;
   const courseId = await createCourse(author.accessToken);
   await addLessons(author.accessToken, courseId, [videoLesson, guideLesson, quizLesson]);
   const { mediaId } = await uploadVideo(author.accessToken, video);
