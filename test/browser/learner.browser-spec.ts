@@ -80,8 +80,12 @@ describe('the portal in a real browser: a learner on a phone', () => {
     // The language switcher, then back; the choice sticks across pages.
     await page.getByRole('link', { name: 'Hmoob' }).click();
     expect(await page.locator('html').getAttribute('lang')).toBe('hmn');
-    await page.goto('/courses');
+    await page.goto('/courses?q=thanh+toan');
     expect(await page.locator('html').getAttribute('lang')).toBe('hmn');
+    a11y.push(...(await seriousViolations(page)));
+    await page.goto('/login');
+    a11y.push(...(await seriousViolations(page)));
+    await page.goto('/courses');
     await page.getByRole('link', { name: 'Tiếng Việt' }).click();
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
     // Normal text again, from the footer.

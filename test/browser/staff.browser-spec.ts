@@ -100,6 +100,7 @@ describe('the portal in a real browser: trainers and coordinators', () => {
     }
     const upload = page.locator('[data-upload]').first();
     await upload.waitFor({ state: 'visible' });
+    a11y.push(...(await seriousViolations(page)));
     await upload.locator('input[type=file]').setInputFiles({
       name: 'tien-dien.mp4',
       mimeType: 'video/mp4',
