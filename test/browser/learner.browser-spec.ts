@@ -225,13 +225,19 @@ describe('the portal in a real browser: a learner on a phone', () => {
     expect(queued).toBeGreaterThan(0);
     const positionBefore = (await lessonState(token, course.videoId)).video.positionSeconds;
 
-    // Back online: the queue goes through /api/v1/sync and the learner sees a receipt.
+    // Back online, after the browser lost its CSRF secret (a restart while offline): the queue gets a
+    // fresh token, goes through /api/v1/sync, and the learner sees a receipt.
+    expect((await context.cookies()).some((c) => c.name === '_csrf')).toBe(true);
+    await context.clearCookies({ name: '_csrf' });
+    const tokenRequests: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/api/v1/auth/csrf') && tokenRequests.push(r.url()));
     await context.setOffline(false);
     await visible(page.getByText('Đã đồng bộ 1 bài học.'));
     const after = await until('the offline heartbeat to arrive', async () => {
       const s = await lessonState(token, course.videoId);
       return s.video.positionSeconds !== positionBefore && s;
     });
+    expect(tokenRequests).toHaveLength(1);
     expect(after.video.positionSeconds).toBeGreaterThan(3);
     expect(after.video.positionSeconds).toBeLessThan(8);
     await screenshot(page, 'lesson-synced');

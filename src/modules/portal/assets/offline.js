@@ -7,7 +7,13 @@
   const learner = document.body.dataset.learner;
   const KEY = `banso.progressQueue.${learner || 'nobody'}`;
   const receipt = document.querySelector('.sync-receipt');
-  const token = () => (document.querySelector('input[name=_csrf]') || {}).value || '';
+  let token = (document.querySelector('input[name=_csrf]') || {}).value || '';
+  // A page kept offline may carry a token from an earlier browser session: ask for a fresh one.
+  const freshToken = async () => {
+    const res = await fetch('/api/v1/auth/csrf', { credentials: 'same-origin' });
+    if (res.ok) token = (await res.json()).csrfToken;
+    return res.ok;
+  };
   const read = () => {
     try {
       return JSON.parse(localStorage.getItem(KEY)) || [];
@@ -34,14 +40,17 @@
     if (sending || !queue.length || !navigator.onLine || !learner) return;
     sending = true;
     const batch = queue.slice(0, 200);
-    try {
-      const res = await fetch('/api/v1/sync', {
+    const send = () =>
+      fetch('/api/v1/sync', {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': token() },
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
         body: JSON.stringify({ events: batch.map((e) => e.event) }),
       });
-      // 401/403: signed out or an old page's token; keep the events for the next signed-in page.
+    try {
+      let res = await send();
+      if (res.status === 403 && (await freshToken())) res = await send();
+      // 401/403: signed out, or still refused; keep the events for the next signed-in page.
       if (!res.ok) return;
       await res.json();
       const sent = new Set(batch.map((e) => e.event.id));
