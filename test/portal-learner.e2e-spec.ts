@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { quizCourse, testArea, testProgramme, eligibleCandidate } from './factories/certification.factory.js';
 import { learnableCourse } from './factories/learning.factory.js';
 import { GOOD_PASSWORD, registerLearner, userWithRoles } from './factories/user.factory.js';
-import { api } from './support/api.js';
+import { api, apiUrl } from './support/api.js';
 import { Browser } from './support/portal-browser.js';
 
 const HTML = { accept: 'text/html' };
@@ -31,6 +31,11 @@ describe('portal pages for learners', () => {
       headers: HTML,
     });
     expect(away.headers.get('location')).toBe('/?notice=preferences');
+    const unicode = await browser.request('/preferences', {
+      form: { _csrf: Browser.csrfFrom(home.text), largeText: 'on', next: '/khoá-học' },
+      headers: HTML,
+    });
+    expect(unicode.headers.get('location')).toBe('/?notice=preferences');
     expect((await browser.request('/', { headers: HTML })).text).toContain('<html lang="hmn" class="large">');
   });
 
@@ -108,8 +113,10 @@ describe('portal pages for learners', () => {
     const first = await send();
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/Chúc mừng! Bạn đạt 100 điểm/);
-    // The same form again (a retry on a weak connection): still one attempt.
-    expect((await send()).status).toBe(200);
+    // The same form again (a retry on a weak connection): still one attempt, and the page says so.
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Bài này đã được nộp và chấm rồi (điểm: 100)');
     const state = await api(`/api/v1/progress/lessons/${course.quizId}`, { token: learner.accessToken });
     expect(state.body.quiz.attempts).toBe(1);
     expect(state.body.status).toBe('completed');
@@ -147,6 +154,17 @@ describe('portal pages for learners', () => {
       headers: HTML,
     });
     expect(res.status).toBe(404);
+    // A mentoring record with a day that does not exist is refused before it reaches the database.
+    const wrongDay = await other.request('/my/ambassador/mentoring', {
+      form: {
+        _csrf: Browser.csrfFrom(page.text),
+        helpedOn: '2026-02-30',
+        household: 'Hộ ông Vàng A Dế',
+        task: 'other',
+      },
+      headers: HTML,
+    });
+    expect(wrongDay.status).toBe(400);
     const mine = await api('/api/v1/certification/applications/mine', { token: candidate.accessToken });
     expect(mine.body[0].status).toBe('submitted');
   });
@@ -157,11 +175,22 @@ describe('portal pages for learners', () => {
     const csrf = Browser.csrfFrom(page.text);
     const bad = await browser.request('/register', {
       form: { _csrf: csrf, displayName: 'Lò Thị Phủng', phone: '12345', password: GOOD_PASSWORD },
-      headers: HTML,
+      headers: { ...HTML, referer: `${apiUrl()}/register` },
     });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Số điện thoại chưa đúng');
     expect(bad.text).toContain('value="Lò Thị Phủng"');
+    // The page answers a POST, but its language links lead to the form's own page.
+    expect(bad.text).toContain('href="/register?lang&#x3D;hmn"');
+    // A learner group that is not an id, or a name longer than the column: a 400 page, not a 500.
+    for (const form of <Record<string, string>[]>[
+      { displayName: 'Lò Thị Phủng', phone: '0912345699', password: GOOD_PASSWORD, group: 'elderly' },
+      { displayName: 'x'.repeat(121), phone: '0912345699', password: GOOD_PASSWORD },
+    ]) {
+      const refused = await browser.request('/register', { form: { _csrf: csrf, ...form }, headers: HTML });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('text/html');
+    }
     const empty = await browser.request('/register', {
       form: { _csrf: csrf, displayName: '' },
       headers: HTML,

@@ -63,12 +63,24 @@ export class StorageService implements OnModuleInit {
   }
 
   /**
-   * Browsers send files straight to a bucket with presigned PUTs, so the bucket must answer CORS
-   * preflights. Any origin may PUT: without a valid signature S3 refuses the
-   * request anyway, and the signature is only ever handed to a signed-in trainer. Servers without
-   * the bucket CORS API (MinIO allows every origin by default) are left as they are.
+   * Browsers send files straight to a bucket with presigned PUTs (trainers' videos, candidates'
+   * evidence photos), so the bucket must answer CORS preflights. Any origin may PUT: without a valid
+   * signature the PUT is refused anyway, and signatures are only handed to signed-in users for their
+   * own uploads. A bucket that already has CORS rules (an operator's) is left alone, and so is a
+   * server without the bucket CORS API (MinIO allows every origin by default).
    */
   async allowBrowserUploads(bucket: BucketName): Promise<void> {
+    const bucketName = this.bucketName(bucket);
+    const existing = await this.client
+      .makeRequestAsync({ method: 'GET', bucketName, query: 'cors' }, '', [200])
+      .then(
+        (res) => {
+          res.resume();
+          return true;
+        },
+        () => false,
+      );
+    if (existing) return;
     const xml =
       '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod>' +
       '<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3600</MaxAgeSeconds>' +
@@ -77,7 +89,7 @@ export class StorageService implements OnModuleInit {
       await this.client.makeRequestAsync(
         {
           method: 'PUT',
-          bucketName: this.bucketName(bucket),
+          bucketName,
           query: 'cors',
           headers: { 'Content-MD5': createHash('md5').update(xml).digest('base64') },
         },
@@ -86,7 +98,7 @@ export class StorageService implements OnModuleInit {
       );
     } catch (e) {
       this.logger.warn(
-        `Could not set CORS on ${this.bucketName(bucket)} (${(e as Error).message}); browser uploads rely on the server's own CORS policy`,
+        `Could not set CORS on ${bucketName} (${(e as Error).message}); browser uploads rely on the server's own CORS policy`,
       );
     }
   }

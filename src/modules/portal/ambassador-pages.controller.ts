@@ -1,6 +1,15 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import {
+  IsDateString,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../infrastructure/http/domain-error.js';
 import { vietnamDay } from '../../infrastructure/i18n/vietnam-time.js';
@@ -24,10 +33,11 @@ class AmbassadorPageQuery {
 }
 
 class MentoringForm extends PortalForm {
-  @IsOptional() @IsString() @MaxLength(20) helpedOn?: string;
-  @IsOptional() @IsString() @MaxLength(200) household?: string;
+  // As the API's CreateMentoringRecordDto; empty fields are named on the form instead.
+  @ValidateIf((form: MentoringForm) => !!form.helpedOn) @IsDateString({ strict: true }) helpedOn?: string;
+  @IsOptional() @IsString() @MaxLength(120) household?: string;
   @IsOptional() @IsIn(MENTORING_TASKS) task?: string;
-  @IsOptional() @IsString() @MaxLength(600) note?: string;
+  @IsOptional() @IsString() @MaxLength(500) note?: string;
   @IsOptional() @IsUUID() programme?: string;
 }
 
@@ -161,7 +171,7 @@ export class AmbassadorPagesController {
   async logHousehold(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() form: MentoringForm) {
     const ctx = await this.view.context(req, reply);
     const missing = (['helpedOn', 'household', 'task'] as const)
-      .filter((f) => !form[f]?.trim())
+      .filter((f) => (form[f]?.trim().length ?? 0) < (f === 'household' ? 2 : 1))
       .map((f) => ctx.t(`mentoring.required.${f}`));
     const fail = (errors: string[], status: number) =>
       this.renderAmbassador(

@@ -246,15 +246,14 @@ export class LearnerPagesController {
         (receipt.code && ctx.t(`errors.${receipt.code}`) !== `errors.${receipt.code}`
           ? ctx.t(`errors.${receipt.code}`)
           : receipt.message) ?? ctx.t('errors.status.400');
-      return this.renderLesson(ctx, id, { error: message, answered: answers }, 409);
+      return this.renderLesson(ctx, id, { error: message }, 409);
     }
+    // The same attempt again (a retry, or the back button): it was graded once; say so.
+    if (receipt.status === 'duplicate' || !receipt.quiz)
+      return this.renderLesson(ctx, id, { alreadySent: true });
     const grade = receipt.quiz;
     return this.renderLesson(ctx, id, {
-      result: grade && {
-        ...grade,
-        duplicate: receipt.status === 'duplicate',
-        byQuestion: Object.fromEntries(grade.questions.map((q) => [q.questionId, q])),
-      },
+      result: { ...grade, byQuestion: Object.fromEntries(grade.questions.map((q) => [q.questionId, q])) },
     });
   }
 

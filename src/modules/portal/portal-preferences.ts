@@ -60,7 +60,8 @@ export function rememberPreferences(
 
 /** Where to go after a form: only a path on this site, never another origin. */
 export function safeNext(value: unknown, fallback = '/'): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500
+  // Printable ASCII only (browsers send paths percent-encoded): nothing a Location header refuses.
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length < 500
     ? value
     : fallback;
 }

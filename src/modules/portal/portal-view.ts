@@ -89,12 +89,15 @@ export class PortalView {
     const { req, reply, principal, user, prefs, locale } = ctx;
     const url = new URL(req.url, 'http://portal');
     const notice = url.searchParams.get('notice');
+    // A form answered with a page (its errors) sits at a POST-only address: links for switching
+    // language or text size go to the page the form was on instead.
+    const here = req.method === 'GET' ? url : formPage(req);
     const languages = UI_LANGUAGES.map((l) => {
-      url.searchParams.set('lang', l.code);
-      return { ...l, href: `${url.pathname}${url.search}`, current: l.code === locale };
+      here.searchParams.set('lang', l.code);
+      return { ...l, href: `${here.pathname}${here.search}`, current: l.code === locale };
     });
-    url.searchParams.delete('lang');
-    url.searchParams.delete('notice');
+    here.searchParams.delete('lang');
+    here.searchParams.delete('notice');
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'private, no-cache');
     void reply.header('vary', 'cookie, accept-language');
     return reply.status(options.status ?? 200).view(template, {
@@ -104,7 +107,7 @@ export class PortalView {
       assetVersion: ASSET_VERSION,
       largeText: prefs.largeText,
       languages,
-      currentPath: `${url.pathname}${url.search}`,
+      currentPath: `${here.pathname}${here.search}`,
       csrfToken: await reply.generateCsrf(),
       notice: notice && NOTICES.has(notice) ? translate(locale, `notice.${notice}`) : null,
       scripts: options.scripts ?? [],
@@ -119,6 +122,18 @@ export class PortalView {
       },
     });
   }
+}
+
+/** The page a form was sent from (its Referer on this site), or home. */
+function formPage(req: FastifyRequest): URL {
+  try {
+    const referer = new URL(String(req.headers.referer ?? ''));
+    if (referer.host === req.headers.host)
+      return new URL(`${referer.pathname}${referer.search}`, 'http://portal');
+  } catch {
+    // no or malformed Referer
+  }
+  return new URL('/', 'http://portal');
 }
 
 /** A refused action explained in the reader's language when we have the words, else the API's message. */

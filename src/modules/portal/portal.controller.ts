@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
@@ -29,11 +29,11 @@ class LoginFormDto extends PortalForm {
 }
 
 class RegisterFormDto extends PortalForm {
-  @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @IsOptional() @IsString() @MaxLength(120) displayName?: string;
   @IsOptional() @IsString() @MaxLength(40) phone?: string;
   @IsOptional() @IsString() @MaxLength(1024) password?: string;
   @IsOptional() @IsIn(CONTENT_LOCALES) language?: string;
-  @IsOptional() @IsString() @MaxLength(40) group?: string;
+  @ValidateIf((form: RegisterFormDto) => !!form.group) @IsUUID() group?: string;
 }
 
 class PreferencesFormDto extends PortalForm {

@@ -31,6 +31,8 @@
     canvas.getContext('2d').drawImage(image, 0, 0, canvas.width, canvas.height);
     return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
   }
+  // After a failed photo upload the record already exists: a second try sends only the photo.
+  let record = null;
   form.addEventListener('submit', async (event) => {
     const file = input.files[0];
     if (!file) return; // the plain form logs it without a photo
@@ -41,13 +43,21 @@
     try {
       const photo = await shrink(file);
       const value = (name) => (form.elements[name].value || '').trim();
-      const { record, photoUpload } = await api('/api/v1/certification/mentoring-records', {
-        helpedOn: value('helpedOn'),
-        household: value('household'),
-        task: value('task'),
-        ...(value('note') && { note: value('note') }),
-        photo: { contentType: photo.type, size: photo.size },
-      });
+      const declared = { contentType: photo.type, size: photo.size };
+      let photoUpload;
+      if (record && record.photo && photo.type === record.photoType) {
+        photoUpload = await api(`/api/v1/certification/mentoring-records/${record.id}/photo`, declared);
+      } else {
+        const created = await api('/api/v1/certification/mentoring-records', {
+          helpedOn: value('helpedOn'),
+          household: value('household'),
+          task: value('task'),
+          ...(value('note') && { note: value('note') }),
+          photo: declared,
+        });
+        record = { ...created.record, photoType: photo.type };
+        photoUpload = created.photoUpload;
+      }
       const put = await fetch(photoUpload.url, { method: 'PUT', headers: photoUpload.headers, body: photo });
       if (!put.ok) throw new Error(`HTTP ${put.status}`);
       await api(`/api/v1/certification/mentoring-records/${record.id}/photo/confirm`, {});

@@ -35,36 +35,45 @@
         );
 
   let sending = false;
+  let batchSize = 200;
+  const send = (batch) =>
+    fetch('/api/v1/sync', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+      body: JSON.stringify({ events: batch.map((e) => e.event) }),
+    });
   async function flush() {
     const queue = read();
     if (sending || !queue.length || !navigator.onLine || !learner) return;
     sending = true;
-    const batch = queue.slice(0, 200);
-    const send = () =>
-      fetch('/api/v1/sync', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-        body: JSON.stringify({ events: batch.map((e) => e.event) }),
-      });
+    const batch = queue.slice(0, batchSize);
+    let delivered = false;
     try {
-      let res = await send();
-      if (res.status === 403 && (await freshToken())) res = await send();
-      // 401/403: signed out, or still refused; keep the events for the next signed-in page.
-      if (!res.ok) return;
-      await res.json();
-      const sent = new Set(batch.map((e) => e.event.id));
-      write(read().filter((e) => !sent.has(e.event.id)));
-      const lessons = new Set(batch.filter((e) => e.offline).map((e) => e.event.lessonId)).size;
-      if (lessons && receipt) {
-        show(lessons === 1 ? receipt.dataset.syncedOne : receipt.dataset.syncedMany.replace('{n}', lessons));
+      let res = await send(batch);
+      if (res.status === 403 && (await freshToken())) res = await send(batch);
+      // The server takes fewer events per request than we sent: halve and go on.
+      if (res.status === 413) batchSize = Math.max(1, Math.floor(batch.length / 2));
+      // 401/403: signed out, or still refused; the events wait for the next signed-in page.
+      if (res.ok) {
+        await res.json();
+        delivered = true;
+        const sent = new Set(batch.map((e) => e.event.id));
+        write(read().filter((e) => !sent.has(e.event.id)));
+        const lessons = new Set(batch.filter((e) => e.offline).map((e) => e.event.lessonId)).size;
+        if (lessons && receipt) {
+          show(
+            lessons === 1 ? receipt.dataset.syncedOne : receipt.dataset.syncedMany.replace('{n}', lessons),
+          );
+        }
       }
     } catch {
       // Still offline, or the connection dropped mid-request: the events stay queued.
     } finally {
       sending = false;
     }
-    if (read().length < queue.length && read().length) flush();
+    // What is left (the rest of a long queue, events recorded meanwhile) goes next.
+    if ((delivered || batchSize < batch.length) && read().length) flush();
   }
 
   /** For the player and the guide: record an event now, or later if the connection is gone. */
@@ -79,9 +88,17 @@
   if (!navigator.onLine) show(receipt && receipt.dataset.offline);
   flush();
 
-  // Signing out forgets the pages kept for offline: they show this learner's progress.
-  const signOut = document.querySelector('form[action="/logout"]');
-  if (signOut && window.caches) signOut.addEventListener('submit', () => caches.delete('banso-pages-v1'));
+  // Pages kept for offline show one learner's progress: signing out forgets them, and so does
+  // another learner signing in on the same phone.
+  if (window.caches) {
+    const signOut = document.querySelector('form[action="/logout"]');
+    if (signOut) signOut.addEventListener('submit', () => caches.delete('banso-pages-v1'));
+    const owner = localStorage.getItem('banso.pagesOwner');
+    if (learner && owner !== learner) {
+      caches.delete('banso-pages-v1');
+      localStorage.setItem('banso.pagesOwner', learner);
+    }
+  }
 
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register('/sw.js').catch(() => {});
@@ -99,7 +116,7 @@
   box.hidden = false;
   button.addEventListener('click', async () => {
     button.disabled = true;
-    const urls = [location.pathname, box.dataset.video].filter(Boolean);
+    const urls = [location.pathname + location.search, box.dataset.video].filter(Boolean);
     const done = await navigator.serviceWorker.ready.then(
       (reg) =>
         new Promise((resolve) => {

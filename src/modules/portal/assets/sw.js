@@ -18,17 +18,25 @@ self.addEventListener('activate', (event) =>
   ),
 );
 
+/** A page's cache key: its path and query, without one-off notices and language switches. */
+function pageKey(url) {
+  const key = new URL(url.pathname + url.search, location.origin);
+  key.searchParams.delete('notice');
+  key.searchParams.delete('lang');
+  return key.pathname + key.search;
+}
+
 async function fromNetworkThenCache(request) {
   const url = new URL(request.url);
   try {
     const response = await fetch(request);
     if (response.ok && OFFLINE_PAGES.test(url.pathname)) {
       const copy = response.clone();
-      caches.open(PAGES).then((c) => c.put(url.pathname, copy));
+      caches.open(PAGES).then((c) => c.put(pageKey(url), copy));
     }
     return response;
   } catch (e) {
-    const cached = await caches.match(url.pathname, { cacheName: PAGES });
+    const cached = await caches.match(pageKey(url), { cacheName: PAGES });
     if (cached) return cached;
     throw e;
   }
@@ -49,16 +57,21 @@ async function media(request) {
   const url = new URL(request.url);
   const cached = await caches.match(url.pathname, { cacheName: MEDIA });
   if (!cached) return fetch(request);
-  const range = /bytes=(\d+)-(\d*)/.exec(request.headers.get('range') || '');
-  if (!range) return cached;
-  const body = await cached.arrayBuffer();
-  const start = Number(range[1]);
-  const end = range[2] ? Math.min(Number(range[2]), body.byteLength - 1) : body.byteLength - 1;
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get('range') || '');
+  if (!range || (!range[1] && !range[2])) return cached;
+  // Slices of the stored file: no copy of the whole video in memory on a cheap phone.
+  const body = await cached.blob();
+  const size = body.size;
+  const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+  const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+  if (start >= size || start > end) {
+    return new Response(null, { status: 416, headers: { 'content-range': `bytes */${size}` } });
+  }
   return new Response(body.slice(start, end + 1), {
     status: 206,
     headers: {
       'content-type': cached.headers.get('content-type') || 'video/mp4',
-      'content-range': `bytes ${start}-${end}/${body.byteLength}`,
+      'content-range': `bytes ${start}-${end}/${size}`,
       'content-length': String(end - start + 1),
       'accept-ranges': 'bytes',
     },
@@ -78,13 +91,15 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('message', (event) => {
   if (!event.data || event.data.type !== 'save') return;
   const port = event.ports[0];
-  const save = async (path) => {
-    const response = await fetch(path, { credentials: 'same-origin' });
-    if (!response.ok) throw new Error(`${path}: ${response.status}`);
-    await (await caches.open(path.startsWith('/media/') ? MEDIA : PAGES)).put(path, response);
+  const save = async (address) => {
+    const url = new URL(address, location.origin);
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`${url.pathname}: ${response.status}`);
+    const media = url.pathname.startsWith('/media/');
+    await (await caches.open(media ? MEDIA : PAGES)).put(media ? url.pathname : pageKey(url), response);
   };
   event.waitUntil(
-    Promise.all(event.data.urls.map((u) => save(new URL(u, location.origin).pathname))).then(
+    Promise.all(event.data.urls.map(save)).then(
       () => port.postMessage({ ok: true }),
       () => port.postMessage({ ok: false }),
     ),
