@@ -679,6 +679,8 @@ export class TrainerPagesController {
   ) {
     return this.page(req, reply, async (ctx, who) => {
       const matrix = await this.authoring.translationMatrix(courseId, version, who);
+      // Reviewers see the matrix too; only the owner has an editor to go back to.
+      const { course } = await this.authoring.readableVersion(courseId, version, who);
       const cells = (byLocale: Record<string, string>) =>
         matrix.locales.map((locale) => ({
           locale,
@@ -696,6 +698,7 @@ export class TrainerPagesController {
         {
           courseId,
           version,
+          ownCourse: course.ownerId === who.userId,
           span: matrix.locales.length + 1,
           locales: matrix.locales.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
           course: rows(matrix.course),
