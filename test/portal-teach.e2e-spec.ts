@@ -97,6 +97,31 @@ describe('trainer pages (/teach)', () => {
       summary: { hmn: 'Paub txog cov lus dag hauv pab pawg Zalo.' },
     });
 
+    // Emptying the H'Mông title removes that translation (the editor's columns are the whole truth
+    // for their languages); the other texts stay. Then it is typed again.
+    const courseForm = (titleSecond: string) =>
+      fields([
+        ['_csrf', editor.csrf],
+        ['second', 'hmn'],
+        ['titleVi', 'Dùng Zalo an toàn'],
+        ['titleSecond', titleSecond],
+        ['summaryVi', 'Nhận biết tin nhắn lừa đảo trong nhóm Zalo của bản.'],
+        ['summarySecond', 'Paub txog cov lus dag hauv pab pawg Zalo.'],
+        ['topic', 'zalo-groups'],
+        ['learnerGroupIds', elderly],
+      ]);
+    expect(
+      (await a.request(`/teach/courses/${courseId}`, { headers: HTML, form: courseForm('') })).status,
+    ).toBe(303);
+    const cleared = await version(author.accessToken, courseId);
+    expect(cleared.title).toEqual({ vi: 'Dùng Zalo an toàn' });
+    expect(cleared.summary.hmn).toBe('Paub txog cov lus dag hauv pab pawg Zalo.');
+    const restored = await a.request(`/teach/courses/${courseId}`, {
+      headers: HTML,
+      form: courseForm('Siv Zalo kom muaj kev nyab xeeb'),
+    });
+    expect(restored.status).toBe(303);
+
     // A guide lesson: one filled step, one blank row (ignored), as the page sends them.
     const newGuide = await page(a, `/teach/courses/${courseId}/lessons/new?kind=guide&second=hmn`);
     expect(newGuide.status).toBe(200);

@@ -127,14 +127,24 @@ export class AuthoringService {
     );
   }
 
-  async updateDraft(courseId: string, dto: UpdateDraftDto, who: Principal) {
+  /**
+   * Texts merge by language: the API sends only the languages it changes. `replacing` names
+   * languages the caller edits as a whole (the portal's side-by-side editor): one left out of
+   * `dto` is removed, so a wrong translation can be cleared.
+   */
+  async updateDraft(
+    courseId: string,
+    dto: UpdateDraftDto,
+    who: Principal,
+    replacing: readonly string[] = [],
+  ) {
     const { draft } = await this.editableDraft(courseId, who);
     if (dto.learnerGroupIds) await this.assertLearnerGroups(dto.learnerGroupIds);
     await this.content.updateDraft(draft.id, {
       ...(dto.topic && { topic: dto.topic }),
       ...(dto.learnerGroupIds && { learnerGroupIds: dto.learnerGroupIds }),
-      ...(dto.title && { title: { ...draft.title, ...texts(dto.title) } }),
-      ...(dto.summary && { summary: { ...draft.summary, ...texts(dto.summary) } }),
+      ...(dto.title && { title: mergeTexts(draft.title, dto.title, replacing) as typeof draft.title }),
+      ...(dto.summary && { summary: mergeTexts(draft.summary, dto.summary, replacing) }),
     });
     return draft.version;
   }
@@ -152,11 +162,18 @@ export class AuthoringService {
     return draft.version;
   }
 
-  async updateLesson(courseId: string, lessonKey: string, dto: UpdateLessonDto, who: Principal) {
+  /** Like updateDraft: texts merge by language, except the languages in `replacing`. */
+  async updateLesson(
+    courseId: string,
+    lessonKey: string,
+    dto: UpdateLessonDto,
+    who: Principal,
+    replacing: readonly string[] = [],
+  ) {
     const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
     await this.content.updateLesson(lesson, {
-      ...(dto.title && { title: { ...lesson.title, ...texts(dto.title) } }),
-      ...(dto.summary && { summary: { ...lesson.summary, ...texts(dto.summary) } }),
+      ...(dto.title && { title: mergeTexts(lesson.title, dto.title, replacing) as typeof lesson.title }),
+      ...(dto.summary && { summary: mergeTexts(lesson.summary, dto.summary, replacing) }),
       ...(dto.required !== undefined && { required: dto.required }),
       ...(dto.content !== undefined && { content: dto.content }),
     });
@@ -361,4 +378,16 @@ export class AuthoringService {
       this.content.translationMatrix(v),
     );
   }
+}
+
+/** Old texts with the new ones over them; languages in `replacing` that the new texts lack are dropped. */
+function mergeTexts(
+  old: Partial<Record<string, string>> | null | undefined,
+  next: object,
+  replacing: readonly string[],
+): Partial<Record<string, string>> {
+  const kept = Object.fromEntries(
+    Object.entries(old ?? {}).filter(([locale]) => !replacing.includes(locale)),
+  );
+  return { ...kept, ...texts(next) };
 }

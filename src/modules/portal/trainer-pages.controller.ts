@@ -331,7 +331,8 @@ export class TrainerPagesController {
         const messages = [...new Set(problems.map((p) => problemText(ctx, p)))];
         return this.renderCourse(ctx, courseId, second, form, messages, 400);
       }
-      await this.authoring.updateDraft(courseId, value, who);
+      // Both columns are the whole truth for their languages: an emptied field removes that text.
+      await this.authoring.updateDraft(courseId, value, who, ['vi', second]);
       return reply.redirect(`/teach/courses/${courseId}?second=${second}&notice=saved`, 303);
     });
   }
@@ -585,7 +586,7 @@ export class TrainerPagesController {
       if (messages.length)
         return this.renderLesson(ctx, courseId, lessonKey, second, rows, [...new Set(messages)], 400);
       try {
-        await this.authoring.updateLesson(courseId, lessonKey, value, who);
+        await this.authoring.updateLesson(courseId, lessonKey, value, who, ['vi', second]);
       } catch (e) {
         if (!(e instanceof DomainError) || e.statusCode !== 400) throw e;
         return this.renderLesson(ctx, courseId, lessonKey, second, rows, [this.refusal(ctx, e)], 400);
