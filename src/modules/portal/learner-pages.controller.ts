@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { hasMessage } from '../../infrastructure/i18n/messages.js';
 import { NormalizedText } from '../../infrastructure/http/text.js';
 import { CourseCatalogService } from '../catalog/course-catalog.service.js';
 import type { LessonDetailResponse } from '../catalog/dto/course.dto.js';
@@ -13,7 +14,7 @@ import { COURSE_TOPICS } from '../catalog/entities/course-version.entity.js';
 import { Authenticated, Public } from '../identity/auth.decorators.js';
 import { EnrolmentService } from '../learning/enrolment.service.js';
 import { lessonProgressResponse } from '../learning/lesson-progress.view.js';
-import { ProgressService } from '../learning/progress.service.js';
+import { ProgressService, type EventReceipt } from '../learning/progress.service.js';
 import type { QuizAnswer } from '../learning/quiz-grading.js';
 import { PortalView, errorMessage, type PortalContext } from './portal-view.js';
 import { PortalForm } from './portal-form.js';
@@ -196,7 +197,7 @@ export class LearnerPagesController {
     return { steps: steps.map((s, i) => ({ ...s, n: i + 1, done: done.includes(s.id) })) };
   }
 
-  /** A guide step marked done by a plain form (the script does the same without a reload). */
+  /** A guide step marked done by a plain form. */
   @Post('/lessons/:id/steps/:stepId')
   @Authenticated()
   async step(
@@ -242,11 +243,7 @@ export class LearnerPagesController {
     ]);
     const receipt = receipts[0];
     if (receipt.status === 'rejected') {
-      const message =
-        (receipt.code && ctx.t(`errors.${receipt.code}`) !== `errors.${receipt.code}`
-          ? ctx.t(`errors.${receipt.code}`)
-          : receipt.message) ?? ctx.t('errors.status.400');
-      return this.renderLesson(ctx, id, { error: message }, 409);
+      return this.renderLesson(ctx, id, { error: refusal(ctx, receipt) }, 409);
     }
     // The same attempt again (a retry, or the back button): it was graded once; say so.
     if (receipt.status === 'duplicate' || !receipt.quiz)
@@ -263,9 +260,7 @@ export class LearnerPagesController {
         { id: randomUUID(), at: new Date().toISOString(), ...event },
       ]);
       const r = receipts[0];
-      return r.status === 'rejected'
-        ? { message: r.message ?? ctx.t('errors.status.400'), status: 409 }
-        : null;
+      return r.status === 'rejected' ? { message: refusal(ctx, r), status: 409 } : null;
     } catch (e) {
       if (!(e instanceof DomainError) || e.statusCode >= 500) throw e;
       return { message: errorMessage(ctx, e), status: e.statusCode };
@@ -279,6 +274,13 @@ export class LearnerPagesController {
     const learning = await this.enrolments.myLearning(ctx.user!.id, ctx.chain.join(','));
     return this.view.render(ctx, 'my-learning', { ...learning }, { title: ctx.t('nav.myLearning') });
   }
+}
+
+/** Why an event was refused, in the reader's language when we have the words. */
+function refusal(ctx: PortalContext, receipt: EventReceipt): string {
+  return hasMessage(`errors.${receipt.code}`)
+    ? ctx.t(`errors.${receipt.code}`)
+    : (receipt.message ?? ctx.t('errors.status.400'));
 }
 
 /**

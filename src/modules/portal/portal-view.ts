@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeFallbackChain, type Locale } from '../../infrastructure/i18n/locales.js';
+import { normalizeFallbackChain, UI_LOCALES, type Locale } from '../../infrastructure/i18n/locales.js';
 import { DomainError } from '../../infrastructure/http/domain-error.js';
 import { hasMessage, translate, type UiLocale } from '../../infrastructure/i18n/messages.js';
 import type { RequestWithPrincipal } from '../identity/auth.decorators.js';
@@ -10,13 +10,10 @@ import { hasRole, type Principal } from '../identity/roles.js';
 import type { UserEntity } from '../identity/entities/user.entity.js';
 import { UsersService } from '../identity/users.service.js';
 import { ASSET_VERSION } from './portal-assets.js';
+import { LANGUAGE_NAMES } from './portal-handlebars.js';
 import { readPreferences, type PortalPreferences } from './portal-preferences.js';
 
-const UI_LANGUAGES: { code: UiLocale; name: string }[] = [
-  { code: 'vi', name: 'Tiếng Việt' },
-  { code: 'hmn', name: 'Hmoob' },
-  { code: 'en', name: 'English' },
-];
+const UI_LANGUAGES = UI_LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code] }));
 
 /** Notices a redirect may ask the next page to show (`?notice=`), never free text from the URL. */
 const NOTICES = new Set([
