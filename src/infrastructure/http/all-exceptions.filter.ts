@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ASSET_VERSION } from '../../modules/portal/portal-assets.js';
-import { hasMessage, isUiLocale, translate } from '../i18n/messages.js';
+import { resolvePortalLocale } from '../../modules/portal/portal-preferences.js';
+import { hasMessage, translate } from '../i18n/messages.js';
 import { setRetryAfter, toErrorBody, type ErrorBody } from './error-body.js';
 
 /** Paths that always answer JSON, whoever asks. */
@@ -47,8 +48,7 @@ function errorPage(req: FastifyRequest, reply: FastifyReply, body: ErrorBody) {
   if (body.statusCode === 401 && req.method === 'GET') {
     return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
   }
-  const cookie = req.cookies?.bs_lang;
-  const locale = isUiLocale(cookie) ? cookie : 'vi';
+  const locale = resolvePortalLocale(req, reply);
   const key = hasMessage(`errors.${body.code}`)
     ? `errors.${body.code}`
     : `errors.status.${statusGroup(body.statusCode)}`;

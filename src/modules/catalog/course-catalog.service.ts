@@ -51,7 +51,8 @@ export class CourseCatalogService {
     return this.cache.get(key, load) as Promise<T>;
   }
 
-  private groups(): Promise<LearnerGroupEntity[]> {
+  /** Every learner group, archived ones included (cached like the catalog). */
+  groups(): Promise<LearnerGroupEntity[]> {
     return this.cached('learner-groups', () => this.learnerGroups.list(true));
   }
 

@@ -43,30 +43,24 @@ import { VerificationService } from './verification.service.js';
 })
 export class CertificationCoreModule {}
 
+/** The domain's services: used by its own controllers and by the portal's pages. */
+const CERTIFICATION_SERVICES = [
+  CertificationScope,
+  ProgrammesService,
+  MentoringService,
+  EligibilityService,
+  ApplicationsService,
+  CertificatesService,
+  VerificationService,
+  AmbassadorRegistryService,
+];
+
 /** "Người bản số" certification over HTTP. */
 @Module({
   imports: [CertificationCoreModule, CatalogCoreModule, IdentityCoreModule, LearningModule],
-  providers: [
-    CertificationScope,
-    ProgrammesService,
-    MentoringService,
-    EligibilityService,
-    ApplicationsService,
-    CertificatesService,
-    VerificationService,
-    AmbassadorRegistryService,
-  ],
+  providers: CERTIFICATION_SERVICES,
   controllers: [CertificationController, CertificatesController, VerificationController],
-  exports: [
-    CertificationScope,
-    ProgrammesService,
-    MentoringService,
-    EligibilityService,
-    ApplicationsService,
-    CertificatesService,
-    VerificationService,
-    AmbassadorRegistryService,
-  ],
+  exports: CERTIFICATION_SERVICES,
 })
 export class CertificationModule {}
 

@@ -122,7 +122,7 @@ export class AmbassadorPagesController {
     ]);
     const checklist = await this.eligibility.present(snapshot, programme.id, ctx.chain);
     const application =
-      mine.find((a) => a.programmeId === programme.id && ['submitted'].includes(a.status)) ??
+      mine.find((a) => a.programmeId === programme.id && a.status === 'submitted') ??
       mine.find((a) => a.programmeId === programme.id) ??
       null;
     const communes = await this.geography.search({

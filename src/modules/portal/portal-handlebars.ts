@@ -29,9 +29,7 @@ export function registerPortalTemplates(handlebars: typeof Handlebars, templates
   const h = handlebars;
   h.registerHelper('t', (key: string, opts: Options) => translate(opts.data.root.locale, key, opts.hash));
   h.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  h.registerHelper('not', (a: unknown) => !a);
   h.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
-  h.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   h.registerHelper('inc', (n: number) => Number(n) + 1);
   h.registerHelper('mult', (a: number, b: number) => Number(a) * Number(b));
@@ -40,7 +38,6 @@ export function registerPortalTemplates(handlebars: typeof Handlebars, templates
     numberFormat(opts.data.root.locale, 1).format(Math.max(0.1, Number(bytes) / 1_000_000)),
   );
   h.registerHelper('date', (iso: string | Date | null) => (iso ? documentDate(new Date(iso)) : ''));
-  h.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
   h.registerHelper('languageName', (code: string) => LANGUAGE_NAMES[code] ?? code);
   /** A localized value `{ text, locale, fallback }`, marked when it is not in the reader's language. */
   h.registerHelper(

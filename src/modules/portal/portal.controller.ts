@@ -9,7 +9,6 @@ import { setRetryAfter } from '../../infrastructure/http/error-body.js';
 import { CONTENT_LOCALES, pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { isUiLocale } from '../../infrastructure/i18n/messages.js';
 import { CourseCatalogService } from '../catalog/course-catalog.service.js';
-import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
 import { clientContext } from '../identity/auth.controller.js';
 import { Public } from '../identity/auth.decorators.js';
 import { AuthService } from '../identity/auth.service.js';
@@ -62,7 +61,6 @@ export class PortalController {
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(PortalView) private readonly view: PortalView,
     @Inject(CourseCatalogService) private readonly catalog: CourseCatalogService,
-    @Inject(LearnerGroupsService) private readonly groups: LearnerGroupsService,
     @Inject(EnrolmentService) private readonly enrolments: EnrolmentService,
   ) {}
 
@@ -71,7 +69,7 @@ export class PortalController {
   async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const ctx = await this.view.context(req, reply);
     if (!ctx.user && !ctx.prefs.chosen) return reply.redirect('/welcome', 303);
-    const groups = await this.groups.list(false);
+    const groups = await this.activeGroups();
     const groupId = ctx.user?.learnerGroupId;
     const group =
       groups.find((g) => g.id === groupId) ?? groups.find((g) => g.code === ctx.prefs.groupCode) ?? null;
@@ -88,6 +86,11 @@ export class PortalController {
     });
   }
 
+  /** Learner groups to choose from, from the catalog's cache (the home page asks on every visit). */
+  private async activeGroups() {
+    return (await this.catalog.groups()).filter((g) => !g.archivedAt);
+  }
+
   @Get('/welcome')
   @Public()
   async welcome(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
@@ -96,7 +99,7 @@ export class PortalController {
   }
 
   private async choices(ctx: PortalContext) {
-    const groups = await this.groups.list(false);
+    const groups = await this.activeGroups();
     const next = safeNext((ctx.req.query as Record<string, unknown>).next);
     return {
       next,
@@ -118,7 +121,7 @@ export class PortalController {
     @Res() reply: FastifyReply,
     @Body() form: PreferencesFormDto,
   ) {
-    const groups = await this.groups.list(false);
+    const groups = await this.activeGroups();
     const group =
       form.group === undefined ? undefined : (groups.find((g) => g.code === form.group)?.code ?? null);
     rememberPreferences(reply, {
