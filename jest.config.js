@@ -10,12 +10,23 @@ const common = {
 
 export default {
   testTimeout: 60000,
+  // `npm run test:cov`. Only code loaded in Jest's process is measured: the unit and service tests.
+  // The e2e tests drive separate API and worker processes, whose code is not instrumented.
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/*.d.ts'],
+  coverageProvider: 'v8',
+  coverageReporters: ['text-summary', 'html', 'lcov'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    },
+    // Domain services in-process against the real services `npm test` starts (no HTTP).
+    {
+      ...common,
+      displayName: 'service',
+      testMatch: ['<rootDir>/test/services/**/*.service-spec.ts'],
     },
     // Real Chromium (Debian's package) driven by playwright-core: `npm run test:browser`.
     {

@@ -31,7 +31,7 @@ const browser = await chromium.launch({
 
 /** A signed-in portal session and the first-visit answers, as cookies (no page loads before measuring). */
 async function learnerCookies() {
-  const phone = `09${String(Date.now()).slice(-8)}`;
+  const phone = `091${String(Date.now()).slice(-7)}`;
   const password = 'một con ngựa đau cả tàu bỏ cỏ';
   const reg = await fetch(`${base}/api/v1/auth/register`, {
     method: 'POST',

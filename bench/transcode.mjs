@@ -21,8 +21,10 @@ const media = {
 const dir = mkdtempSync(join(tmpdir(), 'banso-transcode-'));
 try {
   const source = join(dir, 'source-720p.mp4');
-  // A moving test pattern with sound, 1280×720 at 30 fps, at a camera-like bitrate.
+  // A moving test pattern with a voice-like sound track (a trainer's narration, not a near-silent
+  // tone the audio encoders get for free), 1280×720 at 30 fps, at a camera-like bitrate.
   await makeSampleVideo(source, {
+    audio: 'speech',
     seconds: 60,
     width: 1280,
     height: 720,
@@ -30,7 +32,7 @@ try {
     ffmpegPath: media.ffmpegPath,
   });
   console.log(
-    `source: 60 s 1280x720 30 fps, ${(statSync(source).size / 1e6).toFixed(1)} MB; ` +
+    `source: 60 s 1280x720 30 fps with speech-like audio, ${(statSync(source).size / 1e6).toFixed(1)} MB; ` +
       `${availableParallelism()} cores; ffmpeg: ${bundled ? 'bundled npm binary' : (media.ffmpegPath ?? 'on PATH')}`,
   );
   const transcoder = new VideoTranscoder({ media });

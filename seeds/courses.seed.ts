@@ -3,10 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../src/infrastructure/http/domain-error.js';
 import { CourseContentService } from '../src/modules/catalog/course-content.service.js';
 import { parseWebVtt } from '../src/modules/media/webvtt.js';
-import type { LessonKind } from '../src/modules/catalog/entities/lesson.entity.js';
 import { StorageService } from '../src/infrastructure/storage/storage.service.js';
 import { Buckets, StorageKeys } from '../src/infrastructure/storage/storage-keys.js';
 import { createHash } from 'node:crypto';
@@ -25,7 +23,7 @@ const coursesDir = join(
 
 type Texts = Record<string, string>;
 interface SeedLesson {
-  kind: LessonKind;
+  kind: string;
   title: Texts & { vi: string };
   summary?: Texts;
   captions?: { start: number; end: number; text: Texts }[];
@@ -142,7 +140,7 @@ export async function seedCourses(
         summary: seed.summary ?? {},
         createdBy: author,
       },
-      () => new DomainError('SEED_SLUG_TAKEN', `${file}: slug ${seed.slug} is taken`, 500),
+      () => new Error(`${file}: slug ${seed.slug} is taken`),
     );
     for (const [position, l] of seed.lessons.entries()) {
       const lesson = await content.addLesson(version.id, {

@@ -14,8 +14,13 @@ import { seedCourses, seedSampleVideos } from './courses.seed.js';
 import { seedProgrammes } from './programmes.seed.js';
 import { seedReferenceData } from './reference-data.seed.js';
 
-/** `npm run seed`: migrates, then loads the reference data and the programme's courses. Idempotent. */
+/**
+ * `npm run seed`: migrates, then loads the reference data and the programme's courses. Idempotent.
+ * `--without-videos` leaves the sample videos (21 ffmpeg runs) for a later run: for tests that need
+ * the courses, not playable videos.
+ */
 runProcess('seed', async () => {
+  const withVideos = !process.argv.includes('--without-videos');
   const config = loadConfig();
   const releaseDatabase = await useToolDatabase(config);
   const releaseStorage = await useToolStorage(config);
@@ -40,7 +45,7 @@ runProcess('seed', async () => {
     const reference = await seedReferenceData(app.get(DataSource));
     const courses = await seedCourses(app);
     const programmes = await seedProgrammes(app.get(DataSource));
-    const videos = await seedSampleVideos(app);
+    const videos = withVideos ? await seedSampleVideos(app) : 0;
     console.log(
       `Seeded ${reference.localities} localities and ${reference.learnerGroups} learner groups; ` +
         `courses: ${courses.created} created, ${courses.existing} already there; ${programmes.created} certification programme(s) created; ${videos} sample videos made.`,

@@ -16,14 +16,29 @@ export interface SampleVideoOptions {
   width: number;
   height: number;
   fps?: number;
-  /** A soft tone as the sound track; false: no audio stream at all. */
-  audio?: boolean;
+  /**
+   * The sound track: a soft tone (default), `speech` (a voice-like signal: a gliding pitch with its
+   * harmonics, syllables about four times a second, pauses, and breath noise — what encoders see
+   * in a trainer's narration), or false for no audio stream at all.
+   */
+  audio?: boolean | 'speech';
   /** Lines drawn centred on a plain background (a title card); without them, a test pattern. */
   lines?: string[];
   /** Burned-in captions: each cue's lines (e.g. Vietnamese, then H'Mông) between its times. */
   captions?: { start: number; end: number; lines: string[] }[];
   background?: string;
   ffmpegPath?: string;
+}
+
+/** A lavfi audio source: the seed's soft tone, or a voice-like signal for benchmarks. */
+function audioSource(speech: boolean, seconds: number): string {
+  if (!speech) return `sine=frequency=220:sample_rate=44100:d=${seconds}`;
+  // Pitch gliding 110–170 Hz; harmonics falling off like a voice; syllables at ~4 Hz; a pause
+  // now and then (when the slow sine is low); pink breath noise under it.
+  const pitch = '(140+30*sin(2*PI*0.7*t))';
+  const voice = [1, 0.5, 0.35, 0.2, 0.12].map((a, i) => `${a}*sin(2*PI*${i + 1}*${pitch}*t)`).join('+');
+  const syllables = '(0.55+0.45*sin(2*PI*4.1*t))*gt(sin(2*PI*0.23*t)+0.7,0)';
+  return `aevalsrc='0.4*(${voice})*${syllables}+0.03*(random(0)-0.5)':s=44100:d=${seconds}`;
 }
 
 /** Splits a caption line at spaces so it fits the picture. */
@@ -90,7 +105,7 @@ export async function makeSampleVideo(path: string, options: SampleVideoOptions)
         video,
         ...(options.audio === false
           ? []
-          : ['-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=44100:d=${options.seconds}`]),
+          : ['-f', 'lavfi', '-i', audioSource(options.audio === 'speech', options.seconds)]),
         ...(filters.length ? ['-vf', filters.join(',')] : []),
         '-c:v',
         'libx264',
@@ -98,7 +113,9 @@ export async function makeSampleVideo(path: string, options: SampleVideoOptions)
         'ultrafast',
         '-pix_fmt',
         'yuv420p',
-        ...(options.audio === false ? [] : ['-af', 'volume=0.05', '-c:a', 'aac', '-b:a', '64k']),
+        ...(options.audio === false
+          ? []
+          : ['-af', options.audio === 'speech' ? 'volume=0.8' : 'volume=0.05', '-c:a', 'aac', '-b:a', '64k']),
         '-t',
         String(options.seconds),
         path,

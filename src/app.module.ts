@@ -7,6 +7,8 @@ import { HealthController } from './infrastructure/health/health.controller.js';
 import { AllExceptionsFilter } from './infrastructure/http/all-exceptions.filter.js';
 import { createValidationPipe } from './infrastructure/http/validation.js';
 import { loggerModule } from './infrastructure/logging/logger.module.js';
+import { MetricsModule } from './infrastructure/metrics/metrics.module.js';
+import { MetricsServer } from './infrastructure/metrics/metrics-server.js';
 import { QueueModule } from './infrastructure/queue/queue.module.js';
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module.js';
 import { StorageModule } from './infrastructure/storage/storage.module.js';
@@ -18,6 +20,7 @@ import { IdentityModule } from './modules/identity/identity.module.js';
 import { LearningModule } from './modules/learning/learning.module.js';
 import { MediaModule } from './modules/media/media.module.js';
 import { PortalModule } from './modules/portal/portal.module.js';
+import { ReportingModule } from './modules/reporting/reporting.module.js';
 import { WORKER_MODULES } from './worker.module.js';
 
 /** The HTTP role. With `runWorkers` (the embedded default) it also processes the queues. */
@@ -29,6 +32,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, 'api'),
         loggerModule(config, options.runWorkers ? 'all-in-one' : 'api'),
+        MetricsModule,
         DatabaseModule,
         StorageModule,
         QueueModule,
@@ -40,11 +44,13 @@ export class AppModule {
         MediaModule,
         LearningModule,
         CertificationModule,
+        ReportingModule,
         PortalModule,
         ...(options.runWorkers ? WORKER_MODULES : []),
       ],
       controllers: [HealthController],
       providers: [
+        MetricsServer,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

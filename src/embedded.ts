@@ -22,7 +22,7 @@ runProcess('banso', async () => {
     { DataSource },
     { QUEUE_DASHBOARD_PATH },
   ] = await Promise.all([
-    import('./infrastructure/http/create-http-app.js'),
+    import('./http-app.js'),
     import('../seeds/reference-data.seed.js'),
     import('../seeds/courses.seed.js'),
     import('../seeds/programmes.seed.js'),
@@ -69,6 +69,15 @@ runProcess('banso', async () => {
   }
 
   const url = config.publicBaseUrl;
+  // A commune hall: phones on this laptop's Wi-Fi open the portal from a QR code on the screen.
+  const hall = !/^https?:\/\/(localhost|127\.0\.0\.1)[:/]/.test(`${url}/`)
+    ? [
+        `  Phones on this network open ${url}/ — or scan:`,
+        await import('qrcode').then((qr) =>
+          qr.default.toString(`${url}/`, { type: 'terminal', small: true }),
+        ),
+      ]
+    : [];
   console.log(
     [
       '',
@@ -80,6 +89,7 @@ runProcess('banso', async () => {
       `  Data             ${config.dataDir}`,
       ...services.started.map((s) => `  Started          ${s}`),
       `  Queues on        ${config.redisUrl ? 'Redis' : 'PostgreSQL'}`,
+      ...hall,
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n'),

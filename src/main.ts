@@ -7,7 +7,7 @@ runProcess('api', async () => {
   const config = loadConfig();
   config.assertExternalServices();
   // Loaded after validation so a bad configuration fails in milliseconds, not after loading Nest.
-  const { createHttpApp } = await import('./infrastructure/http/create-http-app.js');
+  const { createHttpApp } = await import('./http-app.js');
   const app = await createHttpApp(config, { runWorkers: false });
   await app.listen({ port: config.port, host: config.host });
   onShutdownSignal(() => app.close());

@@ -3,6 +3,8 @@ import type { AppConfig } from './infrastructure/config/app-config.js';
 import { ConfigModule } from './infrastructure/config/config.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { loggerModule } from './infrastructure/logging/logger.module.js';
+import { MetricsModule } from './infrastructure/metrics/metrics.module.js';
+import { MetricsServer } from './infrastructure/metrics/metrics-server.js';
 import { QueueModule, QueueWorkersModule } from './infrastructure/queue/queue.module.js';
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module.js';
 import { StorageModule } from './infrastructure/storage/storage.module.js';
@@ -10,12 +12,14 @@ import { CertificationJobsModule } from './modules/certification/certification.m
 import { IdentityJobsModule } from './modules/identity/identity.module.js';
 import { MediaJobsModule } from './modules/media/media.module.js';
 
+import { ReportingJobsModule } from './modules/reporting/reporting.module.js';
 /** The queue consumers and every domain's job handlers. */
 export const WORKER_MODULES = [
   QueueWorkersModule,
   IdentityJobsModule,
   MediaJobsModule,
   CertificationJobsModule,
+  ReportingJobsModule,
 ];
 
 /** The worker role: queue processors only, no HTTP server. */
@@ -27,12 +31,14 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config, 'worker'),
         loggerModule(config, 'worker'),
+        MetricsModule,
         DatabaseModule,
         StorageModule,
         QueueModule,
         RateLimitModule,
         ...WORKER_MODULES,
       ],
+      providers: [MetricsServer],
     };
   }
 }

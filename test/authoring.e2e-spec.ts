@@ -8,7 +8,7 @@ import {
   videoLesson,
 } from './factories/course.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
-import { api, apiUrl, expectError, testEnv } from './support/api.js';
+import { api, expectError, testEnv } from './support/api.js';
 
 describe('authoring', () => {
   let a: TestUser; // trainer, author
@@ -307,12 +307,12 @@ describe('authoring', () => {
     const lessonId = (await api(`/api/v1/courses/${courseId}`)).body.lessons[0].id;
     const detail = (await api(`/api/v1/lessons/${lessonId}?lang=hmn`)).body;
     expect(detail.subtitles.map((t: { locale: string }) => t.locale)).toEqual(['hmn', 'vi']);
-    const track = await fetch(`${apiUrl()}${detail.subtitles[0].url}`);
+    const track = await api(detail.subtitles[0].url);
     expect([track.status, track.headers.get('content-type')]).toEqual([
       200,
       expect.stringContaining('text/vtt'),
     ]);
-    expect(await track.text()).toBe(hmn);
+    expect(track.text).toBe(hmn);
     expectError(await api(`/api/v1/lessons/${lessonId}/subtitles/tyz`), 404, 'CATALOG_LESSON_NOT_FOUND');
   });
 

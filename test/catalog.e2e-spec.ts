@@ -7,7 +7,7 @@ import {
   videoLesson,
 } from './factories/course.factory.js';
 import { userWithRoles, type TestUser } from './factories/user.factory.js';
-import { api, apiUrl, expectError } from './support/api.js';
+import { api, expectError } from './support/api.js';
 
 const ANSWER_KEYS = /"correct"|"answer"|"feedback"|"incorrect"/;
 
@@ -132,19 +132,17 @@ describe('catalog for learners', () => {
 
   it('revalidates unchanged responses with a 304 and no body', async () => {
     for (const path of ['/api/v1/courses?group=officials', `/api/v1/courses/${courseId}`]) {
-      const first = await fetch(`${apiUrl()}${path}`);
+      const first = await api(path);
       const etag = first.headers.get('etag')!;
       expect(etag).toMatch(/^W\/".+"$/);
       expect(first.headers.get('cache-control')).toMatch(/public, max-age=60/);
-      const again = await fetch(`${apiUrl()}${path}`, { headers: { 'if-none-match': etag } });
+      const again = await api(path, { headers: { 'if-none-match': etag } });
       expect(again.status).toBe(304);
-      expect(await again.text()).toBe('');
-      const other = await fetch(`${apiUrl()}${path}`, { headers: { 'if-none-match': 'W/"stale"' } });
+      expect(again.text).toBe('');
+      const other = await api(path, { headers: { 'if-none-match': 'W/"stale"' } });
       expect(other.status).toBe(200);
     }
-    const signedIn = await fetch(`${apiUrl()}/api/v1/courses`, {
-      headers: { authorization: `Bearer ${author.accessToken}` },
-    });
+    const signedIn = await api('/api/v1/courses', { token: author.accessToken });
     expect(signedIn.headers.get('cache-control')).toMatch(/^private/);
   });
 });

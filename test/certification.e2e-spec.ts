@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { verifyCredentialJwt } from '../src/modules/certification/open-badge-credential.js';
 import {
@@ -18,7 +18,35 @@ import {
 } from './factories/certification.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
 import { api, expectError, testEnv } from './support/api.js';
-import { runScript, startPlatform } from './support/platform-process.js';
+import { ROOT, runScript, startPlatform } from './support/platform-process.js';
+
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+
+/** The packages a compiled file loads, following its relative imports (node: built-ins left out). */
+function bareImportsOf(file: string): string[] {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const text = readFileSync(path, 'utf8');
+    for (const m of text.matchAll(/\bfrom\s+'([^']+)'|\bimport\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (spec.startsWith('.')) visit(resolve(dirname(path), spec));
+      else if (!spec.startsWith('node:'))
+        packages.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+    }
+  };
+  visit(join(ROOT, file));
+  return [...packages];
+}
 
 const approve = (token: string, id: string, reason = 'Đã xác minh các hộ tại thôn.') =>
   api(`/api/v1/certification/applications/${id}/approve`, { token, body: { reason } });
@@ -146,19 +174,19 @@ describe('certification: Người bản số', () => {
         token: otherCommuneCoordinator.accessToken,
       }),
       403,
-      'CERT_OUTSIDE_YOUR_LOCALITY',
+      'OUTSIDE_YOUR_AREA',
     );
     expectError(
       await approve(otherCommuneCoordinator.accessToken, submitted.body.id),
       403,
-      'CERT_OUTSIDE_YOUR_LOCALITY',
+      'OUTSIDE_YOUR_AREA',
     );
     expectError(
       await api(`/api/v1/certification/applications?localityId=${area.communes[0].id}`, {
         token: otherCommuneCoordinator.accessToken,
       }),
       403,
-      'CERT_OUTSIDE_YOUR_LOCALITY',
+      'OUTSIDE_YOUR_AREA',
     );
     // Another learner neither sees it nor decides it.
     const stranger = await registerLearner();
@@ -176,12 +204,18 @@ describe('certification: Người bản số', () => {
       'VALIDATION_FAILED',
     );
 
-    // The reviewer sees the checklist, the evidence and the audit trail.
-    const detail = await api(`/api/v1/certification/applications/${submitted.body.id}?lang=vi`, {
+    // The reviewer sees the checklist, the evidence and the audit trail — in the reader's
+    // language (the coordinator's profile says Vietnamese; the candidate reads H'Mông).
+    const detail = await api(`/api/v1/certification/applications/${submitted.body.id}`, {
       token: communeCoordinator.accessToken,
     });
     expect(detail.status).toBe(200);
-    expect(detail.body.checklist.eligible).toBe(true);
+    expect(detail.body.checklist).toMatchObject({ eligible: true, locale: 'vi' });
+    expect(detail.body.checklist.items[2].detail).toBe('Đã ghi nhận 2/2 hộ');
+    const asked = `/api/v1/certification/applications/${submitted.body.id}?lang=en`;
+    expect((await api(asked, { token: communeCoordinator.accessToken })).body.checklist.locale).toBe('en');
+    const own = `/api/v1/certification/applications/${submitted.body.id}`;
+    expect((await api(own, { token: candidate.accessToken })).body.checklist.locale).toBe('hmn');
     expect(detail.body.mentoringRecords).toHaveLength(3);
     expect(detail.body.audit.map((e: any) => e.action)).toEqual(['application.submitted']);
   });
@@ -515,6 +549,13 @@ describe('certification: Người bản số', () => {
     expect([badPdf.code, badPdf.output]).toEqual([1, expect.stringMatching(/INVALID: the PDF's SHA-256/)]);
     const badJwt = await runScript(cli, {}, [join(dir, 'tampered.jwt'), ...keys]);
     expect([badJwt.code, badJwt.output]).toEqual([1, expect.stringMatching(/INVALID/)]);
+    const help = await runScript(cli, {}, ['--help']);
+    expect([help.code, help.output]).toEqual([0, expect.stringMatching(/Exit code: 0 valid, 1 invalid/)]);
+    expect((await runScript(cli, {}, [])).code).toBe(2);
+    expect((await runScript(cli, {}, ['--unknown'])).code).toBe(2);
+    expect((await runScript(cli, {}, [join(dir, 'missing.jwt'), ...keys])).code).toBe(2);
+    // Third parties run it from the built files with production dependencies only.
+    expect(bareImportsOf(cli).filter((m) => !(m in PACKAGE.dependencies))).toEqual([]);
 
     // Public verification: API and page, masked name, never the phone.
     const v = await api(`/api/v1/verify/${cert.verificationCode}?lang=hmn`);
@@ -537,7 +578,10 @@ describe('certification: Người bản số', () => {
     expect(html.text).toContain('Còn hiệu lực');
     expect(html.text).toContain('Tseem siv tau');
     expect(html.text).not.toContain('Sùng Thị Mỷ');
-    expectError(await api(`/api/v1/verify/${'0'.repeat(26)}`), 404, 'CERT_CERTIFICATE_NOT_FOUND');
+    const unknown = await api(`/api/v1/verify/${'0'.repeat(26)}`);
+    expectError(unknown, 404, 'CERT_CERTIFICATE_NOT_FOUND');
+    // Anyone may ask: the answer says nothing about whose it would be.
+    expect(unknown.body.message).toBe('No certificate has this verification code.');
     expectError(await api('/api/v1/verify/not-a-code'), 404, 'CERT_CERTIFICATE_NOT_FOUND');
     expect((await api('/verify/not-a-code')).status).toBe(404);
 
@@ -570,7 +614,7 @@ describe('certification: Người bản số', () => {
     expectError(
       await api(`/api/v1/certificates/${cert.id}`, { token: otherCommuneCoordinator.accessToken }),
       403,
-      'CERT_OUTSIDE_YOUR_LOCALITY',
+      'OUTSIDE_YOUR_AREA',
     );
     expectError(
       await api(`/api/v1/certificates/${cert.id}/revoke`, {
@@ -578,7 +622,7 @@ describe('certification: Người bản số', () => {
         body: { reason: 'Sai' },
       }),
       403,
-      'CERT_OUTSIDE_YOUR_LOCALITY',
+      'OUTSIDE_YOUR_AREA',
     );
     expectError(
       await api(`/api/v1/certificates/${cert.id}/revoke`, {
@@ -751,7 +795,7 @@ describe('certification: Người bản số', () => {
         token: otherCommuneCoordinator.accessToken,
       }),
       403,
-      'CERT_OUTSIDE_YOUR_LOCALITY',
+      'OUTSIDE_YOUR_AREA',
     );
     const registry = await api(`/api/v1/certification/ambassadors?localityId=${area.communes[1].id}`, {
       token: otherCommuneCoordinator.accessToken,
@@ -763,6 +807,39 @@ describe('certification: Người bản số', () => {
         token: (await registerLearner()).accessToken,
       }),
       403,
+    );
+  });
+
+  it('counts certificates issued and revoked per day from the outbox, for staff of the area', async () => {
+    const admin = await adminAccessToken();
+    const activity = (localityId: string, token: string, range = '') =>
+      api(`/api/v1/reporting/activity?localityId=${localityId}${range}`, { token });
+    // The worker counts new facts every 15 s.
+    let totals: any;
+    for (const until = Date.now() + 40_000; Date.now() < until;) {
+      const res = await activity(area.provinceId, admin);
+      expect(res.status).toBe(200);
+      totals = res.body.totals;
+      if (totals.certificatesIssued >= 4 && totals.certificatesRevoked >= 1) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(totals.certificatesIssued).toBeGreaterThanOrEqual(4);
+    expect(totals.certificatesRevoked).toBeGreaterThanOrEqual(1);
+    const commune = await activity(area.communes[1].id, otherCommuneCoordinator.accessToken);
+    expect(commune.status).toBe(200);
+    expect(commune.body.days).toHaveLength(30);
+    expectError(
+      await activity(area.communes[0].id, otherCommuneCoordinator.accessToken),
+      403,
+      'OUTSIDE_YOUR_AREA',
+    );
+    expectError(await activity(area.provinceId, (await registerLearner()).accessToken), 403);
+    expectError(await api(`/api/v1/reporting/activity?localityId=${area.provinceId}`), 401);
+    expectError(await activity(area.provinceId, admin, '&from=2026-13-01'), 400, 'VALIDATION_FAILED');
+    expectError(
+      await activity(area.provinceId, admin, '&from=2026-03-01&to=2026-02-01'),
+      400,
+      'VALIDATION_FAILED',
     );
   });
 

@@ -154,7 +154,7 @@ describe('localities', () => {
         body: { code: '09999' },
       }),
       409,
-      'GEOGRAPHY_INVALID_CODE',
+      'GEOGRAPHY_CODE_LOCKED',
     );
 
     // A village someone lives in cannot be deleted.

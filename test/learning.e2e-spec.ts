@@ -647,7 +647,7 @@ describe('learning', () => {
       expectError(
         await api(`/api/v1/progress/localities/${communeB.id}/report`, { token: coordinatorA.accessToken }),
         403,
-        'LEARNING_OUTSIDE_YOUR_LOCALITY',
+        'OUTSIDE_YOUR_AREA',
       );
       const otherTrainer = await userWithRoles([{ role: 'trainer' }]);
       expectError(

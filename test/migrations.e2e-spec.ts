@@ -77,6 +77,76 @@ describe('migrations', () => {
     expect((await tables()).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('moves per-kind progress into lesson_progress.state and back without losing any of it', async () => {
+    expect((await cli('run')).code).toBe(0);
+    // Back to just before LessonKindState (the newest migrations first).
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const newest = async () =>
+        (await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t as string;
+      while (Number(await newest()) >= 1795380000000) expect((await cli('revert')).code).toBe(0);
+
+      // Rows as the old columns held them (foreign keys off: only these rows matter here).
+      const learner = '11111111-1111-4111-8111-111111111111';
+      const [video, guide, quiz] = ['a', 'b', 'c'].map((x) => `${x.repeat(8)}-0000-4000-8000-000000000000`);
+      const step = '22222222-2222-4222-8222-222222222222';
+      await c.query(`SET session_replication_role = replica`);
+      await c.query(
+        `INSERT INTO lesson_progress (learner_id, lesson_key, course_id, lesson_id, kind, locale, status,
+           watched, watched_seconds, duration_seconds, position_seconds, position_at,
+           steps_done, attempt_times, best_score, last_score, last_event_at, completed_at)
+         VALUES
+         ($1, $2, $2, $2, 'video', 'hmn', 'in_progress', '{"hmn": [[0, 42.5]]}', 42.5, 120, 40,
+          '2026-11-29T08:00:00Z', '{}', '{}', NULL, NULL, now(), NULL),
+         ($1, $3, $3, $3, 'guide', 'vi', 'in_progress', '{}', 0, NULL, NULL, NULL,
+          ARRAY[$5]::uuid[], '{}', NULL, NULL, now(), NULL),
+         ($1, $4, $4, $4, 'quiz', 'vi', 'completed', '{}', 0, NULL, NULL, NULL,
+          '{}', ARRAY['2026-11-29T08:00:00Z', '2026-11-29T09:00:00Z']::timestamptz[], 80, 60, now(), now())`,
+        [learner, video, guide, quiz, step],
+      );
+      await c.query(`SET session_replication_role = DEFAULT`);
+
+      expect((await cli('run')).code).toBe(0);
+      const states = Object.fromEntries(
+        (await c.query(`SELECT kind, state FROM lesson_progress`)).rows.map((r) => [r.kind, r.state]),
+      );
+      expect(states.video).toEqual({
+        watched: { hmn: [[0, 42.5]] },
+        watchedSeconds: 42.5,
+        durationSeconds: 120,
+        positionSeconds: 40,
+        positionAt: expect.stringMatching(/^2026-11-29T(08:00:00|15:00:00)/),
+      });
+      expect(Date.parse(states.video.positionAt)).toBe(Date.parse('2026-11-29T08:00:00Z'));
+      expect(states.guide).toEqual({ stepsDone: [step] });
+      expect(states.quiz).toMatchObject({ bestScore: 80, lastScore: 60 });
+      expect(states.quiz.attemptTimes.map(Date.parse)).toEqual([
+        Date.parse('2026-11-29T08:00:00Z'),
+        Date.parse('2026-11-29T09:00:00Z'),
+      ]);
+      expect(Date.parse(states.quiz.lastAt)).toBe(Date.parse('2026-11-29T09:00:00Z'));
+
+      // And back: the old columns hold what they held.
+      while (Number(await newest()) >= 1795380000000) expect((await cli('revert')).code).toBe(0);
+      const rows = Object.fromEntries(
+        (
+          await c.query(
+            `SELECT kind, watched, watched_seconds::float8 AS ws, position_seconds::float8 AS ps,
+                    steps_done, best_score, last_score, cardinality(attempt_times) AS attempts
+               FROM lesson_progress`,
+          )
+        ).rows.map((r) => [r.kind, r]),
+      );
+      expect(rows.video).toMatchObject({ watched: { hmn: [[0, 42.5]] }, ws: 42.5, ps: 40 });
+      expect(rows.guide.steps_done).toEqual([step]);
+      expect(rows.quiz).toMatchObject({ best_score: 80, last_score: 60, attempts: 2 });
+      expect((await cli('run')).code).toBe(0);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('refuses an unknown command with the usage', async () => {
     const res = await cli('drop-everything');
     expect(res.code).toBe(2);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { registerLearner, GOOD_PASSWORD } from './factories/user.factory.js';
 import { api, expectError, testEnv } from './support/api.js';
 import { runScript, startPlatform, type PlatformProcess } from './support/platform-process.js';
@@ -23,6 +26,19 @@ describe('configuration is validated at boot', () => {
     expect(code).toBe(1);
     expect(output).toMatch(message);
     expect(output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('reads .env into the environment it validates (the harness points BANSO_ENV_FILE at a file of its own)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'banso-env-'));
+    try {
+      const file = join(dir, '.env');
+      writeFileSync(file, 'PORT=abc\n');
+      const { code, output } = await runScript('dist/src/main.js', { ...env(), BANSO_ENV_FILE: file });
+      expect(code).toBe(1);
+      expect(output).toMatch(/PORT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the production roles refuse to start without real services', async () => {
@@ -126,7 +142,7 @@ describe('login rate limit per IP', () => {
 describe('npm run user:create-admin', () => {
   it('creates an admin from the command line, refuses weak passwords, and is idempotent', async () => {
     const script = 'dist/src/modules/identity/cli/create-admin.js';
-    const phone = `09${String(Date.now()).slice(-8)}`;
+    const phone = `091${String(Date.now()).slice(-7)}`;
     const env = { ...testEnv(), ADMIN_PHONE: '', ADMIN_PASSWORD: '' };
     const weak = await runScript(script, { ...env, ADMIN_PASSWORD: '12345678' }, [
       '--phone',

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, apiUrl, testEnv } from './support/api.js';
+import { api, testEnv } from './support/api.js';
 import { ROOT, runScript } from './support/platform-process.js';
 
 const dir = join(ROOT, 'seeds', 'data', 'courses');
@@ -43,7 +43,7 @@ describe('seeded courses', () => {
       (l: { kind: string }) => l.kind === 'video',
     );
     const track = (await api(`/api/v1/lessons/${one.id}`)).body.subtitles[0];
-    const vtt = await (await fetch(`${apiUrl()}${track.url}`)).text();
+    const vtt = (await api(track.url)).text;
     expect(vtt.startsWith('WEBVTT')).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
+import { httpStatusOf } from '../src/infrastructure/errors/domain-error.js';
 import { StorageErrorCode } from '../src/infrastructure/storage/storage.errors.js';
 import { StorageKeys } from '../src/infrastructure/storage/storage-keys.js';
 import { StorageService } from '../src/infrastructure/storage/storage.service.js';
@@ -40,8 +41,9 @@ describe('StorageService', () => {
   it('raises a domain error for a missing object', async () => {
     await expect(storage.stat('media', 'media/none/missing.txt')).rejects.toMatchObject({
       code: StorageErrorCode.ObjectNotFound,
-      statusCode: 404,
     });
+    // The status is the code's, from the storage errors' table.
+    expect(httpStatusOf(StorageErrorCode.ObjectNotFound)).toBe(404);
     await expect(storage.getStream('certificates', 'certificates/none/missing.pdf')).rejects.toMatchObject({
       code: StorageErrorCode.ObjectNotFound,
     });
@@ -74,9 +76,9 @@ describe('StorageService', () => {
     expect(new Date(upload.expiresAt).getTime()).toBeGreaterThan(Date.now());
     expect(() =>
       storage.presignedPut('media', key, { ...opts, contentType: 'application/x-msdownload' }),
-    ).toThrow(expect.objectContaining({ code: StorageErrorCode.UploadTypeMismatch, statusCode: 415 }));
+    ).toThrow(expect.objectContaining({ code: StorageErrorCode.UploadTypeMismatch }));
     expect(() => storage.presignedPut('media', key, { ...opts, size: 300_000_000 })).toThrow(
-      expect.objectContaining({ code: StorageErrorCode.UploadTooLarge, statusCode: 413 }),
+      expect.objectContaining({ code: StorageErrorCode.UploadTooLarge }),
     );
     expect(() => storage.presignedPut('media', key, { ...opts, size: 0 })).toThrow(
       expect.objectContaining({ code: StorageErrorCode.UploadTooLarge }),
@@ -128,7 +130,6 @@ describe('StorageService', () => {
       }),
     ).rejects.toMatchObject({
       code: StorageErrorCode.UploadMissing,
-      statusCode: 409,
     });
   });
 });

@@ -16,10 +16,11 @@ export const freePort = () =>
 
 /**
  * Starts `dist/src/embedded.js` (after `npm run build`) on a fresh DATA_DIR, with DATABASE_URL /
- * S3_ENDPOINT from the environment if set. BENCH_CPU_PROF=<dir> writes a V8 CPU profile there.
+ * S3_ENDPOINT from the environment if set, at the production log level (info; BENCH_LOG_LEVEL to
+ * change it). BENCH_CPU_PROF=<dir> writes a V8 CPU profile there.
  * Resolves once it is ready, with its address, its database URL and `stop()`.
  */
-export async function startEmbeddedPlatform() {
+export async function startEmbeddedPlatform({ logLevel = process.env.BENCH_LOG_LEVEL ?? 'info' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'banso-bench-'));
   chmodSync(dir, 0o755);
   const port = await freePort();
@@ -36,12 +37,16 @@ export async function startEmbeddedPlatform() {
         PORT: String(port),
         EMBEDDED_POSTGRES_PORT: String(pgPort),
         EMBEDDED_S3_PORT: String(await freePort()),
-        LOG_LEVEL: 'error',
+        LOG_LEVEL: logLevel,
+        // A developer's .env must not change what a bench measures.
+        BANSO_ENV_FILE: 'none',
         NODE_ENV: 'production',
         PUBLIC_BASE_URL: base,
         JWT_ACCESS_SECRET: 'bench-secret-bench-secret-bench-secret-123',
         COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
         ISSUER_KEY_SECRET: 'bench-issuer-bench-issuer-bench-issuer-123',
+        // Benches sign up their users from one address.
+        REGISTER_MAX_PER_IP: '100000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -10,7 +10,7 @@ function watchErrors(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource.*(401|403|404)/.test(m.text()))
+    if (m.type() === 'error' && !/Failed to load resource.*(401|403|404|503)/.test(m.text()))
       problems.push(m.text());
   });
   return problems;
@@ -93,7 +93,7 @@ describe('the portal in a real browser: a learner on a phone', () => {
     expect(await page.locator('html').getAttribute('class')).toBeNull();
 
     // Registration by a plain form; H'Mông as the language for lessons.
-    const phone = `09${String(Date.now()).slice(-8)}`;
+    const phone = `091${String(Date.now()).slice(-7)}`;
     const password = 'một con ngựa đau cả tàu bỏ cỏ';
     await page.goto('/register');
     a11y.push(...(await seriousViolations(page)));
@@ -226,13 +226,42 @@ describe('the portal in a real browser: a learner on a phone', () => {
     const positionBefore = (await lessonState(token, course.videoId)).video.positionSeconds;
 
     // Back online, after the browser lost its CSRF secret (a restart while offline): the queue gets a
-    // fresh token, goes through /api/v1/sync, and the learner sees a receipt.
+    // fresh token and goes through /api/v1/sync. The server is briefly unavailable then (503 with
+    // Retry-After, as a stalled database answers): nothing is dropped, the queue waits and sends
+    // again, and the learner sees a receipt.
     expect((await context.cookies()).some((c) => c.name === '_csrf')).toBe(true);
     await context.clearCookies({ name: '_csrf' });
     const tokenRequests: string[] = [];
     page.on('request', (r) => r.url().endsWith('/api/v1/auth/csrf') && tokenRequests.push(r.url()));
+    const syncAnswers: number[] = [];
+    await page.route('**/api/v1/sync', async (route) => {
+      if (syncAnswers.length === 1) {
+        syncAnswers.push(503);
+        return route.fulfill({
+          status: 503,
+          headers: { 'retry-after': '1', 'content-type': 'application/json' },
+          body: JSON.stringify({
+            statusCode: 503,
+            code: 'SERVICE_UNAVAILABLE',
+            message: 'busy',
+            requestId: 'x',
+          }),
+        });
+      }
+      const response = await route.fetch();
+      syncAnswers.push(response.status());
+      return route.fulfill({ response });
+    });
     await context.setOffline(false);
     await visible(page.getByText('Đã đồng bộ 1 bài học.'));
+    expect(syncAnswers).toEqual([403, 503, 200]);
+    const left = await page.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith('banso.progressQueue.'))
+        .map((k) => JSON.parse(localStorage.getItem(k)!).length)
+        .reduce((a, b) => a + b, 0),
+    );
+    expect(left).toBe(0);
     const after = await until('the offline heartbeat to arrive', async () => {
       const s = await lessonState(token, course.videoId);
       return s.video.positionSeconds !== positionBefore && s;

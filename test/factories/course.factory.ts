@@ -1,4 +1,5 @@
-import { api } from '../support/api.js';
+import type { AuthoredLesson, PlatformDriver } from './driver.js';
+import { httpDriver } from './http-driver.js';
 
 /** Authoring payloads that read like real lessons (Lào Cai, VNeID, paying the electricity bill). */
 export const guideLesson = {
@@ -80,45 +81,66 @@ export const videoLesson = {
   content: {},
 };
 
-/** Creates a course as `token` and returns its id. */
-export async function createCourse(token: string, overrides: Record<string, unknown> = {}) {
-  const groups = (await api('/api/v1/learner-groups')).body;
-  const res = await api('/api/v1/authoring/courses', {
-    token,
-    body: {
-      slug: `thanh-toan-tien-dien-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`,
-      topic: 'cashless-payment',
-      learnerGroupIds: [groups.find((g: { code: string }) => g.code === 'elderly').id],
-      title: { vi: 'Thanh toán tiền điện qua điện thoại', hmn: 'Them nqi hluav taws xob hauv xov tooj' },
-      summary: { vi: 'Cho người cao tuổi ở Bát Xát: trả tiền điện không cần ra bưu điện.' },
-      ...overrides,
-    },
-  });
-  if (res.status !== 201) throw new Error(`create course failed: ${res.status} ${res.text}`);
-  return res.body.courseId as string;
-}
-
-export async function addLessons(
-  token: string,
-  courseId: string,
-  lessons = [videoLesson, guideLesson, quizLesson],
+/** A course's create input: a unique slug, for the elderly group, in Vietnamese and H'Mông. */
+export function courseInput(
+  learnerGroups: { id: string; code: string }[],
+  overrides: Record<string, unknown> = {},
 ) {
-  for (const lesson of lessons) {
-    const res = await api(`/api/v1/authoring/courses/${courseId}/draft/lessons`, { token, body: lesson });
-    if (res.status !== 201) throw new Error(`add lesson failed: ${res.status} ${res.text}`);
-  }
+  return {
+    slug: `thanh-toan-tien-dien-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`,
+    topic: 'cashless-payment',
+    learnerGroupIds: [learnerGroups.find((g) => g.code === 'elderly')!.id],
+    title: { vi: 'Thanh toán tiền điện qua điện thoại', hmn: 'Them nqi hluav taws xob hauv xov tooj' },
+    summary: { vi: 'Cho người cao tuổi ở Bát Xát: trả tiền điện không cần ra bưu điện.' },
+    ...overrides,
+  };
 }
 
-/** Author submits, reviewer publishes. */
-export async function publishCourse(authorToken: string, reviewerToken: string, courseId: string) {
-  const submit = await api(`/api/v1/authoring/courses/${courseId}/draft/submit`, {
-    token: authorToken,
-    body: {},
-  });
-  if (submit.status !== 200) throw new Error(`submit failed: ${submit.status} ${submit.text}`);
-  const publish = await api(`/api/v1/authoring/courses/${courseId}/review/publish`, {
-    token: reviewerToken,
-    body: {},
-  });
-  if (publish.status !== 200) throw new Error(`publish failed: ${publish.status} ${publish.text}`);
+/** Answers to the factory quiz (`quizLesson`, as stored): all right, and all wrong. */
+export function quizAnswers(quiz: AuthoredLesson): { right: unknown[]; wrong: unknown[] } {
+  const [single, multiple, trueFalse, ordering] = quiz.content.questions;
+  const isRight = (o: { correct: boolean }) => o.correct;
+  return {
+    right: [
+      { questionId: single.id, optionIds: single.options.filter(isRight).map((o: any) => o.id) },
+      { questionId: multiple.id, optionIds: multiple.options.filter(isRight).map((o: any) => o.id) },
+      { questionId: trueFalse.id, answer: true },
+      { questionId: ordering.id, order: ordering.items.map((i: any) => i.id) },
+    ],
+    wrong: [
+      {
+        questionId: single.id,
+        optionIds: single.options.filter((o: any) => !o.correct).map((o: any) => o.id),
+      },
+      { questionId: multiple.id, optionIds: [multiple.options[0].id] },
+      { questionId: trueFalse.id, answer: false },
+      { questionId: ordering.id, order: [...ordering.items].reverse().map((i: any) => i.id) },
+    ],
+  };
 }
+
+/** Courses built through `via` (HTTP for e2e tests, in-process services for service tests). */
+export function courseFactories(via: PlatformDriver) {
+  /** Creates a course as `token` and returns its id. */
+  async function createCourse(token: string, overrides: Record<string, unknown> = {}) {
+    return via.createCourse(token, courseInput(await via.learnerGroups(), overrides));
+  }
+
+  async function addLessons(
+    token: string,
+    courseId: string,
+    lessons = [videoLesson, guideLesson, quizLesson],
+  ) {
+    for (const lesson of lessons) await via.addLesson(token, courseId, lesson);
+  }
+
+  /** Author submits, reviewer publishes. */
+  async function publishCourse(authorToken: string, reviewerToken: string, courseId: string) {
+    await via.submit(authorToken, courseId);
+    await via.publish(reviewerToken, courseId);
+  }
+
+  return { createCourse, addLessons, publishCourse };
+}
+
+export const { createCourse, addLessons, publishCourse } = courseFactories(httpDriver);

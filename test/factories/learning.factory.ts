@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { api } from '../support/api.js';
-import { sampleVideo, uploadVideo, waitForMedia } from '../support/media.js';
-import {
-  addLessons,
-  createCourse,
-  guideLesson,
-  publishCourse,
-  quizLesson,
-  videoLesson,
-} from './course.factory.js';
-import type { TestUser } from './user.factory.js';
+import { sampleVideo } from '../support/media.js';
+import { courseFactories, guideLesson, quizAnswers, quizLesson, videoLesson } from './course.factory.js';
+import type { PlatformDriver, TestUser } from './driver.js';
+import { httpDriver } from './http-driver.js';
 
 export interface LearnableCourse {
   courseId: string;
@@ -26,59 +19,47 @@ export interface LearnableCourse {
 
 const videos = new Map<string, Promise<Buffer>>();
 
-/**
- * A published course (video with a processed sample video in vi, guide, quiz) ready for learners.
- * The default 320×180 video has one video rendition; 640×360 gives a ladder of several.
- */
-export async function learnableCourse(
-  author: TestUser,
-  reviewer: TestUser,
-  size: { width: number; height: number } = { width: 320, height: 180 },
-): Promise<LearnableCourse> {
-  const key = `${size.width}x${size.height}`;
-  if (!videos.has(key)) videos.set(key, sampleVideo({ seconds: 12, ...size }));
-  const video = await videos.get(key)!;
-  const courseId = await createCourse(author.accessToken);
-  await addLessons(author.accessToken, courseId, [videoLesson, guideLesson, quizLesson]);
-  const { mediaId } = await uploadVideo(author.accessToken, video);
-  const media = await waitForMedia(author.accessToken, mediaId);
-  if (media.status !== 'ready') throw new Error(`sample video failed: ${JSON.stringify(media.failure)}`);
-  const draft = (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: author.accessToken }))
-    .body;
-  const [v, g, q] = draft.lessons;
-  const attach = await api(`/api/v1/authoring/courses/${courseId}/draft/lessons/${v.lessonKey}/media/vi`, {
-    method: 'PUT',
-    token: author.accessToken,
-    body: { mediaId },
-  });
-  if (attach.status !== 200) throw new Error(`attach failed: ${attach.status} ${attach.text}`);
-  await publishCourse(author.accessToken, reviewer.accessToken, courseId);
-  const [single, multiple, trueFalse, ordering] = q.content.questions;
-  const right = (o: { correct: boolean }) => o.correct;
-  return {
-    courseId,
-    videoId: v.id,
-    guideId: g.id,
-    quizId: q.id,
-    duration: media.durationSeconds,
-    stepIds: g.content.steps.map((s: { id: string }) => s.id),
-    rightAnswers: [
-      { questionId: single.id, optionIds: single.options.filter(right).map((o: any) => o.id) },
-      { questionId: multiple.id, optionIds: multiple.options.filter(right).map((o: any) => o.id) },
-      { questionId: trueFalse.id, answer: true },
-      { questionId: ordering.id, order: ordering.items.map((i: any) => i.id) },
-    ],
-    wrongAnswers: [
-      {
-        questionId: single.id,
-        optionIds: single.options.filter((o: any) => !o.correct).map((o: any) => o.id),
-      },
-      { questionId: multiple.id, optionIds: [multiple.options[0].id] },
-      { questionId: trueFalse.id, answer: false },
-      { questionId: ordering.id, order: [...ordering.items].reverse().map((i: any) => i.id) },
-    ],
-  };
+/** Courses ready for learners, built through `via` (HTTP for e2e tests, services for service tests). */
+export function learningFactories(via: PlatformDriver) {
+  const courses = courseFactories(via);
+
+  /**
+   * A published course (video with a processed sample video in vi, guide, quiz) ready for learners.
+   * The default 320×180 video has one video rendition; 640×360 gives a ladder of several.
+   */
+  async function learnableCourse(
+    author: TestUser,
+    reviewer: TestUser,
+    size: { width: number; height: number } = { width: 320, height: 180 },
+  ): Promise<LearnableCourse> {
+    const key = `${size.width}x${size.height}`;
+    if (!videos.has(key)) videos.set(key, sampleVideo({ seconds: 12, ...size }));
+    const video = await videos.get(key)!;
+    const courseId = await courses.createCourse(author.accessToken);
+    await courses.addLessons(author.accessToken, courseId, [videoLesson, guideLesson, quizLesson]);
+    const mediaId = await via.uploadVideo(author.accessToken, video);
+    const media = await via.processedVideo(author.accessToken, mediaId);
+    if (media.status !== 'ready') throw new Error(`sample video failed: ${JSON.stringify(media.failure)}`);
+    const [v, g, q] = await via.lessons(author.accessToken, courseId, 1);
+    await via.attachVideo(author.accessToken, courseId, v.lessonKey, 'vi', mediaId);
+    await courses.publishCourse(author.accessToken, reviewer.accessToken, courseId);
+    const answers = quizAnswers(q);
+    return {
+      courseId,
+      videoId: v.id,
+      guideId: g.id,
+      quizId: q.id,
+      duration: media.durationSeconds!,
+      stepIds: g.content.steps.map((s: { id: string }) => s.id),
+      rightAnswers: answers.right,
+      wrongAnswers: answers.wrong,
+    };
+  }
+
+  return { learnableCourse };
 }
+
+export const { learnableCourse } = learningFactories(httpDriver);
 
 /** A client event as the portal's offline queue would send it. */
 export function progressEvent(

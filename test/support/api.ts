@@ -1,4 +1,9 @@
-/** A small HTTP client for the e2e tests: real requests to the running API process. */
+import { assertDocumented } from './openapi-contract.js';
+
+/**
+ * A small HTTP client for the e2e tests: real requests to the running API process. Every answer
+ * from a documented path is checked against the OpenAPI document (see openapi-contract.ts).
+ */
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -29,8 +34,9 @@ export async function api<T = any>(
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const res = await fetch(`${options.base ?? apiUrl()}${path}`, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    method,
     headers,
     body:
       options.body === undefined
@@ -47,6 +53,10 @@ export async function api<T = any>(
   } catch {
     /* not JSON */
   }
+  await assertDocumented(
+    { method, path, status: res.status, contentType: res.headers.get('content-type'), text },
+    { apiUrl: apiUrl(), dataDir: testEnv().DATA_DIR },
+  );
   return { status: res.status, body, text, headers: res.headers };
 }
 

@@ -19,13 +19,15 @@ export type Role = keyof typeof ENTRY;
 
 /** Variables of the platform we strip from the inherited environment, so each test says what it means. */
 const PLATFORM_VARS =
-  /^(NODE_ENV|PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|S3_|JWT_|COOKIE_SECRET|ADMIN_|LOGIN_|QUEUE_PREFIX|EMBEDDED_|RUN_MIGRATIONS|PUBLIC_BASE_URL|SEED_)/;
+  /^(NODE_ENV|PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|S3_|JWT_|COOKIE_SECRET|ADMIN_|LOGIN_|QUEUE_PREFIX|EMBEDDED_|RUN_MIGRATIONS|PUBLIC_BASE_URL|SEED_|BANSO_ENV_FILE)/;
 
 export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !PLATFORM_VARS.test(k)));
   delete env.NODE_OPTIONS; // Jest's --experimental-vm-modules is not for the app
   return {
     ...env,
+    // A developer's .env in the working directory is not the test's configuration either.
+    BANSO_ENV_FILE: 'none',
     ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   } as NodeJS.ProcessEnv;
 }

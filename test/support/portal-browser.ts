@@ -1,4 +1,5 @@
-import { apiUrl } from './api.js';
+import { apiUrl, testEnv } from './api.js';
+import { assertDocumented } from './openapi-contract.js';
 
 /**
  * A tiny cookie jar for portal pages over plain HTTP (forms, redirects, CSRF). Real-browser tests
@@ -25,8 +26,9 @@ export class Browser {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
+    const method = init.method ?? (body ? 'POST' : 'GET');
     const res = await fetch(`${apiUrl()}${path}`, {
-      method: init.method ?? (body ? 'POST' : 'GET'),
+      method,
       headers,
       body,
       redirect: 'manual',
@@ -39,12 +41,13 @@ export class Browser {
         this.cookies.delete(name.trim());
       else this.cookies.set(name.trim(), value);
     }
-    return {
-      status: res.status,
-      text: await res.text(),
-      headers: res.headers,
-      setCookies: res.headers.getSetCookie(),
-    };
+    const text = await res.text();
+    // API calls made with the portal's cookie are held to the API's document too.
+    await assertDocumented(
+      { method, path, status: res.status, contentType: res.headers.get('content-type'), text },
+      { apiUrl: apiUrl(), dataDir: testEnv().DATA_DIR },
+    );
+    return { status: res.status, text, headers: res.headers, setCookies: res.headers.getSetCookie() };
   }
   static csrfFrom(html: string): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(html);

@@ -7,8 +7,9 @@ import { startTestServices } from './test-services.js';
 /**
  * `npm test`: starts the backing services (real ones named by the environment, embedded ones
  * otherwise), migrates and seeds, starts one API and one worker process, runs Jest against them,
- * then stops everything. Arguments are passed to Jest; without --selectProjects it runs the unit and
- * e2e projects (`npm run test:browser` selects the browser project).
+ * then stops everything. Arguments are passed to Jest; without --selectProjects it runs the unit,
+ * service and e2e projects (`npm run test:browser` selects the browser project). The service tests
+ * (test/services) load the domain services in Jest's own process against the same services.
  */
 async function main(): Promise<number> {
   const started = Date.now();
@@ -36,9 +37,10 @@ async function main(): Promise<number> {
         '--runInBand',
         '--json',
         `--outputFile=${resultsFile}`,
-        // Browser tests need Debian's Chromium: `npm run test:browser` runs them on their own.
-        ...(process.argv.includes('--selectProjects') ? [] : ['--selectProjects', 'unit', 'e2e']),
+        // Files named on the command line come first: `--selectProjects` would take them as names.
         ...process.argv.slice(2),
+        // Browser tests need Debian's Chromium: `npm run test:browser` runs them on their own.
+        ...(process.argv.includes('--selectProjects') ? [] : ['--selectProjects', 'unit', 'service', 'e2e']),
       ],
       {
         cwd: ROOT,

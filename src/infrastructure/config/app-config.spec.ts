@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from './app-config.js';
+import { ENV_FILE_VARIABLE, loadConfig } from './app-config.js';
 import { ConfigValidationError, ENVIRONMENT_VARIABLE_NAMES } from './environment.js';
+import { lanAddresses } from './lan-address.js';
 
 describe('configuration', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'banso-config-'));
@@ -19,7 +20,9 @@ describe('configuration', () => {
   it('has working defaults for the embedded default and keeps generated secrets across restarts', () => {
     const a = loadConfig({ DATA_DIR: dataDir });
     expect(a.port).toBe(3000);
-    expect(a.publicBaseUrl).toBe('http://localhost:3000');
+    // Links work from phones on the same network (commune-hall mode), or from this machine.
+    expect(a.publicBaseUrl).toBe(`http://${lanAddresses()[0] ?? 'localhost'}:3000`);
+    expect(loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1' }).publicBaseUrl).toBe('http://localhost:3000');
     expect(a.databaseUrl).toBeUndefined();
     expect(a.auth.accessSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ DATA_DIR: dataDir }).auth.accessSecret).toBe(a.auth.accessSecret);
@@ -56,5 +59,45 @@ describe('configuration', () => {
     expect(c.corsOrigins).toEqual(['https://a.vn', 'https://b.vn']);
     expect(c.trustProxy).toBe(true);
     expect(() => loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+  });
+
+  describe('.env', () => {
+    const saved = { ...process.env };
+    const file = join(dataDir, 'test.env');
+    beforeEach(() => {
+      // Only what each case sets: nothing of the shell running the tests.
+      for (const name of [...ENVIRONMENT_VARIABLE_NAMES, ENV_FILE_VARIABLE]) delete process.env[name];
+      writeFileSync(file, `DATA_DIR=${dataDir}\nPORT=4100\nLOG_LEVEL=debug\nHOST=127.0.0.2\n`);
+    });
+    afterEach(() => {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    });
+
+    it('fills in what the real environment leaves out: variables already set win over the file', () => {
+      process.env[ENV_FILE_VARIABLE] = file;
+      process.env.PORT = '4200';
+      process.env.HOST = '';
+      const c = loadConfig();
+      expect(c.port).toBe(4200);
+      expect(c.host).toBe('0.0.0.0'); // set, though empty: the file does not replace it
+      expect(c.logLevel).toBe('debug');
+      expect(c.dataDir).toBe(dataDir);
+      expect(process.env.PORT).toBe('4200');
+    });
+
+    it('reads no file with BANSO_ENV_FILE=none (the test harness) or with an explicit environment', () => {
+      process.env[ENV_FILE_VARIABLE] = 'none';
+      process.env.DATA_DIR = dataDir;
+      expect(loadConfig()).toMatchObject({ port: 3000, logLevel: 'info' });
+      expect(process.env.LOG_LEVEL).toBeUndefined();
+      expect(loadConfig({ DATA_DIR: dataDir, [ENV_FILE_VARIABLE]: file }).port).toBe(3000);
+      expect(process.env.PORT).toBeUndefined();
+    });
+
+    it('stops with a message when the file it is told to read does not exist', () => {
+      process.env[ENV_FILE_VARIABLE] = join(dataDir, 'missing.env');
+      expect(() => loadConfig()).toThrow(/BANSO_ENV_FILE names .*missing\.env, which does not exist/);
+    });
   });
 });

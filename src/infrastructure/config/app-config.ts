@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { ConfigValidationError, validateEnvironment } from './environment.js';
+import { lanAddresses, listensOnAllInterfaces } from './lan-address.js';
 
 export interface S3Config {
   /** Unset on the embedded default until the local S3 server has started. */
   endpoint?: string;
+  /** The store's address for browsers, when they can reach it; unset, links go through the app. */
+  publicUrl?: string;
   accessKey: string;
   secretKey: string;
   region: string;
@@ -30,12 +34,25 @@ export class AppConfig {
   databaseUrl?: string;
   runMigrations!: boolean;
   embeddedPostgresPort!: number;
+  database!: {
+    poolMax: number;
+    /** Longest statement of an API request (and of the all-in-one embedded process). */
+    statementTimeoutMs: number;
+    /** Longest statement of a worker job. */
+    workerStatementTimeoutMs: number;
+    /** Longest wait for a pooled connection (or a new one). */
+    acquireTimeoutMs: number;
+  };
 
   redisUrl?: string;
   queuePrefix!: string;
+  /** Longest wait for the queue backend when a request adds a job. */
+  queueTimeoutMs!: number;
 
   s3!: S3Config;
   embeddedS3Port!: number;
+  /** A storage request whose connection stays silent this long is abandoned. */
+  s3TimeoutMs!: number;
 
   auth!: {
     accessSecret: string;
@@ -46,10 +63,14 @@ export class AppConfig {
     loginMaxFailuresPerAccount: number;
     loginMaxAttemptsPerIp: number;
     loginWindowSeconds: number;
+    /** Registrations per client address and window (each costs a password hash). */
+    registerMaxPerIp: number;
   };
 
   bootstrapAdmin?: { phone?: string; email?: string; password: string; displayName: string };
   seedOnFirstStart!: boolean;
+  /** Prometheus metrics on an internal port (metrics-server.ts); off when `port` is unset. */
+  metrics!: { port?: number; host: string; token?: string };
 
   media!: {
     /** Explicit binaries; unset: `ffmpeg`/`ffprobe` on PATH, else the bundled npm binaries. */
@@ -110,7 +131,40 @@ function embeddedSecrets(dataDir: string): { accessSecret: string; cookieSecret:
   return secrets;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+/** Names the file `loadConfig()` reads before validating (default `.env`); `none` reads no file. */
+export const ENV_FILE_VARIABLE = 'BANSO_ENV_FILE';
+
+/**
+ * Reads `.env` from the working directory (or the file BANSO_ENV_FILE names) into process.env, if
+ * there is one. Variables already set win: the file only fills in what the real environment leaves
+ * out. BANSO_ENV_FILE=none reads nothing — the test harness sets it on every process it starts, so a
+ * developer's `.env` never reaches the tests. Returns the path read, or null.
+ */
+export function loadEnvFile(): string | null {
+  const named = process.env[ENV_FILE_VARIABLE];
+  if (named === 'none') return null;
+  const path = resolve(named || '.env');
+  if (!existsSync(path)) {
+    if (named) throw new ConfigValidationError([`${ENV_FILE_VARIABLE} names ${path}, which does not exist`]);
+    return null;
+  }
+  // process.loadEnvFile's parser and precedence, but written to the process.env this module sees
+  // (Jest hands test code a copy of it, which process.loadEnvFile would not fill in).
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(path, 'utf8')))) {
+    if (process.env[name] === undefined && value !== undefined) process.env[name] = value;
+  }
+  return path;
+}
+
+/**
+ * The validated configuration. Without an argument (the entry points) it reads the process
+ * environment, after filling it in from `.env` (see loadEnvFile); with one, exactly that.
+ */
+export function loadConfig(env?: Record<string, string | undefined>): AppConfig {
+  if (!env) {
+    loadEnvFile();
+    env = process.env;
+  }
   const e = validateEnvironment(env);
   const nodeEnv = (e.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const production = nodeEnv === 'production';
@@ -138,13 +192,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.JWT_ACCESS_SECRET && e.COOKIE_SECRET
       ? { accessSecret: e.JWT_ACCESS_SECRET, cookieSecret: e.COOKIE_SECRET }
       : { ...embeddedSecrets(dataDir), ...(e.JWT_ACCESS_SECRET && { accessSecret: e.JWT_ACCESS_SECRET }) };
-  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const host = e.HOST ?? '0.0.0.0';
+  // Unset, the address phones on this machine's network use (a commune hall's laptop), else localhost.
+  const lan = listensOnAllInterfaces(host) ? lanAddresses()[0] : undefined;
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${lan ?? 'localhost'}:${port}`).replace(/\/+$/, '');
 
   const config = new AppConfig();
   Object.assign(config, {
     nodeEnv,
     port,
-    host: e.HOST ?? '0.0.0.0',
+    host,
     dataDir,
     publicBaseUrl,
     corsOrigins: (e.CORS_ORIGINS ?? '')
@@ -156,16 +213,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     runMigrations: e.RUN_MIGRATIONS ?? false,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT ?? 54329,
+    // A stalled database answers 503 within acquire + statement timeout (≤ 5 s by default).
+    database: {
+      poolMax: e.DATABASE_POOL_MAX ?? 10,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS ?? 3000,
+      workerStatementTimeoutMs: e.DATABASE_WORKER_STATEMENT_TIMEOUT_MS ?? 120_000,
+      acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS ?? 1500,
+    },
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX ?? 'banso',
+    queueTimeoutMs: e.QUEUE_TIMEOUT_MS ?? 3000,
     s3: {
       endpoint: e.S3_ENDPOINT,
+      publicUrl: e.S3_PUBLIC_URL?.replace(/\/+$/, ''),
       accessKey: e.S3_ACCESS_KEY ?? 'S3RVER',
       secretKey: e.S3_SECRET_KEY ?? 'S3RVER',
       region: e.S3_REGION ?? 'us-east-1',
       bucketPrefix: e.S3_BUCKET_PREFIX ?? 'banso',
     },
     embeddedS3Port: e.EMBEDDED_S3_PORT ?? 54330,
+    s3TimeoutMs: e.S3_TIMEOUT_MS ?? 4000,
     auth: {
       ...secrets,
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS ?? 900,
@@ -175,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       // Villages often share one carrier-grade NAT address: keep the per-IP limit generous.
       loginMaxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP ?? 300,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS ?? 900,
+      registerMaxPerIp: e.REGISTER_MAX_PER_IP ?? 60,
     },
     bootstrapAdmin: e.ADMIN_PASSWORD
       ? {
@@ -185,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     seedOnFirstStart: e.SEED_ON_FIRST_START ?? true,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? '127.0.0.1', token: e.METRICS_TOKEN },
     media: {
       ffmpegPath: e.FFMPEG_PATH,
       ffprobePath: e.FFPROBE_PATH,

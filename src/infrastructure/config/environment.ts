@@ -56,17 +56,32 @@ export class EnvironmentVariables {
   DATABASE_URL?: string;
   @Transform(toBool) @IsOptional() @IsBoolean() RUN_MIGRATIONS?: boolean;
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) EMBEDDED_POSTGRES_PORT?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(500) DATABASE_POOL_MAX?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(100) @Max(600000) DATABASE_STATEMENT_TIMEOUT_MS?: number;
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  DATABASE_WORKER_STATEMENT_TIMEOUT_MS?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(100) @Max(60000) DATABASE_ACQUIRE_TIMEOUT_MS?: number;
 
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(REDIS_URL, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^[a-z0-9_-]{1,40}$/) QUEUE_PREFIX?: string;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(100) @Max(60000) QUEUE_TIMEOUT_MS?: number;
 
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   S3_ENDPOINT?: string;
+  /** Where browsers reach the store directly; unset, storage links go through the app (storage-gateway.ts). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  S3_PUBLIC_URL?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(3) S3_ACCESS_KEY?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8) S3_SECRET_KEY?: string;
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^[a-z0-9-]{2,32}$/) S3_REGION?: string;
@@ -75,6 +90,7 @@ export class EnvironmentVariables {
   @Matches(/^[a-z0-9][a-z0-9-]{0,30}$/, { message: 'must be lowercase letters, digits and dashes' })
   S3_BUCKET_PREFIX?: string;
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) EMBEDDED_S3_PORT?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(100) @Max(600000) S3_TIMEOUT_MS?: number;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32) JWT_ACCESS_SECRET?: string;
   @Transform(toInt) @IsOptional() @IsInt() @Min(60) @Max(86400) JWT_ACCESS_TTL_SECONDS?: number;
@@ -84,6 +100,7 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(1000) LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(100000) LOGIN_MAX_ATTEMPTS_PER_IP?: number;
   @Transform(toInt) @IsOptional() @IsInt() @Min(10) @Max(86400) LOGIN_WINDOW_SECONDS?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(100000) REGISTER_MAX_PER_IP?: number;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() ADMIN_PHONE?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
@@ -91,6 +108,10 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() ADMIN_NAME?: string;
 
   @Transform(toBool) @IsOptional() @IsBoolean() SEED_ON_FIRST_START?: boolean;
+
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) METRICS_PORT?: number;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() METRICS_HOST?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() FFMPEG_PATH?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() FFPROBE_PATH?: string;
@@ -146,14 +167,21 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   DATABASE_URL = true as const;
   RUN_MIGRATIONS = true as const;
   EMBEDDED_POSTGRES_PORT = true as const;
+  DATABASE_POOL_MAX = true as const;
+  DATABASE_STATEMENT_TIMEOUT_MS = true as const;
+  DATABASE_WORKER_STATEMENT_TIMEOUT_MS = true as const;
+  DATABASE_ACQUIRE_TIMEOUT_MS = true as const;
   REDIS_URL = true as const;
   QUEUE_PREFIX = true as const;
+  QUEUE_TIMEOUT_MS = true as const;
   S3_ENDPOINT = true as const;
+  S3_PUBLIC_URL = true as const;
   S3_ACCESS_KEY = true as const;
   S3_SECRET_KEY = true as const;
   S3_REGION = true as const;
   S3_BUCKET_PREFIX = true as const;
   EMBEDDED_S3_PORT = true as const;
+  S3_TIMEOUT_MS = true as const;
   JWT_ACCESS_SECRET = true as const;
   JWT_ACCESS_TTL_SECONDS = true as const;
   REFRESH_TTL_SECONDS = true as const;
@@ -161,11 +189,15 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   LOGIN_MAX_FAILURES_PER_ACCOUNT = true as const;
   LOGIN_MAX_ATTEMPTS_PER_IP = true as const;
   LOGIN_WINDOW_SECONDS = true as const;
+  REGISTER_MAX_PER_IP = true as const;
   ADMIN_PHONE = true as const;
   ADMIN_EMAIL = true as const;
   ADMIN_PASSWORD = true as const;
   ADMIN_NAME = true as const;
   SEED_ON_FIRST_START = true as const;
+  METRICS_PORT = true as const;
+  METRICS_HOST = true as const;
+  METRICS_TOKEN = true as const;
   FFMPEG_PATH = true as const;
   FFPROBE_PATH = true as const;
   MEDIA_MAX_UPLOAD_MB = true as const;

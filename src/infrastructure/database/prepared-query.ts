@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 const names = new Map<string, string>();
 
-/** TypeORM's own pg pool (its `query()` cannot name statements). */
-const poolOf = (dataSource: DataSource) => (dataSource.driver as unknown as { master: Pool }).master;
+/**
+ * A connection from TypeORM's own pool through the driver's public `obtainMasterConnection()`
+ * (its `query()` cannot name statements), with the release function that may discard it.
+ */
+async function connectionOf(dataSource: DataSource): Promise<[PoolClient, (broken?: Error) => void]> {
+  const [client, release] = await (dataSource.driver as PostgresDriver).obtainMasterConnection();
+  return [client as PoolClient, release as (broken?: Error) => void];
+}
 
 /** A stable statement name per SQL text (the hot paths build only a few dozen shapes). */
 function statementName(text: string): string {
@@ -21,7 +28,7 @@ function statementName(text: string): string {
  * Runs a read as a named prepared statement on TypeORM's own pool. PostgreSQL then parses and
  * plans each shape once per connection instead of on every request: for the catalog search,
  * planning cost 0.25–0.4 ms against 0.05–0.1 ms of execution (docs/decisions.md). TypeORM's
- * `query()` cannot name a statement, hence the pool. Only for hot, read-only queries whose text
+ * `query()` cannot name a statement, hence the driver's connection. Only for hot, read-only queries whose text
  * is built from a small, fixed set of shapes; values always go in `values`.
  */
 export async function preparedQuery<T>(
@@ -29,8 +36,17 @@ export async function preparedQuery<T>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const result = await poolOf(dataSource).query({ name: statementName(text), text, values });
-  return result.rows as T[];
+  const [client, release] = await connectionOf(dataSource);
+  let broken: Error | undefined;
+  try {
+    return (await client.query({ name: statementName(text), text, values })).rows as T[];
+  } catch (error) {
+    // An error from the server (it has an SQLSTATE) leaves the connection usable; any other does not.
+    if (!(error as { code?: string }).code) broken = error as Error;
+    throw error;
+  } finally {
+    release(broken);
+  }
 }
 
 /** A transaction on one pooled connection whose statements are all named (see preparedQuery). */
@@ -49,7 +65,7 @@ export async function preparedTransaction<T>(
   /** Statements opening the transaction, sent in one round trip (no parameters). */
   begin = 'BEGIN',
 ): Promise<T> {
-  const client = await poolOf(dataSource).connect();
+  const [client, release] = await connectionOf(dataSource);
   let broken: Error | undefined;
   try {
     await client.query(begin);
@@ -63,6 +79,6 @@ export async function preparedTransaction<T>(
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw error;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { CommonErrorCode, DomainError } from './domain-error.js';
+import { asUnavailable, isBackendFailure } from '../resilience/backend-unavailable.js';
+import { CommonErrorCode, DomainError, httpStatusOf } from '../errors/domain-error.js';
 
 /** The one error format every route answers with. */
 export interface ErrorBody {
@@ -36,6 +37,7 @@ function codeForStatus(status: number): string {
   if (status === 413) return CommonErrorCode.PayloadTooLarge;
   if (status === 415) return CommonErrorCode.UnsupportedMediaType;
   if (status === 429) return CommonErrorCode.RateLimited;
+  if (status === 503) return CommonErrorCode.ServiceUnavailable;
   return status >= 500
     ? CommonErrorCode.Internal
     : (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
@@ -46,9 +48,11 @@ function codeForStatus(status: number): string {
  * the caller logs the original with its request id, the client never sees a stack trace.
  */
 export function toErrorBody(error: unknown, requestId: string): ErrorBody {
+  // A stalled or unreachable database, queue or storage: "come back later", never a 500.
+  if (!(error instanceof DomainError) && isBackendFailure(error)) error = asUnavailable(error);
   if (error instanceof DomainError) {
     return {
-      statusCode: error.statusCode,
+      statusCode: httpStatusOf(error.code),
       code: error.code,
       message: error.message,
       requestId,

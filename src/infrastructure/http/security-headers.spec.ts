@@ -14,3 +14,10 @@ describe('securityHeaders', () => {
     expect(headers['strict-transport-security']).toBeUndefined();
   });
 });
+
+describe('securityHeaders over https', () => {
+  it('adds HSTS when the public address is https', () => {
+    const headers = securityHeaders({ hsts: { maxAge: 31_536_000, includeSubDomains: true } });
+    expect(headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  });
+});

@@ -1,18 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sourceDirOf } from '../files/source-dir.js';
 import { UI_LOCALES, type Locale } from './locales.js';
 
 type Catalog = Record<string, string>;
 export type UiLocale = (typeof UI_LOCALES)[number];
 
-/** JSON message files live in src/ (not compiled); found from either src/ or dist/src/. */
-function messagesDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return here.includes(`${join('dist', 'src')}`)
-    ? here.replace(join('dist', 'src'), 'src') + '/messages'
-    : join(here, 'messages');
-}
+/** JSON message files live in src/ (not compiled). */
+const messagesDir = () => join(sourceDirOf(import.meta.url), 'messages');
 
 /**
  * One folder per UI locale (`messages/vi/*.json` …), one file per area (core, learner, trainer,
@@ -46,6 +41,19 @@ export function translate(
 ): string {
   const text = (isUiLocale(locale) ? catalogs[locale][key] : undefined) ?? catalogs.vi[key] ?? key;
   return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/**
+ * Adds messages kept beside the code that uses them (a lesson kind's folder): one catalog per
+ * UI locale; a key already defined is a mistake.
+ */
+export function registerMessages(source: string, added: Record<UiLocale, Catalog>): void {
+  for (const locale of UI_LOCALES) {
+    for (const [key, text] of Object.entries(added[locale] ?? {})) {
+      if (key in catalogs[locale]) throw new Error(`message ${key} is defined twice (${locale}, ${source})`);
+      catalogs[locale][key] = text;
+    }
+  }
 }
 
 /** Keys some locale has and another lacks (every locale must have every key). */

@@ -18,14 +18,22 @@ export function loggerModule(config: AppConfig, role: string) {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
       },
+      // The request line and the status: headers (a dozen security headers on every answer) made
+      // each line several times longer and had to be redacted.
       serializers: {
         req: (req: { id?: string; method?: string; url?: string }) => ({
           id: req.id,
           method: req.method,
           url: req.url,
         }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
+      // Health probes (every few seconds from each balancer and orchestrator) are not logged. The
+      // middleware sees the URL relative to its mount point: read the original.
+      autoLogging: {
+        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+          (req.originalUrl ?? req.url ?? '').startsWith('/health/'),
+      },
     },
     forRoutes: [{ path: '*', method: RequestMethod.ALL }],
   });

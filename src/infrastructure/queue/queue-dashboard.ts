@@ -3,24 +3,39 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommonError } from '../http/domain-error.js';
+import { CommonError, CommonErrorCode } from '../errors/domain-error.js';
 import { toErrorBody } from '../http/error-body.js';
+import { isSameOriginRequest } from '../http/same-origin.js';
 import { QueueService } from './queue.service.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * bull-board for admins. Its Fastify plugin is open by default below its root, so one onRequest
- * hook guards the whole prefix (pages and its JSON API alike).
+ * hook guards the whole prefix (pages and its JSON API alike). Its scripts cannot send our CSRF
+ * token, so its state-changing calls (retry, clean, pause…) must come from our own origin.
  */
 export async function mountQueueDashboard(
   app: NestFastifyApplication,
   isAdmin: (request: FastifyRequest) => Promise<'admin' | 'forbidden' | 'anonymous'>,
+  ownOrigins: string[],
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
     if (path !== QUEUE_DASHBOARD_PATH && !path.startsWith(`${QUEUE_DASHBOARD_PATH}/`)) return;
+    if (
+      !SAFE_METHODS.has(request.method) &&
+      !isSameOriginRequest(request.headers, ownOrigins, request.protocol)
+    ) {
+      const error = new CommonError(
+        CommonErrorCode.CsrfInvalid,
+        'This request must come from the dashboard page.',
+      );
+      return reply.status(403).send(toErrorBody(error, String(request.id)));
+    }
     const verdict = await isAdmin(request).catch(() => 'anonymous' as const);
     if (verdict === 'admin') return;
     if (verdict === 'anonymous' && String(request.headers.accept ?? '').includes('text/html')) {
@@ -30,7 +45,8 @@ export async function mountQueueDashboard(
       verdict === 'anonymous'
         ? CommonError.unauthenticated()
         : CommonError.forbidden('The queue dashboard is for admins.');
-    return reply.status(error.statusCode).send(toErrorBody(error, String(request.id)));
+    const body = toErrorBody(error, String(request.id));
+    return reply.status(body.statusCode).send(body);
   });
 
   const serverAdapter = new BullBoardAdapter();

@@ -7,6 +7,8 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { Job, Worker } from 'bullmq';
+import type { Histogram } from 'prom-client';
+import { Metrics } from '../metrics/metrics.js';
 import { JOB_HANDLER, type JobHandler } from './job-handler.js';
 import { assertEveryJobHasHandler } from './job-registry.js';
 import { QueueService } from './queue.service.js';
@@ -23,7 +25,10 @@ import {
 const SCHEDULES: { job: JobName; everyMs: number }[] = [
   { job: JobName.purgeExpiredAuthRecords, everyMs: 3600_000 },
   { job: JobName.resumeCertificateIssuance, everyMs: 60_000 },
+  { job: JobName.resumeMediaProcessing, everyMs: 60_000 },
+  { job: JobName.applyReportingEvents, everyMs: 15_000 },
 ];
+const SCHEDULED_JOBS = new Set<string>(SCHEDULES.map((s) => s.job));
 
 /** Consumer side: runs in the worker role only. Finds every `@HandlesJob` provider at boot. */
 @Injectable()
@@ -37,7 +42,16 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(QueueService) private readonly queues: QueueService,
-  ) {}
+    @Inject(Metrics) metrics: Metrics,
+  ) {
+    this.duration = metrics.histogram(
+      'job_duration_seconds',
+      'Job attempts by job and outcome (completed, failed): certificate issuance, transcoding, …',
+      ['queue', 'job', 'outcome'],
+    );
+  }
+
+  private readonly duration: Histogram<'queue' | 'job' | 'outcome'>;
 
   async onApplicationBootstrap(): Promise<void> {
     for (const wrapper of this.discovery.getProviders()) {
@@ -92,7 +106,10 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       attempt: job.attemptsMade + 1,
       requestId: envelope.requestId,
     };
-    this.logger.log({ msg: 'Job started', ...meta });
+    // Repeating jobs start every few seconds: their start and finish are debug lines; what they
+    // did (context.log) and failures stay visible.
+    const trace = SCHEDULED_JOBS.has(job.name) ? 'debug' : 'log';
+    this.logger[trace]({ msg: 'Job started', ...meta });
     try {
       const result = await handler.handle(envelope.payload, {
         jobId: String(job.id),
@@ -101,9 +118,17 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         requestId: envelope.requestId,
         log: (message) => this.logger.log({ msg: message, ...meta }),
       });
-      this.logger.log({ msg: 'Job finished', ...meta, durationMs: Date.now() - started });
+      this.logger[trace]({ msg: 'Job finished', ...meta, durationMs: Date.now() - started });
+      this.duration.observe(
+        { queue: job.queueName, job: job.name, outcome: 'completed' },
+        (Date.now() - started) / 1000,
+      );
       return result;
     } catch (err) {
+      this.duration.observe(
+        { queue: job.queueName, job: job.name, outcome: 'failed' },
+        (Date.now() - started) / 1000,
+      );
       this.logger.warn({
         msg: 'Job threw',
         ...meta,

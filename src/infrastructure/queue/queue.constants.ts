@@ -15,8 +15,12 @@ export const JobName = {
   transcodeMedia: 'media.transcode',
   /** Renders, signs and stores one reserved certificate. Idempotent. */
   issueCertificate: 'certification.issue-certificate',
+  /** Re-queues confirmed videos whose transcode job was lost. Repeats every minute. */
+  resumeMediaProcessing: 'media.resume-processing',
   /** Re-queues reserved certificates whose issuance job was lost. Repeats every minute. */
   resumeCertificateIssuance: 'certification.resume-issuance',
+  /** Counts new outbox facts into the reporting rollups, exactly once. Repeats every 15 s. */
+  applyReportingEvents: 'reporting.apply-events',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -25,6 +29,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.transcodeMedia]: QueueName.media,
   [JobName.issueCertificate]: QueueName.certificates,
   [JobName.resumeCertificateIssuance]: QueueName.maintenance,
+  [JobName.resumeMediaProcessing]: QueueName.maintenance,
+  [JobName.applyReportingEvents]: QueueName.maintenance,
 };
 
 /** Defaults for every job: delivery is at-least-once, so handlers must be idempotent. */
@@ -58,6 +64,8 @@ export interface JobPayloads {
   [JobName.transcodeMedia]: { mediaId: string };
   [JobName.issueCertificate]: { certificateId: string };
   [JobName.resumeCertificateIssuance]: Record<string, never>;
+  [JobName.resumeMediaProcessing]: Record<string, never>;
+  [JobName.applyReportingEvents]: Record<string, never>;
 }
 
 /** What is stored in BullMQ: the payload plus the request that caused it (for the logs). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
+import { withDeadline } from '../resilience/backend-unavailable.js';
 import { selectQueueBackend, type QueueBackend } from './queue-backend.js';
 import {
   DEFAULT_JOB_OPTIONS,
@@ -28,7 +29,7 @@ export class QueueService implements OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
   private closing = false;
 
-  constructor(@Inject(AppConfig) config: AppConfig) {
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {
     this.backend = selectQueueBackend(config);
     for (const name of Object.values(QueueName)) {
       const queue = new this.backend.Queue(name, {
@@ -57,11 +58,17 @@ export class QueueService implements OnApplicationShutdown {
     options: EnqueueOptions = {},
   ): Promise<string> {
     const envelope: JobEnvelope<N> = { payload, requestId: options.requestId };
-    const job = await this.queue(JOB_QUEUE[name]).add(name, envelope, {
-      jobId: options.jobId,
-      delay: options.delayMs,
-      priority: options.priority,
-    });
+    // A stalled backend fails the request (503) instead of holding it; an add that lands later
+    // is harmless: work that must happen once has a jobId and a uniqueness constraint.
+    const job = await withDeadline(
+      this.queue(JOB_QUEUE[name]).add(name, envelope, {
+        jobId: options.jobId,
+        delay: options.delayMs,
+        priority: options.priority,
+      }),
+      this.config.queueTimeoutMs,
+      'queue',
+    );
     return String(job.id);
   }
 

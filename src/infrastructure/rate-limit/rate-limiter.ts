@@ -36,17 +36,6 @@ export class RateLimiter {
     return { count, limited: count > limit, retryAfterSeconds: w.retryAfterSeconds };
   }
 
-  /** Reads a counter without counting. */
-  async peek(key: string, limit: number, windowSeconds: number): Promise<RateLimitState> {
-    const w = this.window(windowSeconds);
-    const rows: { hits: number }[] = await this.dataSource.query(
-      'SELECT hits FROM rate_limit_counters WHERE key = $1 AND window_start = $2',
-      [key, w.start],
-    );
-    const count = rows[0]?.hits ?? 0;
-    return { count, limited: count >= limit, retryAfterSeconds: w.retryAfterSeconds };
-  }
-
   async reset(key: string): Promise<void> {
     await this.dataSource.query('DELETE FROM rate_limit_counters WHERE key = $1', [key]);
   }

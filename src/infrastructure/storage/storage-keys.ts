@@ -10,6 +10,9 @@ export const Buckets = {
 } as const;
 export type BucketName = (typeof Buckets)[keyof typeof Buckets];
 
+/** The real bucket name behind a logical one (`media` → `banso-media`). */
+export const bucketNameOf = (prefix: string, bucket: BucketName) => `${prefix}-${bucket}`;
+
 const SAFE_SEGMENT = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 function segment(value: string): string {

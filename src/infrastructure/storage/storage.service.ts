@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Client } from 'minio';
 import { createHash } from 'node:crypto';
+import http, { type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { AppConfig } from '../config/app-config.js';
 import { presignV4 } from './sigv4-presign.js';
+import { STORAGE_GATEWAY_PATH } from './storage-gateway.js';
 import { StorageError, StorageErrorCode } from './storage.errors.js';
-import { Buckets, type BucketName } from './storage-keys.js';
+import { Buckets, bucketNameOf, type BucketName } from './storage-keys.js';
 
 export interface StoredObject {
   size: number;
@@ -24,6 +27,29 @@ export interface PresignedUpload {
 
 /** s3rver (the embedded default) has no multipart upload, so keep single-part up to this size. */
 const PART_SIZE = 512 * 1024 * 1024;
+/** Raised when storage leaves a request's connection silent for S3_TIMEOUT_MS. */
+class StorageTimeoutError extends Error {
+  readonly code = 'BANSO_STORAGE_TIMEOUT';
+  constructor(ms: number) {
+    super(`Object storage sent nothing for ${ms} ms`);
+  }
+}
+
+/**
+ * The minio client sets no timeouts: a stalled store would hold a request forever. This
+ * transport destroys a request whose socket stays silent too long (a slow upload or download
+ * that keeps moving is fine), so callers fail fast and the API answers 503.
+ */
+function timedTransport(base: typeof http | typeof https, idleMs: number) {
+  return {
+    request(options: RequestOptions, callback?: (res: IncomingMessage) => void): ClientRequest {
+      const req = base.request(options, callback);
+      req.setTimeout(idleMs, () => req.destroy(new StorageTimeoutError(idleMs)));
+      return req;
+    },
+  };
+}
+
 const isNotFound = (e: unknown) =>
   ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes((e as { code?: string })?.code ?? '');
 
@@ -47,12 +73,16 @@ export class StorageService implements OnModuleInit {
       region: config.s3.region,
       pathStyle: true,
       partSize: PART_SIZE,
+      transport: timedTransport(
+        this.endpoint.protocol === 'https:' ? https : http,
+        config.s3TimeoutMs,
+      ) as never,
     });
   }
 
   /** The real bucket name behind a logical one (`media` → `banso-media`). */
   bucketName(bucket: BucketName): string {
-    return `${this.config.s3.bucketPrefix}-${bucket}`;
+    return bucketNameOf(this.config.s3.bucketPrefix, bucket);
   }
 
   async onModuleInit(): Promise<void> {
@@ -226,22 +256,51 @@ export class StorageService implements OnModuleInit {
   }
 
   /** A short-lived download link. */
-  async presignedGet(
+  presignedGet(
     bucket: BucketName,
     key: string,
     options: { expiresSeconds?: number; downloadName?: string } = {},
-  ): Promise<string> {
-    const params = options.downloadName
-      ? {
-          'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(options.downloadName)}`,
-        }
-      : undefined;
-    return this.client.presignedGetObject(
-      this.bucketName(bucket),
+  ): string {
+    return this.link('GET', bucket, key, {
+      expiresSeconds: options.expiresSeconds ?? 300,
+      query: options.downloadName
+        ? {
+            'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(options.downloadName)}`,
+          }
+        : undefined,
+    });
+  }
+
+  /**
+   * A presigned link as browsers reach it: straight to the store when S3_PUBLIC_URL says where
+   * browsers find it, else through the app's own origin (storage-gateway.ts), signed for the
+   * store's own address so the gateway and the store can both check it.
+   */
+  private link(
+    method: 'GET' | 'PUT',
+    bucket: BucketName,
+    key: string,
+    options: {
+      expiresSeconds: number;
+      signedHeaders?: Record<string, string>;
+      query?: Record<string, string>;
+    },
+  ): string {
+    const direct = this.config.s3.publicUrl;
+    const url = presignV4({
+      method,
+      endpoint: direct ? new URL(direct) : this.endpoint,
+      bucket: this.bucketName(bucket),
       key,
-      options.expiresSeconds ?? 300,
-      params,
-    );
+      accessKey: this.config.s3.accessKey,
+      secretKey: this.config.s3.secretKey,
+      region: this.config.s3.region,
+      ...options,
+    });
+    if (direct) return url;
+    const signed = new URL(url);
+    const basePath = this.endpoint.pathname.replace(/\/+$/, '');
+    return `${this.config.publicBaseUrl}${STORAGE_GATEWAY_PATH}${signed.pathname.slice(basePath.length)}${signed.search}`;
   }
 
   /**
@@ -263,29 +322,19 @@ export class StorageService implements OnModuleInit {
       throw new StorageError(
         StorageErrorCode.UploadTypeMismatch,
         `Files of type "${options.contentType}" are not accepted here. Allowed: ${options.allowedTypes.join(', ')}.`,
-        415,
       );
     }
     if (!Number.isSafeInteger(options.size) || options.size <= 0 || options.size > options.maxBytes) {
       throw new StorageError(
         StorageErrorCode.UploadTooLarge,
         `The file must be between 1 byte and ${options.maxBytes} bytes.`,
-        413,
         { maxBytes: options.maxBytes },
       );
     }
     const expiresSeconds = options.expiresSeconds ?? 900;
-    const headers = { 'content-type': options.contentType, 'content-length': String(options.size) };
-    const url = presignV4({
-      method: 'PUT',
-      endpoint: this.endpoint,
-      bucket: this.bucketName(bucket),
-      key,
-      accessKey: this.config.s3.accessKey,
-      secretKey: this.config.s3.secretKey,
-      region: this.config.s3.region,
+    const url = this.link('PUT', bucket, key, {
       expiresSeconds,
-      signedHeaders: headers,
+      signedHeaders: { 'content-type': options.contentType, 'content-length': String(options.size) },
     });
     return {
       url,
@@ -309,11 +358,7 @@ export class StorageService implements OnModuleInit {
       object = await this.stat(bucket, key);
     } catch (e) {
       if (e instanceof StorageError) {
-        throw new StorageError(
-          StorageErrorCode.UploadMissing,
-          'The upload has not arrived in storage yet.',
-          409,
-        );
+        throw new StorageError(StorageErrorCode.UploadMissing, 'The upload has not arrived in storage yet.');
       }
       throw e;
     }
@@ -323,12 +368,10 @@ export class StorageService implements OnModuleInit {
         ? new StorageError(
             StorageErrorCode.UploadTooLarge,
             `The file is larger than ${expected.maxBytes} bytes.`,
-            413,
           )
         : new StorageError(
             StorageErrorCode.UploadTypeMismatch,
             `The file was sent as "${object.contentType}", expected "${expected.contentType}".`,
-            415,
           );
     }
     return object;

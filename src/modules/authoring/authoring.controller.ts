@@ -7,7 +7,6 @@ import {
   HttpCode,
   Inject,
   Param,
-  ParseIntPipe,
   ParseEnumPipe,
   ParseUUIDPipe,
   Patch,
@@ -17,18 +16,22 @@ import {
 import {
   ApiBody,
   ApiConsumes,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
 import { CONTENT_LOCALE_ENUM } from '../../infrastructure/i18n/locales.js';
-import type { CourseVersionEntity } from '../catalog/entities/course-version.entity.js';
-import type { CourseEntity } from '../catalog/entities/course.entity.js';
-import type { LessonEntity } from '../catalog/entities/lesson.entity.js';
-import { CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
-import type { Principal } from '../identity/roles.js';
+import { CatalogErrorCode } from '../catalog/catalog.errors.js';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.decorators.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
+import { MediaErrorCode } from '../media/media.errors.js';
+import { AuthoringErrorCode as Code } from './authoring.errors.js';
 import { AuthoringService } from './authoring.service.js';
+import { courseResponse, historyEntry, versionResponse } from './authoring.views.js';
 import {
   AttachMediaDto,
   AuthoringCourseResponse,
@@ -41,66 +44,25 @@ import {
   TranslationMatrixResponse,
   UpdateDraftDto,
   UpdateLessonDto,
-  VersionHistoryEntry,
+  VersionInReviewEntry,
 } from './dto/authoring.dto.js';
+import { BODY_LIMITS, BodyLimit } from '../../infrastructure/http/body-intake.js';
+import { ParsePositiveIntPipe } from '../../infrastructure/http/input-rules.js';
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-function historyEntry(v: CourseVersionEntity): VersionHistoryEntry {
-  return {
-    version: v.version,
-    status: v.status,
-    createdBy: v.createdBy,
-    createdAt: v.createdAt.toISOString(),
-    submittedAt: iso(v.submittedAt),
-    publishedBy: v.publishedBy,
-    publishedAt: iso(v.publishedAt),
-    reviewNote: v.reviewNote,
-  };
-}
-
-function courseResponse(course: CourseEntity, versions: CourseVersionEntity[]): AuthoringCourseResponse {
-  return {
-    id: course.id,
-    slug: course.slug,
-    ownerId: course.ownerId,
-    archived: !!course.archivedAt,
-    publishedVersion: versions.find((v) => v.id === course.publishedVersionId)?.version ?? null,
-    versions: versions.map(historyEntry),
-  };
-}
-
-function versionResponse(
-  course: CourseEntity,
-  v: CourseVersionEntity,
-  lessons: LessonEntity[],
-): AuthoringVersionResponse {
-  return {
-    courseId: course.id,
-    slug: course.slug,
-    version: v.version,
-    status: v.status,
-    topic: v.topic,
-    learnerGroupIds: v.learnerGroupIds,
-    title: v.title as Record<string, string>,
-    summary: v.summary as Record<string, string>,
-    reviewNote: v.reviewNote,
-    lessons: lessons.map((l) => ({
-      id: l.id,
-      lessonKey: l.lessonKey,
-      position: l.position,
-      kind: l.kind,
-      required: l.required,
-      title: l.title as Record<string, string>,
-      summary: l.summary as Record<string, string>,
-      content: l.content as Record<string, unknown>,
-    })),
-  };
-}
+/** What the service checks before acting on a course, its draft, a lesson of the draft. */
+const COURSE_ERRORS = { 403: [Code.NotOwner], 404: [CatalogErrorCode.CourseNotFound] };
+const DRAFT_ERRORS = { ...COURSE_ERRORS, 409: [Code.NoDraft, Code.VersionLocked] };
+const LESSON_ERRORS = { ...DRAFT_ERRORS, 404: [CatalogErrorCode.CourseNotFound, Code.LessonNotFound] };
+const REVIEW_ERRORS = {
+  403: [Code.FourEyes, CommonErrorCode.Forbidden],
+  404: [CatalogErrorCode.CourseNotFound],
+  409: [Code.NotInReview, Code.Conflict],
+};
 
 /** Trainers author their courses; admins can act on all; publishing needs a second person. */
 @ApiTags('authoring')
 @Roles('trainer', 'admin')
+@BodyLimit(BODY_LIMITS.content)
 @Controller('api/v1/authoring')
 export class AuthoringController {
   constructor(@Inject(AuthoringService) private readonly authoring: AuthoringService) {}
@@ -119,7 +81,8 @@ export class AuthoringController {
 
   @Post('courses')
   @ApiOperation({ summary: 'Create a course with its first draft version' })
-  @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiCreatedResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ 400: [Code.UnknownLearnerGroup], 409: [Code.SlugTaken] })
   async create(
     @Body() dto: CreateCourseDto,
     @CurrentPrincipal() who: Principal,
@@ -131,6 +94,7 @@ export class AuthoringController {
   @Get('courses/:courseId')
   @ApiOperation({ summary: 'A course and its version history (owner or admin)' })
   @ApiOkResponse({ type: AuthoringCourseResponse })
+  @ApiErrors(COURSE_ERRORS)
   async history(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
     const { course, versions } = await this.authoring.history(courseId, who);
     return courseResponse(course, versions);
@@ -142,9 +106,10 @@ export class AuthoringController {
       'One version with full lesson content, answer keys included (owner, admin, or reviewer while in review)',
   })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...COURSE_ERRORS, 404: [CatalogErrorCode.CourseNotFound, Code.VersionNotFound] })
   version(
     @Param('courseId', ParseUUIDPipe) courseId: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @CurrentPrincipal() who: Principal,
   ): Promise<AuthoringVersionResponse> {
     return this.view(courseId, version, who);
@@ -153,9 +118,10 @@ export class AuthoringController {
   @Get('courses/:courseId/versions/:version/translations')
   @ApiOperation({ summary: 'Translation completeness: lesson × language × field' })
   @ApiOkResponse({ type: TranslationMatrixResponse })
+  @ApiErrors({ ...COURSE_ERRORS, 404: [CatalogErrorCode.CourseNotFound, Code.VersionNotFound] })
   translations(
     @Param('courseId', ParseUUIDPipe) courseId: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @CurrentPrincipal() who: Principal,
   ): Promise<TranslationMatrixResponse> {
     return this.authoring.translationMatrix(courseId, version, who);
@@ -164,6 +130,7 @@ export class AuthoringController {
   @Patch('courses/:courseId/draft')
   @ApiOperation({ summary: 'Edit the draft: topic, learner groups, title and summary per language' })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...DRAFT_ERRORS, 400: [Code.UnknownLearnerGroup] })
   async updateDraft(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Body() dto: UpdateDraftDto,
@@ -176,6 +143,7 @@ export class AuthoringController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Discard the draft (a never-published course goes with it)' })
   @ApiNoContentResponse()
+  @ApiErrors(DRAFT_ERRORS)
   async discard(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @CurrentPrincipal() who: Principal,
@@ -185,7 +153,8 @@ export class AuthoringController {
 
   @Post('courses/:courseId/draft/lessons')
   @ApiOperation({ summary: 'Add a lesson (video, quiz or guide) at the end of the draft' })
-  @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiCreatedResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...DRAFT_ERRORS, 400: [CatalogErrorCode.InvalidLessonContent] })
   async addLesson(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Body() dto: CreateLessonDto,
@@ -197,6 +166,7 @@ export class AuthoringController {
   @Patch('courses/:courseId/draft/lessons/:lessonKey')
   @ApiOperation({ summary: 'Edit a lesson of the draft (texts per language, content)' })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...LESSON_ERRORS, 400: [CatalogErrorCode.InvalidLessonContent] })
   async updateLesson(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
@@ -210,6 +180,7 @@ export class AuthoringController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a lesson from the draft' })
   @ApiNoContentResponse()
+  @ApiErrors(LESSON_ERRORS)
   async removeLesson(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
@@ -227,6 +198,7 @@ export class AuthoringController {
     schema: { type: 'string', example: 'WEBVTT\n\n00:00.000 --> 00:03.000\nThem nqi hluav taws xob' },
   })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...LESSON_ERRORS, 400: [Code.NotAVideo, Code.InvalidSubtitles] })
   async putSubtitles(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
@@ -243,6 +215,12 @@ export class AuthoringController {
     summary: 'Attach an uploaded video (see /api/v1/media) to a video lesson for one language',
   })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({
+    ...LESSON_ERRORS,
+    400: [Code.NotAVideo],
+    404: [...LESSON_ERRORS[404], MediaErrorCode.NotFound],
+    409: [...LESSON_ERRORS[409], MediaErrorCode.NotUploadedYet],
+  })
   async attachMedia(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
@@ -261,6 +239,7 @@ export class AuthoringController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove the video of one language from a draft video lesson' })
   @ApiNoContentResponse()
+  @ApiErrors(LESSON_ERRORS)
   async detachMedia(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
@@ -274,6 +253,7 @@ export class AuthoringController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove the subtitles of one language from a draft video lesson' })
   @ApiNoContentResponse()
+  @ApiErrors(LESSON_ERRORS)
   async removeSubtitles(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('lessonKey', ParseUUIDPipe) lessonKey: string,
@@ -286,6 +266,7 @@ export class AuthoringController {
   @Put('courses/:courseId/draft/lesson-order')
   @ApiOperation({ summary: 'Reorder the lessons of the draft' })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...DRAFT_ERRORS, 400: [Code.BadLessonOrder] })
   async reorder(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Body() dto: ReorderLessonsDto,
@@ -298,6 +279,11 @@ export class AuthoringController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit the draft for review' })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({
+    ...DRAFT_ERRORS,
+    400: [Code.EmptyCourse],
+    409: [...DRAFT_ERRORS[409], Code.MediaNotUsable, Code.Conflict],
+  })
   async submit(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
     return this.view(courseId, await this.authoring.submit(courseId, who), who);
   }
@@ -306,7 +292,8 @@ export class AuthoringController {
   @ApiOperation({
     summary: 'Start a new draft version from the published one (published versions never change)',
   })
-  @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiCreatedResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...COURSE_ERRORS, 409: [Code.DraftExists, Code.NothingPublished] })
   async newDraft(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
     const draft = await this.authoring.startNewDraft(courseId, who);
     return this.view(courseId, draft.version, who);
@@ -316,6 +303,7 @@ export class AuthoringController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Take a version back from review to keep editing (owner or admin)' })
   @ApiOkResponse({ type: AuthoringVersionResponse })
+  @ApiErrors({ ...COURSE_ERRORS, 409: [Code.NotInReview, Code.Conflict] })
   async withdraw(@Param('courseId', ParseUUIDPipe) courseId: string, @CurrentPrincipal() who: Principal) {
     return this.view(courseId, await this.authoring.withdraw(courseId, who), who);
   }
@@ -324,6 +312,7 @@ export class AuthoringController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the version back to its author with a reason (second person)' })
   @ApiOkResponse({ type: ReviewDecisionResponse })
+  @ApiErrors(REVIEW_ERRORS)
   async reject(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Body() dto: RejectDto,
@@ -336,6 +325,7 @@ export class AuthoringController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Publish the version in review (a second person: another trainer or an admin)' })
   @ApiOkResponse({ type: ReviewDecisionResponse })
+  @ApiErrors(REVIEW_ERRORS)
   async publish(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @CurrentPrincipal() who: Principal,
@@ -347,6 +337,7 @@ export class AuthoringController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Archive: hidden from the catalog, nothing deleted (owner or admin)' })
   @ApiNoContentResponse()
+  @ApiErrors(COURSE_ERRORS)
   async archive(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @CurrentPrincipal() who: Principal,
@@ -358,6 +349,7 @@ export class AuthoringController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Bring an archived course back to the catalog' })
   @ApiNoContentResponse()
+  @ApiErrors(COURSE_ERRORS)
   async unarchive(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @CurrentPrincipal() who: Principal,
@@ -367,7 +359,7 @@ export class AuthoringController {
 
   @Get('review-queue')
   @ApiOperation({ summary: 'Versions waiting for review by someone other than me' })
-  @ApiOkResponse({ type: [VersionHistoryEntry] })
+  @ApiOkResponse({ type: [VersionInReviewEntry] })
   async queue(@CurrentPrincipal() who: Principal) {
     return (await this.authoring.reviewQueue(who)).map((v) => ({ courseId: v.courseId, ...historyEntry(v) }));
   }

@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { CommonError } from '../../infrastructure/http/domain-error.js';
+import { CommonError } from '../../infrastructure/errors/domain-error.js';
+import { isDraftOnlyViolation } from '../../infrastructure/database/pg-errors.js';
 import { Buckets, StorageKeys } from '../../infrastructure/storage/storage-keys.js';
 import { StorageService } from '../../infrastructure/storage/storage.service.js';
 import { CourseContentService } from '../catalog/course-content.service.js';
-import type { CourseVersionEntity } from '../catalog/entities/course-version.entity.js';
-import type { CourseEntity } from '../catalog/entities/course.entity.js';
+import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
+import type { CourseVersion } from '../catalog/catalog.types.js';
+import type { Course } from '../catalog/catalog.types.js';
 import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
-import { hasRole, type Principal } from '../identity/roles.js';
+import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import { parseWebVtt, WebVttError } from '../media/webvtt.js';
 import { MediaService } from '../media/media.service.js';
 import { AuthoringError, AuthoringErrorCode } from './authoring.errors.js';
@@ -36,14 +38,10 @@ export class AuthoringService {
   // --- access ---------------------------------------------------------------
 
   /** The course, if the caller owns it or is an admin; another trainer gets 403. */
-  async ownedCourse(courseId: string, who: Principal): Promise<CourseEntity> {
+  async ownedCourse(courseId: string, who: Principal): Promise<Course> {
     const course = await this.content.getCourse(courseId);
     if (course.ownerId !== who.userId && !hasRole(who, 'admin')) {
-      throw new AuthoringError(
-        AuthoringErrorCode.NotOwner,
-        'Only the course owner or an admin can do this.',
-        403,
-      );
+      throw new AuthoringError(AuthoringErrorCode.NotOwner, 'Only the course owner or an admin can do this.');
     }
     return course;
   }
@@ -53,21 +51,21 @@ export class AuthoringService {
     const course = await this.content.getCourse(courseId);
     const v = await this.content.version(courseId, version);
     if (!v)
-      throw new AuthoringError(AuthoringErrorCode.VersionNotFound, `Version ${version} does not exist.`, 404);
+      throw new AuthoringError(AuthoringErrorCode.VersionNotFound, `Version ${version} does not exist.`);
     const mayRead = course.ownerId === who.userId || hasRole(who, 'admin') || v.status === 'in_review';
     if (!mayRead)
       throw new AuthoringError(
         AuthoringErrorCode.NotOwner,
         'Only the course owner or an admin can see this version.',
-        403,
       );
     return { course, version: v, lessons: await this.content.lessons(v.id) };
   }
 
+  /** The open draft, for an edit by its owner or an admin. */
   private async editableDraft(
     courseId: string,
     who: Principal,
-  ): Promise<{ course: CourseEntity; draft: CourseVersionEntity }> {
+  ): Promise<{ course: Course; draft: CourseVersion }> {
     const course = await this.ownedCourse(courseId, who);
     const draft = await this.content.openVersion(courseId);
     if (!draft) throw AuthoringError.noDraft();
@@ -75,11 +73,31 @@ export class AuthoringService {
     return { course, draft };
   }
 
+  /**
+   * Writes to a draft, once the edit passed its checks: the editor becomes a contributor first
+   * (so they can never review what they changed), then `write` runs. A submission that committed
+   * since the draft was read makes the database refuse the write (only drafts change): the same
+   * refusal as editing a version in review.
+   */
+  private async edit<T>(draft: CourseVersion, who: Principal, write: () => Promise<T>): Promise<T> {
+    await this.content.addContributor(draft, who.userId);
+    return this.onlyIfDraft(write);
+  }
+
+  private async onlyIfDraft<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (isDraftOnlyViolation(e)) throw AuthoringError.locked();
+      throw e;
+    }
+  }
+
   private async draftLesson(courseId: string, lessonKey: string, who: Principal) {
     const { course, draft } = await this.editableDraft(courseId, who);
     const lesson = (await this.content.lessons(draft.id)).find((l) => l.lessonKey === lessonKey);
     if (!lesson)
-      throw new AuthoringError(AuthoringErrorCode.LessonNotFound, 'The lesson is not in the draft.', 404);
+      throw new AuthoringError(AuthoringErrorCode.LessonNotFound, 'The lesson is not in the draft.');
     return { course, draft, lesson };
   }
 
@@ -89,7 +107,6 @@ export class AuthoringService {
         throw new AuthoringError(
           AuthoringErrorCode.UnknownLearnerGroup,
           `Learner group ${id} does not exist.`,
-          400,
         );
       }
     }
@@ -122,7 +139,6 @@ export class AuthoringService {
         new AuthoringError(
           AuthoringErrorCode.SlugTaken,
           `The address "${dto.slug}" is already used by another course.`,
-          409,
         ),
     );
   }
@@ -140,25 +156,29 @@ export class AuthoringService {
   ) {
     const { draft } = await this.editableDraft(courseId, who);
     if (dto.learnerGroupIds) await this.assertLearnerGroups(dto.learnerGroupIds);
-    await this.content.updateDraft(draft.id, {
-      ...(dto.topic && { topic: dto.topic }),
-      ...(dto.learnerGroupIds && { learnerGroupIds: dto.learnerGroupIds }),
-      ...(dto.title && { title: mergeTexts(draft.title, dto.title, replacing) as typeof draft.title }),
-      ...(dto.summary && { summary: mergeTexts(draft.summary, dto.summary, replacing) }),
-    });
+    await this.edit(draft, who, () =>
+      this.content.updateDraft(draft.id, {
+        ...(dto.topic && { topic: dto.topic }),
+        ...(dto.learnerGroupIds && { learnerGroupIds: dto.learnerGroupIds }),
+        ...(dto.title && { title: mergeTexts(draft.title, dto.title, replacing) as typeof draft.title }),
+        ...(dto.summary && { summary: mergeTexts(draft.summary, dto.summary, replacing) }),
+      }),
+    );
     return draft.version;
   }
 
   /** Returns the draft's version number. */
   async addLesson(courseId: string, dto: CreateLessonDto, who: Principal): Promise<number> {
     const { draft } = await this.editableDraft(courseId, who);
-    await this.content.addLesson(draft.id, {
-      kind: dto.kind,
-      required: dto.required ?? true,
-      title: texts(dto.title) as { vi: string },
-      summary: texts(dto.summary),
-      content: dto.content ?? {},
-    });
+    await this.edit(draft, who, () =>
+      this.content.addLesson(draft.id, {
+        kind: dto.kind,
+        required: dto.required ?? true,
+        title: texts(dto.title) as { vi: string },
+        summary: texts(dto.summary),
+        content: dto.content ?? {},
+      }),
+    );
     return draft.version;
   }
 
@@ -171,20 +191,22 @@ export class AuthoringService {
     replacing: readonly string[] = [],
   ) {
     const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
-    await this.content.updateLesson(lesson, {
-      ...(dto.title && { title: mergeTexts(lesson.title, dto.title, replacing) as typeof lesson.title }),
-      ...(dto.summary && { summary: mergeTexts(lesson.summary, dto.summary, replacing) }),
-      ...(dto.required !== undefined && { required: dto.required }),
-      ...(dto.content !== undefined && { content: dto.content }),
-    });
+    await this.edit(draft, who, () =>
+      this.content.updateLesson(lesson, {
+        ...(dto.title && { title: mergeTexts(lesson.title, dto.title, replacing) as typeof lesson.title }),
+        ...(dto.summary && { summary: mergeTexts(lesson.summary, dto.summary, replacing) }),
+        ...(dto.required !== undefined && { required: dto.required }),
+        ...(dto.content !== undefined && { content: dto.content }),
+      }),
+    );
     return draft.version;
   }
 
   /** Validates a WebVTT file and attaches it to a draft video lesson for one language. */
   async putSubtitles(courseId: string, lessonKey: string, locale: string, vtt: string, who: Principal) {
     const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
-    if (lesson.kind !== 'video') {
-      throw new AuthoringError(AuthoringErrorCode.NotAVideo, 'Subtitles belong to video lessons.', 400);
+    if (!lessonKind(lesson.kind).hasMedia) {
+      throw new AuthoringError(AuthoringErrorCode.NotAVideo, 'Subtitles belong to video lessons.');
     }
     let cues: number;
     try {
@@ -194,7 +216,6 @@ export class AuthoringService {
       throw new AuthoringError(
         AuthoringErrorCode.InvalidSubtitles,
         `The subtitles are not valid WebVTT: ${e.message}.`,
-        400,
         {
           line: e.line,
         },
@@ -206,8 +227,10 @@ export class AuthoringService {
       locale,
       createHash('sha256').update(body).digest('hex'),
     );
-    await this.storage.put(Buckets.media, key, body, { contentType: 'text/vtt; charset=utf-8' });
-    await this.content.setSubtitles(lesson, locale, { key, bytes: body.length, cues });
+    await this.edit(draft, who, async () => {
+      await this.storage.put(Buckets.media, key, body, { contentType: 'text/vtt; charset=utf-8' });
+      await this.content.setSubtitles(lesson, locale, { key, bytes: body.length, cues });
+    });
     return draft.version;
   }
 
@@ -217,27 +240,27 @@ export class AuthoringService {
    */
   async attachMedia(courseId: string, lessonKey: string, locale: string, mediaId: string, who: Principal) {
     const { course, draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
-    if (lesson.kind !== 'video') {
-      throw new AuthoringError(AuthoringErrorCode.NotAVideo, 'Videos belong to video lessons.', 400);
+    if (!lessonKind(lesson.kind).hasMedia) {
+      throw new AuthoringError(AuthoringErrorCode.NotAVideo, 'Videos belong to video lessons.');
     }
     await this.media.attachable(mediaId, who, course.ownerId);
-    await this.content.setMedia(lesson, locale, mediaId);
+    await this.edit(draft, who, () => this.content.setMedia(lesson, locale, mediaId));
     return draft.version;
   }
 
   async detachMedia(courseId: string, lessonKey: string, locale: string, who: Principal) {
-    const { lesson } = await this.draftLesson(courseId, lessonKey, who);
-    await this.content.setMedia(lesson, locale, null);
+    const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    await this.edit(draft, who, () => this.content.setMedia(lesson, locale, null));
   }
 
   async removeSubtitles(courseId: string, lessonKey: string, locale: string, who: Principal) {
-    const { lesson } = await this.draftLesson(courseId, lessonKey, who);
-    await this.content.setSubtitles(lesson, locale, null);
+    const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    await this.edit(draft, who, () => this.content.setSubtitles(lesson, locale, null));
   }
 
   async removeLesson(courseId: string, lessonKey: string, who: Principal) {
-    const { lesson } = await this.draftLesson(courseId, lessonKey, who);
-    await this.content.removeLesson(lesson);
+    const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    await this.edit(draft, who, () => this.content.removeLesson(lesson));
   }
 
   async reorderLessons(courseId: string, lessonKeys: string[], who: Principal) {
@@ -247,10 +270,9 @@ export class AuthoringService {
       throw new AuthoringError(
         AuthoringErrorCode.BadLessonOrder,
         'Give every lesson of the draft exactly once.',
-        400,
       );
     }
-    await this.content.reorderLessons(draft.id, lessonKeys);
+    await this.edit(draft, who, () => this.content.reorderLessons(draft.id, lessonKeys));
     return draft.version;
   }
 
@@ -261,18 +283,17 @@ export class AuthoringService {
       throw new AuthoringError(
         AuthoringErrorCode.DraftExists,
         'This course already has a draft or a version in review.',
-        409,
       );
     }
     const published = (await this.content.versions(courseId)).find((v) => v.id === course.publishedVersionId);
     if (!published)
-      throw new AuthoringError(AuthoringErrorCode.NothingPublished, 'Nothing is published yet.', 409);
+      throw new AuthoringError(AuthoringErrorCode.NothingPublished, 'Nothing is published yet.');
     return this.content.draftFrom(published, who.userId);
   }
 
   async discardDraft(courseId: string, who: Principal) {
     const { draft } = await this.editableDraft(courseId, who);
-    return this.content.discard(draft);
+    return this.onlyIfDraft(() => this.content.discard(draft));
   }
 
   async setArchived(courseId: string, archived: boolean, who: Principal) {
@@ -286,11 +307,7 @@ export class AuthoringService {
     const { draft } = await this.editableDraft(courseId, who);
     const lessons = await this.content.lessons(draft.id);
     if (lessons.length === 0) {
-      throw new AuthoringError(
-        AuthoringErrorCode.EmptyCourse,
-        'Add at least one lesson before submitting.',
-        400,
-      );
+      throw new AuthoringError(AuthoringErrorCode.EmptyCourse, 'Add at least one lesson before submitting.');
     }
     const unusable = [...(await this.content.mediaStatuses(lessons)).entries()].flatMap(
       ([lessonId, byLocale]) =>
@@ -306,7 +323,6 @@ export class AuthoringService {
       throw new AuthoringError(
         AuthoringErrorCode.MediaNotUsable,
         'Some videos failed processing or were never uploaded: replace or remove them first.',
-        409,
         { videos: unusable },
       );
     }
@@ -326,11 +342,9 @@ export class AuthoringService {
     return open.version;
   }
 
-  /** Versions waiting for someone other than the caller. */
+  /** Versions waiting for someone who had no hand in them. */
   async reviewQueue(who: Principal) {
-    return (await this.content.inReview()).filter(
-      (v) => v.createdBy !== who.userId && v.submittedBy !== who.userId,
-    );
+    return (await this.content.inReview()).filter((v) => !hadAHand(v, who));
   }
 
   async reject(courseId: string, reason: string, who: Principal) {
@@ -341,7 +355,7 @@ export class AuthoringService {
     return open.version;
   }
 
-  /** Four eyes: the publisher is neither the author nor the submitter of the version. */
+  /** Four eyes: the publisher did not create, edit or submit the version. */
   async publish(courseId: string, who: Principal) {
     const open = await this.inReview(courseId);
     this.assertSecondPerson(open, who);
@@ -349,26 +363,24 @@ export class AuthoringService {
     return open.version;
   }
 
-  private async inReview(courseId: string): Promise<CourseVersionEntity> {
+  private async inReview(courseId: string): Promise<CourseVersion> {
     await this.content.getCourse(courseId);
     const open = await this.content.openVersion(courseId);
     if (!open || open.status !== 'in_review') {
       throw new AuthoringError(
         AuthoringErrorCode.NotInReview,
         'No version of this course is waiting for review.',
-        409,
       );
     }
     return open;
   }
 
-  private assertSecondPerson(version: CourseVersionEntity, who: Principal) {
+  private assertSecondPerson(version: CourseVersion, who: Principal) {
     if (!hasRole(who, 'trainer') && !hasRole(who, 'admin')) throw CommonError.forbidden();
-    if (version.createdBy === who.userId || version.submittedBy === who.userId) {
+    if (hadAHand(version, who)) {
       throw new AuthoringError(
         AuthoringErrorCode.FourEyes,
         'A second person must review and publish: another trainer or an admin.',
-        403,
       );
     }
   }
@@ -379,6 +391,9 @@ export class AuthoringService {
     );
   }
 }
+
+const hadAHand = (v: CourseVersion, who: Principal) =>
+  v.createdBy === who.userId || v.submittedBy === who.userId || (v.contributors ?? []).includes(who.userId);
 
 /** Old texts with the new ones over them; languages in `replacing` that the new texts lack are dropped. */
 function mergeTexts(

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONTENT_LOCALES, normalizeFallbackChain, pickLocalized } from '../../infrastructure/i18n/locales.js';
+import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import { CatalogError } from './catalog.errors.js';
 import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
 import { CourseRepository, type CatalogRow } from './course.repository.js';
@@ -7,18 +7,16 @@ import type {
   CatalogQueryDto,
   CourseDetailResponse,
   CoursePageResponse,
-  CourseSummaryResponse,
   LessonDetailResponse,
-  LessonSummaryResponse,
 } from './dto/course.dto.js';
 import type { CourseVersionEntity } from './entities/course-version.entity.js';
 import type { LearnerGroupEntity } from './entities/learner-group.entity.js';
 import type { LessonEntity } from './entities/lesson.entity.js';
 import { LearnerGroupsService } from './learner-groups.service.js';
 import { MediaService } from '../media/media.service.js';
-import { playableVideo } from '../media/media-view.js';
-import type { MediaAssetEntity } from '../media/entities/media-asset.entity.js';
-import { toLearnerContent } from './lesson-content.js';
+import { courseSummaryView, lessonSummaryView } from './catalog.views.js';
+import type { MediaAsset } from '../media/media.types.js';
+import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
 
 /** Catalog reads may be this stale on other replicas after a publication. */
 export const CATALOG_CACHE_MS = 15_000;
@@ -83,7 +81,7 @@ export class CourseCatalogService {
       pageSize: query.pageSize,
     });
     return {
-      items: items.map((row) => this.summary(row, groups, chain)),
+      items: items.map((row) => courseSummaryView(row, groups, chain)),
       meta: { page: query.page, pageSize: query.pageSize, total },
     };
   }
@@ -111,8 +109,8 @@ export class CourseCatalogService {
       lessonCount: lessons.length,
     };
     return {
-      ...this.summary(row, groups, chain),
-      lessons: lessons.map((l) => this.lessonSummary(l, chain, videos)),
+      ...courseSummaryView(row, groups, chain),
+      lessons: lessons.map((l) => lessonSummaryView(l, chain, videos)),
     };
   }
 
@@ -126,10 +124,10 @@ export class CourseCatalogService {
     const { lesson, version } = await this.publishedLesson(id);
     const chain = chainFrom(lang);
     return {
-      ...this.lessonSummary(lesson, chain, await this.videosOf([lesson])),
+      ...lessonSummaryView(lesson, chain, await this.videosOf([lesson])),
       courseId: version.courseId,
       courseVersion: version.version,
-      content: toLearnerContent(lesson.kind, lesson.content, chain),
+      content: lessonKind(lesson.kind).learnerContent(lesson.content, chain),
       subtitles: Object.entries(lesson.content.subtitles ?? {})
         .filter(([, track]) => !!track)
         .map(([locale, track]) => ({
@@ -162,49 +160,8 @@ export class CourseCatalogService {
     return { lesson, version };
   }
 
-  private summary(version: CatalogRow, groups: LearnerGroupEntity[], chain: string[]): CourseSummaryResponse {
-    return {
-      id: version.courseId,
-      slug: version.slug,
-      version: version.version,
-      topic: version.topic,
-      learnerGroups: version.learnerGroupIds
-        .map((id) => groups.find((g) => g.id === id))
-        .filter((g): g is LearnerGroupEntity => !!g)
-        .map((g) => ({ id: g.id, code: g.code, name: pickLocalized(g.names, chain)! })),
-      title: pickLocalized(version.title, chain)!,
-      summary: pickLocalized(version.summary, chain),
-      languages: version.languages,
-      lessonCount: version.lessonCount,
-      publishedAt: new Date(version.publishedAt).toISOString(),
-    };
-  }
-
   /** The media assets of video lessons, in one query. */
-  private videosOf(lessons: LessonEntity[]): Promise<Map<string, MediaAssetEntity>> {
+  private videosOf(lessons: LessonEntity[]): Promise<Map<string, MediaAsset>> {
     return this.media.byIds(lessons.flatMap((l) => Object.values(l.content.media ?? {}) as string[]));
-  }
-
-  private lessonSummary(
-    l: LessonEntity,
-    chain: string[],
-    videos: Map<string, MediaAssetEntity>,
-  ): LessonSummaryResponse {
-    // Any language's video beats none: the chain, then every content language.
-    const picked =
-      l.kind === 'video' ? pickLocalized(l.content.media ?? {}, [...chain, ...CONTENT_LOCALES]) : null;
-    const asset = picked && videos.get(picked.text);
-    return {
-      id: l.id,
-      lessonKey: l.lessonKey,
-      position: l.position,
-      kind: l.kind,
-      required: l.required,
-      title: pickLocalized(l.title, chain)!,
-      summary: pickLocalized(l.summary, chain),
-      ...(l.kind === 'video' && {
-        video: asset ? { ...playableVideo(asset), locale: picked.locale, fallback: picked.fallback } : null,
-      }),
-    };
   }
 }

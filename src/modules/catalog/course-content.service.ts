@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
-import { DomainError } from '../../infrastructure/http/domain-error.js';
 import { CONTENT_LOCALES } from '../../infrastructure/i18n/locales.js';
 import { CatalogError } from './catalog.errors.js';
 import { CourseCatalogService } from './course-catalog.service.js';
@@ -12,10 +11,12 @@ import {
 } from './course.repository.js';
 import type { CourseVersionEntity } from './entities/course-version.entity.js';
 import type { CourseEntity } from './entities/course.entity.js';
-import type { LessonEntity, LessonKind, SubtitleTrack, Texts } from './entities/lesson.entity.js';
-import { buildLessonContent, lessonTextFields } from './lesson-content.js';
+import type { LessonEntity, Texts } from './entities/lesson.entity.js';
+import { buildLessonContent } from './lesson-content.js';
+import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
+import type { SubtitleTrack } from '../lesson-kinds/lesson-kind.js';
 import { MediaService } from '../media/media.service.js';
-import type { MediaStatus } from '../media/entities/media-asset.entity.js';
+import type { MediaStatus } from '../media/media.types.js';
 
 export type Coverage = 'complete' | 'partial' | 'missing';
 
@@ -25,7 +26,7 @@ export interface TranslationMatrix {
   lessons: {
     lessonKey: string;
     position: number;
-    kind: LessonKind;
+    kind: string;
     title: string;
     fields: Record<string, Record<string, Coverage>>;
   }[];
@@ -73,7 +74,7 @@ export class CourseContentService {
     return this.courses.inReview();
   }
 
-  async createCourse(slug: string, ownerId: string, draft: NewVersion, onSlugTaken: () => DomainError) {
+  async createCourse(slug: string, ownerId: string, draft: NewVersion, onSlugTaken: () => Error) {
     try {
       return await this.courses.createCourse(slug, ownerId, draft);
     } catch (e) {
@@ -170,6 +171,12 @@ export class CourseContentService {
     return published;
   }
 
+  /** Four eyes: remembers who edited a draft (authoring refuses them as its publisher). */
+  addContributor(version: CourseVersionEntity, userId: string): Promise<void> {
+    if (version.contributors?.includes(userId)) return Promise.resolve();
+    return this.courses.addContributor(version.id, userId);
+  }
+
   draftFrom(published: CourseVersionEntity, createdBy: string) {
     return this.courses.draftFrom(published, createdBy);
   }
@@ -205,14 +212,17 @@ export class CourseContentService {
           title: row([l.title]),
           summary: row([l.summary]),
           ...Object.fromEntries(
-            Object.entries(lessonTextFields(l.content)).map(([field, texts]) => [field, row(texts)]),
+            Object.entries(lessonKind(l.kind).textFields(l.content)).map(([field, texts]) => [
+              field,
+              row(texts),
+            ]),
           ),
-          // Video lessons: the video (its picture and audio) and a subtitle track per language;
+          // Kinds with media: the video (its picture and audio) and a subtitle track per language;
           // a video still processing counts as partial.
-          ...(l.kind === 'video' && {
+          ...(lessonKind(l.kind).hasMedia && {
             video: Object.fromEntries(locales.map((loc) => [loc, videoCoverage(videos.get(l.id)?.[loc])])),
           }),
-          ...(l.kind === 'video' && {
+          ...(lessonKind(l.kind).hasMedia && {
             subtitles: Object.fromEntries(
               locales.map((loc): [string, Coverage] => [
                 loc,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { CourseVersionEntity, type CourseStatus } from './entities/course-version.entity.js';
 import { CourseEntity } from './entities/course.entity.js';
 import { LessonEntity } from './entities/lesson.entity.js';
@@ -155,7 +156,13 @@ export class CourseRepository {
     return this.dataSource.transaction(async (em) => {
       const course = await this.courses(em).save(this.courses(em).create({ slug, ownerId }));
       const version = await this.versions(em).save(
-        this.versions(em).create({ ...draft, courseId: course.id, version: 1, status: 'draft' }),
+        this.versions(em).create({
+          ...draft,
+          courseId: course.id,
+          version: 1,
+          status: 'draft',
+          contributors: [draft.createdBy],
+        }),
       );
       return { course, version };
     });
@@ -164,6 +171,15 @@ export class CourseRepository {
   async updateVersion(id: string, patch: VersionPatch): Promise<void> {
     if (Object.keys(patch).length > 0) await this.versions().update({ id }, patch);
     await this.touchCourseOf(id);
+  }
+
+  /** Adds an editor to a draft's contributors (once). */
+  async addContributor(versionId: string, userId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE course_versions SET contributors = array_append(contributors, $2::uuid)
+        WHERE id = $1 AND status = 'draft' AND NOT ($2::uuid = ANY (contributors))`,
+      [versionId, userId],
+    );
   }
 
   async addLesson(versionId: string, fields: LessonFields, lessonKey = randomUUID()): Promise<LessonEntity> {
@@ -180,13 +196,17 @@ export class CourseRepository {
   }
 
   async updateLesson(id: string, patch: Partial<LessonFields>): Promise<void> {
-    if (Object.keys(patch).length > 0) await this.lessons().update({ id }, patch);
+    // Content is the kind's own JSON shape, which TypeORM's deep-partial type cannot follow.
+    if (Object.keys(patch).length > 0)
+      await this.lessons().update({ id }, patch as QueryDeepPartialEntity<LessonEntity>);
   }
 
-  /** Removes a lesson and closes the gap in positions. */
+  /** Removes a lesson and closes the gap in positions (once, however often it is asked). */
   async removeLesson(lesson: LessonEntity): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      await this.lessons(em).delete({ id: lesson.id });
+      const { affected } = await this.lessons(em).delete({ id: lesson.id });
+      // A concurrent removal of the same lesson already closed the gap.
+      if (!affected) return;
       await em.query(
         'UPDATE lessons SET position = position - 1 WHERE course_version_id = $1 AND position > $2',
         [lesson.courseVersionId, lesson.position],
@@ -263,6 +283,7 @@ export class CourseRepository {
           title: source.title,
           summary: source.summary,
           createdBy,
+          contributors: [createdBy],
         }),
       );
       const lessons = await this.lessons(em).find({ where: { courseVersionId: source.id } });
@@ -277,7 +298,7 @@ export class CourseRepository {
             title,
             summary,
             content,
-          })),
+          })) as QueryDeepPartialEntity<LessonEntity>[],
         );
       }
       return draft;

@@ -14,8 +14,10 @@ import { CONTENT_LOCALE_ENUM } from '../../infrastructure/i18n/locales.js';
 import { Buckets } from '../../infrastructure/storage/storage-keys.js';
 import { StorageService } from '../../infrastructure/storage/storage.service.js';
 import { ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
 import { HttpCache } from '../../infrastructure/http/http-cache.interceptor.js';
-import { Public } from '../identity/auth.decorators.js';
+import { Public } from '../../infrastructure/auth/auth.decorators.js';
+import { CatalogErrorCode } from './catalog.errors.js';
 import { CourseCatalogService } from './course-catalog.service.js';
 import {
   CatalogQueryDto,
@@ -50,6 +52,7 @@ export class CoursesController {
   @ApiOperation({ summary: 'A published course with its lessons' })
   @ApiOkResponse({ type: CourseDetailResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
+  @ApiErrors({ 404: [CatalogErrorCode.CourseNotFound] })
   detail(@Param('idOrSlug') idOrSlug: string, @Query() query: LangQueryDto): Promise<CourseDetailResponse> {
     return this.catalog.detail(idOrSlug, query.lang);
   }
@@ -59,6 +62,7 @@ export class CoursesController {
   @ApiOperation({ summary: 'A lesson for learners: localized, never with answer keys' })
   @ApiOkResponse({ type: LessonDetailResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
+  @ApiErrors({ 404: [CatalogErrorCode.LessonNotFound] })
   lesson(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: LangQueryDto,
@@ -70,6 +74,7 @@ export class CoursesController {
   @ApiOperation({ summary: 'WebVTT subtitles of a published video lesson' })
   @ApiProduces('text/vtt')
   @ApiOkResponse({ description: 'text/vtt', schema: { type: 'string' } })
+  @ApiErrors({ 404: [CatalogErrorCode.LessonNotFound] })
   async subtitles(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('locale', new ParseEnumPipe(CONTENT_LOCALE_ENUM)) locale: string,

@@ -3,15 +3,16 @@ import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
 import { MediaService } from '../media/media.service.js';
 import { CATALOG_CACHE_MS } from './course-catalog.service.js';
 import { CourseRepository } from './course.repository.js';
-import type { LessonContent, LessonKind, Texts } from './entities/lesson.entity.js';
+import type { LessonContent, Texts } from './entities/lesson.entity.js';
 
-export type { LessonContent, LessonKind, QuizQuestion, Texts } from './entities/lesson.entity.js';
+export type { LessonContent, Texts } from './entities/lesson.entity.js';
 
 /** A lesson as the learning module grades it: whole (answer keys included), never sent to learners. */
 export interface LearnableLesson {
   id: string;
   lessonKey: string;
-  kind: LessonKind;
+  /** A kind of the lesson-kinds registry. */
+  kind: string;
   required: boolean;
   position: number;
   title: Texts;
@@ -21,8 +22,8 @@ export interface LearnableLesson {
   version: number;
   /** An archived course takes no new learners; those already in it carry on. */
   courseArchived: boolean;
-  /** Seconds, per language of a ready video. */
-  videoDurations: Partial<Record<string, number>>;
+  /** Seconds, per language of a ready media asset (kinds with media). */
+  mediaDurations: Partial<Record<string, number>>;
 }
 
 /** A course version's lessons in order, for completion and "next lesson". */
@@ -121,11 +122,11 @@ export class LearnableContentService {
     const course = await this.courses.findCourse(version.courseId);
     const media = lesson.content.media ?? {};
     const assets = await this.media.byIds(Object.values(media) as string[]);
-    const videoDurations: Partial<Record<string, number>> = {};
+    const mediaDurations: Partial<Record<string, number>> = {};
     for (const [locale, mediaId] of Object.entries(media)) {
       const asset = mediaId ? assets.get(mediaId) : undefined;
       if (asset?.status === 'ready' && asset.durationSeconds)
-        videoDurations[locale] = Number(asset.durationSeconds);
+        mediaDurations[locale] = Number(asset.durationSeconds);
     }
     return {
       id: lesson.id,
@@ -139,7 +140,7 @@ export class LearnableContentService {
       courseVersionId: version.id,
       version: version.version,
       courseArchived: !!course?.archivedAt,
-      videoDurations,
+      mediaDurations,
     };
   }
 }

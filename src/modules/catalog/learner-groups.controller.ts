@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
 import { normalizeFallbackChain, pickLocalized } from '../../infrastructure/i18n/locales.js';
-import { CurrentPrincipal, Public, Roles } from '../identity/auth.decorators.js';
-import { hasRole, type Principal } from '../identity/roles.js';
+import { CurrentPrincipal, Public, Roles } from '../../infrastructure/auth/auth.decorators.js';
+import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
+import { CatalogErrorCode } from './catalog.errors.js';
 import {
   CreateLearnerGroupDto,
   LearnerGroupQueryDto,
@@ -47,6 +49,7 @@ export class LearnerGroupsController {
   @Public()
   @ApiOperation({ summary: 'One learner group' })
   @ApiOkResponse({ type: LearnerGroupResponse })
+  @ApiErrors({ 404: [CatalogErrorCode.LearnerGroupNotFound] })
   async get(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: LearnerGroupQueryDto,
@@ -57,7 +60,8 @@ export class LearnerGroupsController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Add a learner group (admin)' })
-  @ApiOkResponse({ type: LearnerGroupResponse })
+  @ApiCreatedResponse({ type: LearnerGroupResponse })
+  @ApiErrors({ 409: [CatalogErrorCode.LearnerGroupCodeTaken] })
   async create(@Body() dto: CreateLearnerGroupDto): Promise<LearnerGroupResponse> {
     return toResponse(await this.groups.create(dto), ['vi']);
   }
@@ -66,6 +70,7 @@ export class LearnerGroupsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Edit, archive or restore a learner group (admin)' })
   @ApiOkResponse({ type: LearnerGroupResponse })
+  @ApiErrors({ 404: [CatalogErrorCode.LearnerGroupNotFound] })
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateLearnerGroupDto,

@@ -17,7 +17,7 @@ export class LearnerGroupsService {
   async get(id: string): Promise<LearnerGroupEntity> {
     const group = await this.groups.findById(id);
     if (!group) {
-      throw new CatalogError(CatalogErrorCode.LearnerGroupNotFound, 'The learner group was not found.', 404);
+      throw new CatalogError(CatalogErrorCode.LearnerGroupNotFound, 'The learner group was not found.');
     }
     return group;
   }
@@ -41,7 +41,6 @@ export class LearnerGroupsService {
         throw new CatalogError(
           CatalogErrorCode.LearnerGroupCodeTaken,
           `The code "${dto.code}" is already used.`,
-          409,
         );
       }
       throw e;

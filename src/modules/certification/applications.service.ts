@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
-import { CommonError, DomainError } from '../../infrastructure/http/domain-error.js';
+import { CommonError, DomainError } from '../../infrastructure/errors/domain-error.js';
+import { AreaScope } from '../geography/area-scope.service.js';
 import { GeographyService } from '../geography/geography.service.js';
-import { hasRole, type Principal } from '../identity/roles.js';
+import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
+import { IdentityErrorCode } from '../identity/identity.errors.js';
 import { UsersService } from '../identity/users.service.js';
 import { CertificateIssuanceService, secondLocale } from './certificate-issuance.service.js';
 import { CertificateRepository } from './certificate.repository.js';
 import { CertificationError, CertificationErrorCode } from './certification.errors.js';
 import { CertificationRepository } from './certification.repository.js';
-import { CertificationScope } from './certification-scope.js';
 import { auditView, certificateStatus, certificateSummary } from './certification.views.js';
 import type { ApplicationQueueQueryDto, ApplyDto } from './dto/certification.dto.js';
 import type { EligibilitySnapshot } from './eligibility.js';
@@ -64,7 +65,7 @@ export class ApplicationsService {
     @Inject(EligibilityService) private readonly eligibility: EligibilityService,
     @Inject(MentoringService) private readonly mentoring: MentoringService,
     @Inject(CertificateIssuanceService) private readonly issuance: CertificateIssuanceService,
-    @Inject(CertificationScope) private readonly scope: CertificationScope,
+    @Inject(AreaScope) private readonly scope: AreaScope,
     @Inject(GeographyService) private readonly geography: GeographyService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
@@ -79,16 +80,14 @@ export class ApplicationsService {
       throw new CertificationError(
         CertificationErrorCode.ProgrammeInactive,
         'This programme takes no applications now.',
-        409,
       );
     }
     const candidateId = dto.candidateId ?? who.userId;
     const candidate = await this.users.get(candidateId).catch((e: unknown) => {
-      if (!(e instanceof DomainError) || e.statusCode !== 404) throw e;
+      if (!(e instanceof DomainError) || e.code !== IdentityErrorCode.UserNotFound) throw e;
       throw new CertificationError(
         CertificationErrorCode.CandidateNotFound,
         'There is no user with this id.',
-        404,
       );
     });
     const villageId = dto.villageId ?? candidate.villageId;
@@ -99,7 +98,6 @@ export class ApplicationsService {
         villageId
           ? "villageId must be a village in the programme's province."
           : 'Choose the village to serve (villageId), or set a village in the profile.',
-        400,
       );
     }
 
@@ -111,7 +109,6 @@ export class ApplicationsService {
         throw new CertificationError(
           CertificationErrorCode.AlreadyCertified,
           `Already certified until ${current.expiresAt.toISOString().slice(0, 10)}; renewal opens ${renewableFrom.toISOString().slice(0, 10)}.`,
-          409,
           {
             certificateId: current.id,
             expiresAt: current.expiresAt.toISOString(),
@@ -154,7 +151,6 @@ export class ApplicationsService {
         throw new CertificationError(
           CertificationErrorCode.AlreadyApplied,
           'There is already an open application for this programme.',
-          409,
         );
       }
       throw e;
@@ -169,8 +165,7 @@ export class ApplicationsService {
     let paths = await this.scope.pathsFor(who);
     if (q.localityId) {
       const locality = await this.geography.get(q.localityId);
-      if (paths && !paths.some((p) => locality.path.startsWith(p)))
-        throw CertificationError.outsideLocality();
+      await this.scope.assertCovers(who, locality.path);
       paths = [locality.path];
     }
     const { items, total } = await this.repo.queue({
@@ -189,8 +184,11 @@ export class ApplicationsService {
     };
   }
 
-  /** The candidate, the nominator and staff covering the village see it; to anyone else it does not exist. */
-  async detail(who: Principal, id: string, languages?: string[]) {
+  /**
+   * The candidate, the nominator and staff covering the village see it; to anyone else it does not
+   * exist. The checklist is explained in the reader's languages, not the candidate's.
+   */
+  async detail(who: Principal, id: string, languages: string[]) {
     const a = await this.visible(who, id);
     const [programme, candidate, records, certificate] = await Promise.all([
       this.programmes.get(a.programmeId),
@@ -214,14 +212,14 @@ export class ApplicationsService {
     return {
       ...applicationView(a),
       candidate: { id: candidate.id, displayName: candidate.displayName, languages: candidate.languages },
-      checklist: await this.eligibility.present(current, programme.id, languages ?? candidate.languages),
+      checklist: await this.eligibility.present(current, programme.id, languages),
       mentoringRecords: records,
       certificate: certificate ? certificateSummary(certificate) : null,
       audit: audit.map(auditView),
     };
   }
 
-  async withdraw(who: Principal, id: string) {
+  async withdraw(who: Principal, id: string, languages: string[]) {
     const a = await this.visible(who, id);
     if (a.candidateId !== who.userId && a.nominatedBy !== who.userId) {
       throw CommonError.forbidden('Only the candidate or the nominating trainer withdraws an application.');
@@ -240,7 +238,7 @@ export class ApplicationsService {
       return true;
     });
     if (!done) throw this.alreadyDecided(a.status);
-    return this.detail(who, id);
+    return this.detail(who, id, languages);
   }
 
   async decide(
@@ -257,7 +255,6 @@ export class ApplicationsService {
       throw new CertificationError(
         CertificationErrorCode.OwnApplication,
         'Nobody decides on an application they made or nominated: another coordinator must.',
-        403,
       );
     }
     if (a.status !== 'submitted') throw this.alreadyDecided(a.status);
@@ -376,7 +373,6 @@ export class ApplicationsService {
     return new CertificationError(
       CertificationErrorCode.NotEligible,
       'The candidate does not meet every requirement yet.',
-      409,
       { missing: view.items.filter((i) => !i.met) },
     );
   }
@@ -385,7 +381,6 @@ export class ApplicationsService {
     return new CertificationError(
       CertificationErrorCode.AlreadyDecided,
       `This application is no longer open (${status}).`,
-      409,
     );
   }
 }

@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { vietnamYear } from '../../infrastructure/i18n/vietnam-time.js';
+import { appendEvent } from '../../infrastructure/outbox/outbox.js';
 import { formatSerial } from './certificate-identifiers.js';
+import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, type CertificateEvent } from './certification.types.js';
 import { CertificateEntity } from './entities/certificate.entity.js';
 
-/** A certificate counts for the registry while it is issued, unrevoked, not replaced and unexpired. */
-const ACTIVE = `c.ready_at IS NOT NULL AND c.revoked_at IS NULL AND c.superseded_at IS NULL AND c.expires_at > now()`;
+const EVENT_COLUMNS = `id AS "certificateId", holder_id AS "holderId", programme_id AS "programmeId",
+  village_id AS "villageId", locality_path AS "localityPath"`;
+
+type EventRow = Omit<CertificateEvent, 'at'> & { at: Date };
 
 export type CertificateReservation = Omit<
   CertificateEntity,
@@ -24,25 +28,7 @@ export type CertificateReservation = Omit<
   | 'createdAt'
 >;
 
-export interface VillageCoverageRow {
-  villageId: string;
-  villageName: string;
-  /** The locality one level below the area asked about (a commune for a province). */
-  childId: string | null;
-  ambassadors: number;
-}
-
-export interface AmbassadorRow {
-  certificateId: string;
-  serial: string;
-  holderId: string;
-  holderName: string;
-  villageId: string;
-  issuedAt: Date;
-  expiresAt: Date;
-}
-
-/** Certificates, their serial counters, the registry of active ambassadors and coverage. */
+/** Certificates and their serial counters; issuance and revocation append to the outbox. */
 @Injectable()
 export class CertificateRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
@@ -114,7 +100,10 @@ export class CertificateRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Records the files once; false if another run already did. */
+  /**
+   * Records the files once and appends `certificate_issued` to the outbox in the same
+   * transaction; false if another run already did.
+   */
   async markReady(
     m: EntityManager,
     id: string,
@@ -126,13 +115,15 @@ export class CertificateRepository {
       credentialKeyId: string;
     },
   ): Promise<boolean> {
-    const r = await this.repo(m)
-      .createQueryBuilder()
-      .update()
-      .set({ ...files, readyAt: () => 'now()' })
-      .where('id = :id AND ready_at IS NULL', { id })
-      .execute();
-    return (r.affected ?? 0) > 0;
+    const [updated] = await m.query<EventRow[][]>(
+      `UPDATE certificates
+          SET pdf_key = $2, pdf_sha256 = $3, pdf_bytes = $4, credential_key = $5, credential_key_id = $6,
+              ready_at = now()
+        WHERE id = $1 AND ready_at IS NULL
+        RETURNING ${EVENT_COLUMNS}, issued_at AS at`,
+      [id, files.pdfKey, files.pdfSha256, files.pdfBytes, files.credentialKey, files.credentialKeyId],
+    );
+    return this.appendEvent(m, CERTIFICATE_ISSUED, updated);
   }
 
   async supersede(m: EntityManager, id: string): Promise<void> {
@@ -144,46 +135,24 @@ export class CertificateRepository {
       .execute();
   }
 
+  /** Revokes once and appends `certificate_revoked` in the same transaction; false if already revoked. */
   async revoke(m: EntityManager, id: string, by: string, reason: string): Promise<boolean> {
-    const r = await this.repo(m)
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: () => 'now()', revokedBy: by, revocationReason: reason })
-      .where('id = :id AND revoked_at IS NULL', { id })
-      .execute();
-    return (r.affected ?? 0) > 0;
+    const [updated] = await m.query<EventRow[][]>(
+      `UPDATE certificates SET revoked_at = now(), revoked_by = $2, revocation_reason = $3
+        WHERE id = $1 AND revoked_at IS NULL
+        RETURNING ${EVENT_COLUMNS}, revoked_at AS at`,
+      [id, by, reason],
+    );
+    return this.appendEvent(m, CERTIFICATE_REVOKED, updated);
   }
 
-  /** Active ambassadors serving villages under a locality path, by village then name. */
-  async activeAmbassadors(
-    path: string,
-    limit: number,
-    offset: number,
-  ): Promise<{ items: AmbassadorRow[]; total: number }> {
-    const rows = await this.dataSource.query<(AmbassadorRow & { total: number })[]>(
-      `SELECT c.id AS "certificateId", c.serial, c.holder_id AS "holderId", c.holder_name AS "holderName",
-              c.village_id AS "villageId", c.issued_at AS "issuedAt", c.expires_at AS "expiresAt",
-              count(*) OVER ()::int AS total
-         FROM certificates c
-        WHERE ${ACTIVE} AND c.locality_path LIKE $1
-        ORDER BY c.locality_path, c.holder_name
-        LIMIT $2 OFFSET $3`,
-      [`${path}%`, limit, offset],
-    );
-    return { items: rows.map(({ total: _, ...r }) => r), total: rows[0]?.total ?? 0 };
-  }
-
-  /** Every village under a path with its number of active ambassadors (distinct holders). */
-  coverage(path: string, childPart: number): Promise<VillageCoverageRow[]> {
-    return this.dataSource.query<VillageCoverageRow[]>(
-      `SELECT v.id AS "villageId", v.name AS "villageName",
-              NULLIF(split_part(v.path, '/', $2), '')::uuid AS "childId",
-              (SELECT count(DISTINCT c.holder_id)::int FROM certificates c WHERE c.village_id = v.id AND ${ACTIVE})
-                AS ambassadors
-         FROM localities v
-        WHERE v.level = 'village' AND v.path LIKE $1
-        ORDER BY v.name`,
-      [`${path}%`, childPart],
-    );
+  private async appendEvent(m: EntityManager, type: string, rows: EventRow[]): Promise<boolean> {
+    const [row] = rows;
+    if (!row) return false;
+    await appendEvent(m, type, row.certificateId, {
+      ...row,
+      at: new Date(row.at).toISOString(),
+    } satisfies CertificateEvent);
+    return true;
   }
 }

@@ -3,12 +3,12 @@ import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
 import { StorageService } from '../../infrastructure/storage/storage.service.js';
 import { Buckets } from '../../infrastructure/storage/storage-keys.js';
-import { hasRole, type Principal } from '../identity/roles.js';
+import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
+import { AreaScope } from '../geography/area-scope.service.js';
 import { CertificateIssuanceService } from './certificate-issuance.service.js';
 import { CertificateRepository } from './certificate.repository.js';
 import { CertificationError, CertificationErrorCode } from './certification.errors.js';
 import { CertificationRepository } from './certification.repository.js';
-import { CertificationScope } from './certification-scope.js';
 import { auditView, certificateStatus, certificateSummary } from './certification.views.js';
 import type { CertificateEntity } from './entities/certificate.entity.js';
 
@@ -19,7 +19,7 @@ export class CertificatesService {
     @Inject(CertificateRepository) private readonly certificates: CertificateRepository,
     @Inject(CertificationRepository) private readonly repo: CertificationRepository,
     @Inject(CertificateIssuanceService) private readonly issuance: CertificateIssuanceService,
-    @Inject(CertificationScope) private readonly scope: CertificationScope,
+    @Inject(AreaScope) private readonly scope: AreaScope,
     @Inject(StorageService) private readonly storage: StorageService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -63,7 +63,6 @@ export class CertificatesService {
       throw new CertificationError(
         CertificationErrorCode.AlreadyRevoked,
         'This certificate is already revoked.',
-        409,
       );
     }
     return this.detail(who, id);
@@ -79,7 +78,6 @@ export class CertificatesService {
       throw new CertificationError(
         CertificationErrorCode.CertificateNotActive,
         `Only a valid certificate is reissued; this one is ${certificateStatus(old)}.`,
-        409,
       );
     }
     const programme = await this.repo.findProgramme(old.programmeId);
@@ -118,7 +116,6 @@ export class CertificatesService {
       throw new CertificationError(
         CertificationErrorCode.AlreadyReissued,
         'This certificate has already been reissued; correct the new one instead.',
-        409,
       );
     }
     await this.issuance.enqueue(reserved.id, requestId);
@@ -149,11 +146,11 @@ export class CertificatesService {
     const downloads = c.readyAt
       ? {
           expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),
-          pdf: await this.storage.presignedGet(Buckets.certificates, c.pdfKey!, {
+          pdf: this.storage.presignedGet(Buckets.certificates, c.pdfKey!, {
             expiresSeconds: ttl,
             downloadName: `${c.serial}.pdf`,
           }),
-          credential: await this.storage.presignedGet(Buckets.certificates, c.credentialKey!, {
+          credential: this.storage.presignedGet(Buckets.certificates, c.credentialKey!, {
             expiresSeconds: ttl,
             downloadName: `${c.serial}.jwt`,
           }),

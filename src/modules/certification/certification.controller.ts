@@ -11,14 +11,18 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
+import { StorageErrorCode } from '../../infrastructure/storage/storage.errors.js';
 import { LangQueryDto } from '../catalog/dto/course.dto.js';
-import { Authenticated, CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
-import { hasRole, type Principal } from '../identity/roles.js';
+import { GeographyErrorCode } from '../geography/geography.errors.js';
+import { Authenticated, CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.decorators.js';
+import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import { UsersService } from '../identity/users.service.js';
-import { AmbassadorRegistryService } from './ambassador-registry.service.js';
 import { ApplicationsService } from './applications.service.js';
+import { CertificationErrorCode as Code } from './certification.errors.js';
 import { programmeView } from './certification.views.js';
 import {
   ApplicationQueueQueryDto,
@@ -26,17 +30,30 @@ import {
   CreateMentoringRecordDto,
   CreateProgrammeDto,
   DecisionDto,
-  LocalityQueryDto,
   PhotoUploadDto,
   UpdateProgrammeDto,
 } from './dto/certification.dto.js';
-import { ApiJsonResponse } from './dto/json-response.js';
+import {
+  ApplicationDecisionResponse,
+  ApplicationDetailResponse,
+  ApplicationPageResponse,
+  ApplicationResponse,
+  CreatedMentoringRecordResponse,
+  EligibilityChecklistResponse,
+  IssuerKeyRotationResponse,
+  MentoringRecordResponse,
+  ProgrammeResponse,
+} from './dto/certification-responses.dto.js';
+import { PresignedUploadResponse } from '../media/dto/media.dto.js';
 import { EligibilityService } from './eligibility.service.js';
 import { IssuerKeysService } from './issuer-keys.service.js';
 import { MentoringService } from './mentoring.service.js';
 import { ProgrammesService } from './programmes.service.js';
 
-/** Programme, mentoring evidence, eligibility, applications and their review, registry and coverage. */
+/** Coordinators act inside their area: elsewhere 403, or 404 where the thing is not theirs to see. */
+const OUTSIDE_AREA = [CommonErrorCode.Forbidden, GeographyErrorCode.OutsideArea];
+
+/** Programme, mentoring evidence, eligibility, applications and their review, issuer keys. */
 @ApiTags('certification')
 @Authenticated()
 @Controller('api/v1/certification')
@@ -46,21 +63,21 @@ export class CertificationController {
     @Inject(MentoringService) private readonly mentoring: MentoringService,
     @Inject(EligibilityService) private readonly eligibility: EligibilityService,
     @Inject(ApplicationsService) private readonly applications: ApplicationsService,
-    @Inject(AmbassadorRegistryService) private readonly registry: AmbassadorRegistryService,
     @Inject(IssuerKeysService) private readonly keys: IssuerKeysService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
   @Get('programmes')
   @ApiOperation({ summary: 'Certification programmes (admins also see inactive ones)' })
-  @ApiJsonResponse('Programmes')
+  @ApiOkResponse({ type: [ProgrammeResponse] })
   async listProgrammes(@CurrentPrincipal() who: Principal) {
     return (await this.programmes.list(hasRole(who, 'admin'))).map(programmeView);
   }
 
   @Get('programmes/:id')
   @ApiOperation({ summary: 'One programme: required courses, quiz average, households, validity' })
-  @ApiJsonResponse('Programme')
+  @ApiOkResponse({ type: ProgrammeResponse })
+  @ApiErrors({ 404: [Code.ProgrammeNotFound] })
   async programme(@Param('id', ParseUUIDPipe) id: string) {
     return programmeView(await this.programmes.get(id));
   }
@@ -68,7 +85,8 @@ export class CertificationController {
   @Post('programmes')
   @Roles('admin')
   @ApiOperation({ summary: 'Define a programme (admins)' })
-  @ApiCreatedResponse({ schema: { type: 'object' } })
+  @ApiCreatedResponse({ type: ProgrammeResponse })
+  @ApiErrors({ 400: [Code.ProgrammeInvalid], 409: [Code.ProgrammeCodeTaken] })
   async createProgramme(@Body() dto: CreateProgrammeDto) {
     return programmeView(await this.programmes.create(dto));
   }
@@ -76,14 +94,16 @@ export class CertificationController {
   @Patch('programmes/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a programme; decisions from now on use the new rules (admins)' })
-  @ApiJsonResponse('Programme')
+  @ApiOkResponse({ type: ProgrammeResponse })
+  @ApiErrors({ 400: [Code.ProgrammeInvalid], 404: [Code.ProgrammeNotFound] })
   async updateProgramme(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateProgrammeDto) {
     return programmeView(await this.programmes.update(id, dto));
   }
 
   @Get('programmes/:id/eligibility')
   @ApiOperation({ summary: 'My eligibility, item by item, in my language (or ?lang=)' })
-  @ApiJsonResponse('Checklist')
+  @ApiOkResponse({ type: EligibilityChecklistResponse })
+  @ApiErrors({ 404: [Code.ProgrammeNotFound] })
   async myEligibility(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() who: Principal,
@@ -100,14 +120,19 @@ export class CertificationController {
 
   @Post('mentoring-records')
   @ApiOperation({ summary: 'Log a household I helped ("1 kèm 5"); declare a photo to get an upload link' })
-  @ApiCreatedResponse({ schema: { type: 'object' } })
+  @ApiCreatedResponse({ type: CreatedMentoringRecordResponse })
+  @ApiErrors({
+    400: [Code.InvalidVillage],
+    413: [StorageErrorCode.UploadTooLarge],
+    415: [StorageErrorCode.UploadTypeMismatch],
+  })
   createRecord(@Body() dto: CreateMentoringRecordDto, @CurrentPrincipal() who: Principal) {
     return this.mentoring.create(who.userId, dto);
   }
 
   @Get('mentoring-records')
   @ApiOperation({ summary: 'My mentoring records, newest first' })
-  @ApiJsonResponse('Records')
+  @ApiOkResponse({ type: [MentoringRecordResponse] })
   myRecords(@CurrentPrincipal() who: Principal) {
     return this.mentoring.recordsOf(who.userId);
   }
@@ -115,7 +140,13 @@ export class CertificationController {
   @Post('mentoring-records/:id/photo')
   @HttpCode(200)
   @ApiOperation({ summary: "A new upload link for a record's photo" })
-  @ApiJsonResponse('Presigned upload')
+  @ApiOkResponse({ type: PresignedUploadResponse })
+  @ApiErrors({
+    404: [Code.RecordNotFound],
+    409: [Code.NoPhotoExpected],
+    413: [StorageErrorCode.UploadTooLarge],
+    415: [StorageErrorCode.UploadTypeMismatch],
+  })
   photoUpload(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: PhotoUploadDto,
@@ -127,21 +158,33 @@ export class CertificationController {
   @Post('mentoring-records/:id/photo/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm the photo arrived (checked: size, type, first bytes)' })
-  @ApiJsonResponse('Record')
+  @ApiOkResponse({ type: MentoringRecordResponse })
+  @ApiErrors({
+    404: [Code.RecordNotFound],
+    409: [Code.NoPhotoExpected, StorageErrorCode.UploadMissing],
+    413: [StorageErrorCode.UploadTooLarge],
+    415: [StorageErrorCode.UploadTypeMismatch],
+  })
   confirmPhoto(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal) {
     return this.mentoring.confirmPhoto(who.userId, id);
   }
 
   @Post('applications')
   @ApiOperation({ summary: 'Apply for a village (or, as a trainer, nominate a candidate); must be eligible' })
-  @ApiCreatedResponse({ schema: { type: 'object' } })
+  @ApiCreatedResponse({ type: ApplicationResponse })
+  @ApiErrors({
+    400: [Code.InvalidVillage],
+    403: [CommonErrorCode.Forbidden],
+    404: [Code.ProgrammeNotFound, Code.CandidateNotFound],
+    409: [Code.ProgrammeInactive, Code.AlreadyCertified, Code.NotEligible, Code.AlreadyApplied],
+  })
   apply(@Body() dto: ApplyDto, @CurrentPrincipal() who: Principal) {
     return this.applications.apply(who, dto);
   }
 
   @Get('applications/mine')
   @ApiOperation({ summary: 'My applications' })
-  @ApiJsonResponse('Applications')
+  @ApiOkResponse({ type: [ApplicationResponse] })
   mine(@CurrentPrincipal() who: Principal) {
     return this.applications.mine(who);
   }
@@ -149,35 +192,46 @@ export class CertificationController {
   @Get('applications')
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'The review queue of my locality, oldest first' })
-  @ApiJsonResponse('A page of applications')
+  @ApiOkResponse({ type: ApplicationPageResponse })
+  @ApiErrors({ 403: OUTSIDE_AREA, 404: [GeographyErrorCode.NotFound] })
   queue(@Query() query: ApplicationQueueQueryDto, @CurrentPrincipal() who: Principal) {
     return this.applications.queue(who, query);
   }
 
   @Get('applications/:id')
-  @ApiOperation({ summary: 'An application: checklist, mentoring evidence, audit trail, certificate' })
-  @ApiJsonResponse('Application')
-  application(
+  @ApiOperation({
+    summary:
+      "An application: checklist (in the reader's language, or ?lang=), evidence, audit trail, certificate",
+  })
+  @ApiOkResponse({ type: ApplicationDetailResponse })
+  @ApiErrors({ 403: OUTSIDE_AREA, 404: [Code.ApplicationNotFound] })
+  async application(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() who: Principal,
     @Query() query: LangQueryDto,
   ) {
-    return this.applications.detail(who, id, query.lang?.split(','));
+    return this.applications.detail(who, id, await this.readerLanguages(who, query));
   }
 
   @Post('applications/:id/withdraw')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw an open application (candidate or nominating trainer)' })
-  @ApiJsonResponse('Application')
-  withdraw(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal) {
-    return this.applications.withdraw(who, id);
+  @ApiOkResponse({ type: ApplicationDetailResponse })
+  @ApiErrors({ 403: OUTSIDE_AREA, 404: [Code.ApplicationNotFound], 409: [Code.AlreadyDecided] })
+  async withdraw(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal) {
+    return this.applications.withdraw(who, id, await this.readerLanguages(who, {}));
   }
 
   @Post('applications/:id/approve')
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Approve with a reason; the certificate is issued once, in the background' })
-  @ApiJsonResponse('Application')
+  @ApiOkResponse({ type: ApplicationDecisionResponse })
+  @ApiErrors({
+    403: [...OUTSIDE_AREA, Code.OwnApplication],
+    404: [Code.ApplicationNotFound],
+    409: [Code.AlreadyDecided, Code.NotEligible],
+  })
   approve(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: DecisionDto,
@@ -191,7 +245,12 @@ export class CertificationController {
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Reject with a reason' })
-  @ApiJsonResponse('Application')
+  @ApiOkResponse({ type: ApplicationDecisionResponse })
+  @ApiErrors({
+    403: [...OUTSIDE_AREA, Code.OwnApplication],
+    404: [Code.ApplicationNotFound],
+    409: [Code.AlreadyDecided],
+  })
   reject(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: DecisionDto,
@@ -200,28 +259,17 @@ export class CertificationController {
     return this.applications.decide(who, id, 'rejected', dto.reason);
   }
 
-  @Get('ambassadors')
-  @Roles('coordinator', 'admin')
-  @ApiOperation({ summary: 'Active ambassadors (valid certificate) serving villages of a locality' })
-  @ApiJsonResponse('A page of ambassadors')
-  ambassadors(@Query() query: LocalityQueryDto, @CurrentPrincipal() who: Principal) {
-    return this.registry.ambassadors(who, query.localityId, query.page, query.pageSize);
-  }
-
-  @Get('coverage')
-  @Roles('coordinator', 'admin')
-  @ApiOperation({ summary: 'Villages with an active ambassador ÷ all villages, by part, and those without' })
-  @ApiJsonResponse('Coverage')
-  coverage(@Query() query: LocalityQueryDto, @CurrentPrincipal() who: Principal) {
-    return this.registry.coverage(who, query.localityId);
-  }
-
   @Post('issuer-keys/rotate')
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Sign with a new Ed25519 key from now on; old keys stay published' })
-  @ApiJsonResponse('The new key id')
+  @ApiOkResponse({ type: IssuerKeyRotationResponse })
   async rotate() {
     return { kid: await this.keys.rotate() };
+  }
+
+  /** Texts follow the reader (like every route): `?lang=`, else the reader's profile languages. */
+  private async readerLanguages(who: Principal, query: { lang?: string }): Promise<string[]> {
+    return query.lang ? query.lang.split(',') : (await this.users.get(who.userId)).languages;
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { DomainError, errorStatuses } from '../../infrastructure/errors/domain-error.js';
 
 export enum CertificationErrorCode {
   ProgrammeNotFound = 'CERT_PROGRAMME_NOT_FOUND',
@@ -15,7 +15,6 @@ export enum CertificationErrorCode {
   CandidateNotFound = 'CERT_CANDIDATE_NOT_FOUND',
   AlreadyDecided = 'CERT_APPLICATION_ALREADY_DECIDED',
   OwnApplication = 'CERT_OWN_APPLICATION',
-  OutsideLocality = 'CERT_OUTSIDE_YOUR_LOCALITY',
   CertificateNotFound = 'CERT_CERTIFICATE_NOT_FOUND',
   CertificateNotReady = 'CERT_CERTIFICATE_NOT_READY',
   CertificateNotActive = 'CERT_CERTIFICATE_NOT_ACTIVE',
@@ -23,40 +22,56 @@ export enum CertificationErrorCode {
   AlreadyReissued = 'CERT_ALREADY_REISSUED',
 }
 
+/** The HTTP status of each code (read by the JSON filter and the portal's pages). */
+export const CERTIFICATION_ERROR_STATUS = errorStatuses({
+  [CertificationErrorCode.AlreadyApplied]: 409,
+  [CertificationErrorCode.AlreadyCertified]: 409,
+  [CertificationErrorCode.AlreadyDecided]: 409,
+  [CertificationErrorCode.AlreadyReissued]: 409,
+  [CertificationErrorCode.AlreadyRevoked]: 409,
+  [CertificationErrorCode.ApplicationNotFound]: 404,
+  [CertificationErrorCode.CandidateNotFound]: 404,
+  [CertificationErrorCode.CertificateNotActive]: 409,
+  [CertificationErrorCode.CertificateNotFound]: 404,
+  [CertificationErrorCode.CertificateNotReady]: 409,
+  [CertificationErrorCode.InvalidVillage]: 400,
+  [CertificationErrorCode.NoPhotoExpected]: 409,
+  [CertificationErrorCode.NotEligible]: 409,
+  [CertificationErrorCode.OwnApplication]: 403,
+  [CertificationErrorCode.ProgrammeCodeTaken]: 409,
+  [CertificationErrorCode.ProgrammeInactive]: 409,
+  [CertificationErrorCode.ProgrammeInvalid]: 400,
+  [CertificationErrorCode.ProgrammeNotFound]: 404,
+  [CertificationErrorCode.RecordNotFound]: 404,
+} satisfies Record<CertificationErrorCode, number>);
+
 export class CertificationError extends DomainError {
   static programmeNotFound() {
-    return new CertificationError(
-      CertificationErrorCode.ProgrammeNotFound,
-      'This programme does not exist.',
-      404,
-    );
+    return new CertificationError(CertificationErrorCode.ProgrammeNotFound, 'This programme does not exist.');
   }
   static applicationNotFound() {
     return new CertificationError(
       CertificationErrorCode.ApplicationNotFound,
       'This application does not exist or is not yours to see.',
-      404,
     );
   }
   static certificateNotFound() {
     return new CertificationError(
       CertificationErrorCode.CertificateNotFound,
       'This certificate does not exist or is not yours to see.',
-      404,
+    );
+  }
+  /** Public lookups: anyone may ask, so the answer says nothing about whose it would be. */
+  static unknownVerificationCode() {
+    return new CertificationError(
+      CertificationErrorCode.CertificateNotFound,
+      'No certificate has this verification code.',
     );
   }
   static recordNotFound() {
     return new CertificationError(
       CertificationErrorCode.RecordNotFound,
       'This mentoring record does not exist or is not yours.',
-      404,
-    );
-  }
-  static outsideLocality() {
-    return new CertificationError(
-      CertificationErrorCode.OutsideLocality,
-      'This village is outside the area you coordinate.',
-      403,
     );
   }
 }

@@ -3,14 +3,12 @@ import { CatalogCoreModule } from '../catalog/catalog.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
 import { IdentityCoreModule } from '../identity/identity.module.js';
 import { LearningModule } from '../learning/learning.module.js';
-import { AmbassadorRegistryService } from './ambassador-registry.service.js';
 import { ApplicationsService } from './applications.service.js';
 import { CertificateIssuanceService } from './certificate-issuance.service.js';
 import { CertificateRenderer } from './certificate-renderer.js';
 import { CertificateRepository } from './certificate.repository.js';
 import { CertificatesController } from './certificates.controller.js';
 import { CertificatesService } from './certificates.service.js';
-import { CertificationScope } from './certification-scope.js';
 import { CertificationController } from './certification.controller.js';
 import { CertificationRepository } from './certification.repository.js';
 import { EligibilityService } from './eligibility.service.js';
@@ -45,14 +43,12 @@ export class CertificationCoreModule {}
 
 /** The domain's services: used by its own controllers and by the portal's pages. */
 const CERTIFICATION_SERVICES = [
-  CertificationScope,
   ProgrammesService,
   MentoringService,
   EligibilityService,
   ApplicationsService,
   CertificatesService,
   VerificationService,
-  AmbassadorRegistryService,
 ];
 
 /** "Người bản số" certification over HTTP. */

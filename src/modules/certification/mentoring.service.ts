@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
-import { CommonErrorCode } from '../../infrastructure/http/domain-error.js';
+import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
 import { vietnamDay } from '../../infrastructure/i18n/vietnam-time.js';
 import { StorageService, type PresignedUpload } from '../../infrastructure/storage/storage.service.js';
 import { Buckets } from '../../infrastructure/storage/storage-keys.js';
@@ -58,15 +58,10 @@ export class MentoringService {
       throw new CertificationError(
         CommonErrorCode.ValidationFailed,
         `helpedOn must be a day between 2020-01-01 and today (${today}).`,
-        400,
       );
     }
     if (dto.villageId && !(await this.geography.findOfLevel(dto.villageId, ['village']))) {
-      throw new CertificationError(
-        CertificationErrorCode.InvalidVillage,
-        'villageId must be a village.',
-        400,
-      );
+      throw new CertificationError(CertificationErrorCode.InvalidVillage, 'villageId must be a village.');
     }
     const photoKey =
       dto.photo && `evidence/${candidateId}/${randomUUID()}.${EXTENSION[dto.photo.contentType]}`;
@@ -92,7 +87,6 @@ export class MentoringService {
       throw new CertificationError(
         CertificationErrorCode.NoPhotoExpected,
         'Declare the photo when you log the record; a photo keeps the type it was declared with.',
-        409,
       );
     }
     return this.presign(record.photoKey, photo);
@@ -101,7 +95,7 @@ export class MentoringService {
   async confirmPhoto(candidateId: string, recordId: string): Promise<MentoringRecordView> {
     const record = await this.own(candidateId, recordId);
     if (!record.photoKey) {
-      throw new CertificationError(CertificationErrorCode.NoPhotoExpected, 'This record has no photo.', 409);
+      throw new CertificationError(CertificationErrorCode.NoPhotoExpected, 'This record has no photo.');
     }
     const type = Object.keys(EXTENSION).find((t) => record.photoKey!.endsWith(`.${EXTENSION[t]}`))!;
     await this.storage.verifyUpload(Buckets.certificates, record.photoKey, {
@@ -111,7 +105,7 @@ export class MentoringService {
     const head = await this.storage.readStart(Buckets.certificates, record.photoKey, 12);
     if (!MAGIC[type](head)) {
       await this.storage.remove(Buckets.certificates, record.photoKey);
-      throw new StorageError(StorageErrorCode.UploadTypeMismatch, `The file is not a ${type} image.`, 415);
+      throw new StorageError(StorageErrorCode.UploadTypeMismatch, `The file is not a ${type} image.`);
     }
     await this.repo.markPhotoReady(record.id);
     return this.view({ ...record, photoStatus: 'ready' }, false);
@@ -150,7 +144,7 @@ export class MentoringService {
             status: r.photoStatus,
             ...(withLink &&
               r.photoStatus === 'ready' && {
-                url: await this.storage.presignedGet(Buckets.certificates, r.photoKey!, {
+                url: this.storage.presignedGet(Buckets.certificates, r.photoKey!, {
                   expiresSeconds: this.config.certification.linkTtlSeconds,
                 }),
               }),

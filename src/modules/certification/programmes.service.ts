@@ -45,7 +45,6 @@ export class ProgrammesService {
         throw new CertificationError(
           CertificationErrorCode.ProgrammeCodeTaken,
           'Another programme already uses this code or serial prefix.',
-          409,
         );
       }
       throw e;
@@ -78,6 +77,6 @@ export class ProgrammesService {
   }
 
   private invalid(message: string, details?: Record<string, unknown>) {
-    return new CertificationError(CertificationErrorCode.ProgrammeInvalid, message, 400, details);
+    return new CertificationError(CertificationErrorCode.ProgrammeInvalid, message, details);
   }
 }

@@ -1,11 +1,18 @@
 import { Controller, Get, Header, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
 import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import { LangQueryDto } from '../catalog/dto/course.dto.js';
-import { Public } from '../identity/auth.decorators.js';
-import { ApiJsonResponse } from './dto/json-response.js';
+import { Public } from '../../infrastructure/auth/auth.decorators.js';
+import { CertificationErrorCode } from './certification.errors.js';
+import {
+  IssuerProfileResponse,
+  JwkSetResponse,
+  PublicVerificationResponse,
+} from './dto/certification-responses.dto.js';
 import { IssuerKeysService } from './issuer-keys.service.js';
 import { issuerId, jwksUrl } from './open-badge-credential.js';
 import { VerificationService, type PublicVerification } from './verification.service.js';
@@ -25,8 +32,8 @@ export class VerificationController {
   @ApiOperation({
     summary: 'Verify a certificate by its code: status, masked holder, programme, village, dates',
   })
-  @ApiJsonResponse('Public verification')
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED; see Retry-After' })
+  @ApiOkResponse({ type: PublicVerificationResponse })
+  @ApiErrors({ 404: [CertificationErrorCode.CertificateNotFound], 429: [CommonErrorCode.RateLimited] })
   @Header('cache-control', 'no-store')
   verify(
     @Param('code') code: string,
@@ -43,7 +50,7 @@ export class VerificationController {
   @Get('.well-known/jwks.json')
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: "The issuer's Ed25519 public keys, retired ones included (JWK set)" })
-  @ApiJsonResponse('JWK set')
+  @ApiOkResponse({ type: JwkSetResponse })
   async jwks() {
     return { keys: await this.keys.published() };
   }
@@ -51,7 +58,7 @@ export class VerificationController {
   @Get('.well-known/issuer.json')
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'The issuer profile (Open Badges 3.0 Profile) named in every credential' })
-  @ApiJsonResponse('Issuer profile')
+  @ApiOkResponse({ type: IssuerProfileResponse })
   issuer() {
     return {
       '@context': [

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
-import { CommonErrorCode } from '../../infrastructure/http/domain-error.js';
+import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
 import { pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { RateLimiter } from '../../infrastructure/rate-limit/rate-limiter.js';
 import { GeographyService } from '../geography/geography.service.js';
@@ -57,14 +57,13 @@ export class VerificationService {
       throw new CertificationError(
         CommonErrorCode.RateLimited,
         'Too many verification requests from this address. Try again shortly.',
-        429,
         { retryAfterSeconds: limit.retryAfterSeconds },
       );
     }
     const code = normalizeVerificationCode(codeInput);
     const c = code ? await this.certificates.findByCode(code) : null;
     // Pending certificates are not public yet: their holder has no code to share.
-    if (!c || !c.readyAt) throw CertificationError.certificateNotFound();
+    if (!c || !c.readyAt) throw CertificationError.unknownVerificationCode();
     const programme = await this.repo.findProgramme(c.programmeId);
     const status = certificateStatus(c);
     const replacement = status === 'superseded' ? await this.certificates.findReplacementOf(c.id) : null;

@@ -11,9 +11,16 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
 import { pageMeta } from '../../infrastructure/http/pagination.js';
-import { Public, Roles } from '../identity/auth.decorators.js';
+import { Public, Roles } from '../../infrastructure/auth/auth.decorators.js';
 import {
   CreateLocalityDto,
   LocalityDetailResponse,
@@ -22,8 +29,9 @@ import {
   LocalityResponse,
   UpdateLocalityDto,
 } from './dto/locality.dto.js';
+import { GeographyErrorCode as Code } from './geography.errors.js';
 import { GeographyService } from './geography.service.js';
-import { toLocalityResponse } from './locality.mapper.js';
+import { toLocalityResponse } from './geography.views.js';
 
 @ApiTags('geography')
 @Controller('api/v1/localities')
@@ -43,6 +51,7 @@ export class GeographyController {
   @Public()
   @ApiOperation({ summary: 'One locality with its lineage (province down to it)' })
   @ApiOkResponse({ type: LocalityDetailResponse })
+  @ApiErrors({ 404: [Code.NotFound] })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<LocalityDetailResponse> {
     const { locality, lineage, childCount } = await this.geography.getWithLineage(id);
     return {
@@ -54,7 +63,8 @@ export class GeographyController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a locality (admin)' })
-  @ApiOkResponse({ type: LocalityResponse })
+  @ApiCreatedResponse({ type: LocalityResponse })
+  @ApiErrors({ 400: [Code.InvalidParent, Code.InvalidCode, Code.InvalidKind], 409: [Code.CodeTaken] })
   async create(@Body() dto: CreateLocalityDto): Promise<LocalityResponse> {
     return toLocalityResponse(await this.geography.create(dto));
   }
@@ -63,6 +73,11 @@ export class GeographyController {
   @Roles('admin')
   @ApiOperation({ summary: 'Rename or recode a locality (admin)' })
   @ApiOkResponse({ type: LocalityResponse })
+  @ApiErrors({
+    400: [Code.InvalidCode, Code.InvalidKind],
+    404: [Code.NotFound],
+    409: [Code.CodeTaken, Code.CodeLocked],
+  })
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateLocalityDto,
@@ -75,6 +90,7 @@ export class GeographyController {
   @Roles('admin')
   @ApiOperation({ summary: 'Delete an unused locality without children (admin)' })
   @ApiNoContentResponse()
+  @ApiErrors({ 404: [Code.NotFound], 409: [Code.InUse] })
   async delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.geography.delete(id);
   }

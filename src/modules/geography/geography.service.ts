@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isForeignKeyViolation, isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
-import type { Principal } from '../identity/roles.js';
 import type { CreateLocalityDto, LocalityQueryDto, UpdateLocalityDto } from './dto/locality.dto.js';
 import type { LocalityEntity, LocalityLevel } from './entities/locality.entity.js';
 import { GeographyError, GeographyErrorCode } from './geography.errors.js';
@@ -38,12 +37,6 @@ export class GeographyService {
     return this.localities.findByIds(ids);
   }
 
-  /** The locality paths a coordinator's grants cover (empty for anyone without one). */
-  async coordinatedPaths(who: Principal): Promise<string[]> {
-    const ids = who.roles.filter((r) => r.role === 'coordinator' && r.localityId).map((r) => r.localityId!);
-    return ids.length === 0 ? [] : (await this.localities.findByIds(ids)).map((l) => l.path);
-  }
-
   /** "Thôn Sải Duần, xã Bát Xát, tỉnh Lào Cai": kinds and names from the place up, as on documents. */
   async placeName(id: string): Promise<string> {
     const lineage = await this.localities.lineage(await this.get(id));
@@ -53,6 +46,24 @@ export class GeographyService {
       .map((l) => `${l.kind} ${l.name}`)
       .join(', ');
     return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
+  }
+
+  /** Village and commune names for village ids (unknown ids are left out). */
+  async villagePlaces(
+    villageIds: string[],
+  ): Promise<Map<string, { village: string; commune: string | null }>> {
+    const villages = await this.findMany([...new Set(villageIds)]);
+    const communes = new Map(
+      (await this.findMany([...new Set(villages.flatMap((v) => (v.parentId ? [v.parentId] : [])))])).map(
+        (c) => [c.id, c.name],
+      ),
+    );
+    return new Map(
+      villages.map((v) => [
+        v.id,
+        { village: v.name, commune: v.parentId ? (communes.get(v.parentId) ?? null) : null },
+      ]),
+    );
   }
 
   async getWithLineage(id: string) {
@@ -79,11 +90,10 @@ export class GeographyService {
         throw new GeographyError(
           GeographyErrorCode.InvalidParent,
           `A ${dto.level} must be placed under an existing ${parentLevel} (parentId).`,
-          400,
         );
       }
     } else if (dto.parentId) {
-      throw new GeographyError(GeographyErrorCode.InvalidParent, 'A province has no parent.', 400);
+      throw new GeographyError(GeographyErrorCode.InvalidParent, 'A province has no parent.');
     }
     this.assertValid(dto.level, dto.code, dto.kind, parent?.code ?? null);
     try {
@@ -108,9 +118,8 @@ export class GeographyService {
       (await this.localities.countChildren(id)) > 0
     ) {
       throw new GeographyError(
-        GeographyErrorCode.InvalidCode,
+        GeographyErrorCode.CodeLocked,
         "A commune's code cannot change while it has villages: their codes start with it.",
-        409,
       );
     }
     try {
@@ -126,13 +135,13 @@ export class GeographyService {
   async delete(id: string): Promise<void> {
     await this.get(id);
     if ((await this.localities.countChildren(id)) > 0) {
-      throw new GeographyError(GeographyErrorCode.InUse, 'Delete or move the places inside it first.', 409);
+      throw new GeographyError(GeographyErrorCode.InUse, 'Delete or move the places inside it first.');
     }
     try {
       await this.localities.delete(id);
     } catch (e) {
       if (isForeignKeyViolation(e)) {
-        throw new GeographyError(GeographyErrorCode.InUse, 'People or roles still refer to this place.', 409);
+        throw new GeographyError(GeographyErrorCode.InUse, 'People or roles still refer to this place.');
       }
       throw e;
     }
@@ -140,13 +149,13 @@ export class GeographyService {
 
   private assertValid(level: LocalityLevel, code: string, kind: string, parentCode: string | null) {
     const problem = codeProblem(level, code, parentCode);
-    if (problem) throw new GeographyError(GeographyErrorCode.InvalidCode, problem, 400);
+    if (problem) throw new GeographyError(GeographyErrorCode.InvalidCode, problem);
     if (!kindAllowed(level, kind)) {
-      throw new GeographyError(GeographyErrorCode.InvalidKind, `"${kind}" is not a kind of ${level}.`, 400);
+      throw new GeographyError(GeographyErrorCode.InvalidKind, `"${kind}" is not a kind of ${level}.`);
     }
   }
 
   private codeTaken(code: string) {
-    return new GeographyError(GeographyErrorCode.CodeTaken, `The code "${code}" is already used.`, 409);
+    return new GeographyError(GeographyErrorCode.CodeTaken, `The code "${code}" is already used.`);
   }
 }

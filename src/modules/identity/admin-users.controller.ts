@@ -1,16 +1,19 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { Optional } from '../../infrastructure/http/input-rules.js';
 import { PageQueryDto, pageMeta } from '../../infrastructure/http/pagination.js';
-import { CurrentPrincipal, Roles } from './auth.decorators.js';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.decorators.js';
 import { SetRolesDto, UserPageResponse, UserResponse } from './dto/auth.dto.js';
-import type { Principal } from './roles.js';
-import { toUserResponse } from './user.mapper.js';
+import { IdentityErrorCode as Code } from './identity.errors.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
+import { toUserResponse } from './identity.views.js';
 import { UsersService } from './users.service.js';
 
 class UserQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Name (accent-insensitive), phone or email fragment' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 80)
   q?: string;
@@ -33,6 +36,7 @@ export class AdminUsersController {
   @Get(':id')
   @ApiOperation({ summary: 'One user (admin)' })
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrors({ 404: [Code.UserNotFound] })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<UserResponse> {
     return toUserResponse(await this.users.get(id));
   }
@@ -40,6 +44,7 @@ export class AdminUsersController {
   @Put(':id/roles')
   @ApiOperation({ summary: "Replace a user's roles (admin only); coordinators are scoped to a locality" })
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrors({ 400: [Code.InvalidRoleGrant], 404: [Code.UserNotFound], 409: [Code.LastAdmin] })
   async setRoles(
     @CurrentPrincipal() admin: Principal,
     @Param('id', ParseUUIDPipe) id: string,

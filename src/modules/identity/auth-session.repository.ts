@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { preparedQuery } from '../../infrastructure/database/prepared-query.js';
 import { DataSource } from 'typeorm';
 import { AuthSessionEntity } from './entities/auth-session.entity.js';
-import type { RoleGrant } from './roles.js';
+import type { RoleGrant } from '../../infrastructure/auth/roles.js';
 
 export interface ActiveSessionView {
   sessionId: string;

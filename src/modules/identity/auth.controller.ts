@@ -5,10 +5,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentPrincipal, Public } from './auth.decorators.js';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { CurrentPrincipal, Public } from '../../infrastructure/auth/auth.decorators.js';
 import { AuthService, type IssuedSession } from './auth.service.js';
 import {
   CsrfTokenResponse,
@@ -18,8 +18,10 @@ import {
   RegisterDto,
   TokenResponse,
 } from './dto/auth.dto.js';
-import type { Principal } from './roles.js';
-import { toUserResponse } from './user.mapper.js';
+import { IdentityErrorCode as Code } from './identity.errors.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
+import { toUserResponse } from './identity.views.js';
+import { BODY_LIMITS, BodyLimit } from '../../infrastructure/http/body-intake.js';
 
 export const clientContext = (req: FastifyRequest) => ({
   ip: req.ip,
@@ -27,6 +29,7 @@ export const clientContext = (req: FastifyRequest) => ({
 });
 
 @ApiTags('auth')
+@BodyLimit(BODY_LIMITS.auth)
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
@@ -46,6 +49,17 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Sign up as a learner with a Vietnamese phone number or an email' })
   @ApiCreatedResponse({ type: TokenResponse })
+  @ApiErrors({
+    400: [
+      Code.InvalidPhone,
+      Code.IdentifierRequired,
+      Code.WeakPassword,
+      Code.UnknownLearnerGroup,
+      Code.InvalidVillage,
+    ],
+    409: [Code.AccountExists],
+    429: [Code.RegisterRateLimited],
+  })
   async register(@Body() dto: RegisterDto, @Req() req: FastifyRequest): Promise<TokenResponse> {
     return this.tokens(await this.auth.register(dto, clientContext(req)));
   }
@@ -55,7 +69,11 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Sign in; rate-limited per account and per IP' })
   @ApiOkResponse({ type: TokenResponse })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After' })
+  @ApiErrors({
+    401: [Code.InvalidCredentials],
+    403: [Code.AccountDisabled],
+    429: [Code.LoginRateLimited],
+  })
   async login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<TokenResponse> {
     return this.tokens(await this.auth.login(dto.identifier, dto.password, 'api', clientContext(req)));
   }
@@ -65,6 +83,7 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the refresh token rotates)' })
   @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors({ 401: [Code.InvalidRefreshToken] })
   async refresh(@Body() dto: RefreshDto): Promise<TokenResponse> {
     return this.tokens(await this.auth.refresh(dto.refreshToken));
   }

@@ -7,7 +7,7 @@ import type { RegisterDto } from './dto/auth.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { IdentityError, IdentityErrorCode } from './identity.errors.js';
 import { dummyPasswordHash, verifyPassword } from './password-hasher.js';
-import type { Principal } from './roles.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
 import {
   formatSessionToken,
   hashSecret,
@@ -30,6 +30,11 @@ export interface IssuedSession {
   sessionToken: string;
 }
 
+/** The one counter of password checks per account (sign-in and password change share it). */
+const accountKey = (who: { phone: string | null; email: string | null } | string) =>
+  `login-failures:${typeof who === 'string' ? who.toLowerCase() : identifierKey(who)}`;
+const identifierKey = (who: { phone: string | null; email: string | null }) => who.phone ?? who.email ?? '';
+
 /** A lost refresh response on a weak network may be retried with the old token this long. */
 const ROTATION_GRACE_MS = 60_000;
 
@@ -43,13 +48,28 @@ export class AuthService {
     @Inject(RateLimiter) private readonly rateLimiter: RateLimiter,
   ) {}
 
-  /** Self-registration always yields a learner; roles are only ever granted by an admin. */
+  /**
+   * Self-registration always yields a learner; roles are only ever granted by an admin. Each
+   * registration costs a password hash, so attempts are limited per client address and per
+   * identifier before any hashing. A number that already has an account is answered 409 "sign in
+   * instead": with no SMS channel there is no private way to tell its owner, so registration does
+   * reveal that a number is registered (nothing else: no id, no name) — at the pace the limits
+   * allow (docs/security.md).
+   */
   async register(
     dto: RegisterDto,
     client: ClientContext,
     kind: 'api' | 'portal' = 'api',
   ): Promise<IssuedSession> {
+    const { registerMaxPerIp, loginMaxFailuresPerAccount, loginWindowSeconds } = this.config.auth;
     const identifier = this.users.parseIdentifiers(dto);
+    await this.limit(`register-ip:${client.ip}`, registerMaxPerIp, loginWindowSeconds, true);
+    await this.limit(
+      `register-id:${identifierKey(identifier)}`,
+      loginMaxFailuresPerAccount,
+      loginWindowSeconds,
+      true,
+    );
     this.users.assertPasswordAcceptable(dto.password, identifier);
     const profile = await this.users.validateProfile({
       learnerGroupId: dto.learnerGroupId,
@@ -65,30 +85,50 @@ export class AuthService {
   }
 
   /**
-   * Limits: every attempt counts against the client's IP; failures count against the account.
-   * A limited account is refused before the password is checked, so guessing gains nothing.
+   * Limits: every attempt counts against the client's address; every password check counts
+   * against the account *before* the hash is checked (one atomic increment), so parallel
+   * requests cannot check more passwords than the limit. A success clears the account's count.
    */
   async login(identifierInput: string, password: string, kind: 'api' | 'portal', client: ClientContext) {
-    const { loginMaxAttemptsPerIp, loginMaxFailuresPerAccount, loginWindowSeconds } = this.config.auth;
     const identifier = this.users.parseLoginIdentifier(identifierInput);
-    const accountKey = `login-failures:${identifier.phone ?? identifier.email ?? identifierInput.toLowerCase()}`;
-
-    const ip = await this.rateLimiter.hit(`login-ip:${client.ip}`, loginMaxAttemptsPerIp, loginWindowSeconds);
-    if (ip.limited) throw IdentityError.rateLimited(ip.retryAfterSeconds);
-    const account = await this.rateLimiter.peek(accountKey, loginMaxFailuresPerAccount, loginWindowSeconds);
-    if (account.limited) throw IdentityError.rateLimited(account.retryAfterSeconds);
+    const account = accountKey(identifier.phone || identifier.email ? identifier : identifierInput);
+    await this.reserveCredentialCheck(account, client);
 
     const user = identifier.phone || identifier.email ? await this.users.findByIdentifier(identifier) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-    if (!user || !ok) {
-      await this.rateLimiter.hit(accountKey, loginMaxFailuresPerAccount, loginWindowSeconds);
-      throw IdentityError.invalidCredentials();
-    }
+    if (!user || !ok) throw IdentityError.invalidCredentials();
     if (user.disabledAt) {
-      throw new IdentityError(IdentityErrorCode.AccountDisabled, 'This account has been disabled.', 403);
+      throw new IdentityError(IdentityErrorCode.AccountDisabled, 'This account has been disabled.');
     }
-    await this.rateLimiter.reset(accountKey);
+    await this.rateLimiter.reset(account);
     return this.startSession(user, kind, client);
+  }
+
+  /**
+   * Changing the password checks the current one: it shares the account's budget of password
+   * checks with sign-in (a stolen session cannot guess its way to the password either).
+   */
+  async changePassword(principal: Principal, current: string, next: string, client: ClientContext) {
+    const user = await this.users.get(principal.userId);
+    const account = accountKey(user);
+    await this.reserveCredentialCheck(account, client);
+    await this.users.changePassword(user.id, principal.sessionId, current, next);
+    await this.rateLimiter.reset(account);
+  }
+
+  private async reserveCredentialCheck(account: string, client: ClientContext): Promise<void> {
+    const { loginMaxAttemptsPerIp, loginMaxFailuresPerAccount, loginWindowSeconds } = this.config.auth;
+    await this.limit(`login-ip:${client.ip}`, loginMaxAttemptsPerIp, loginWindowSeconds);
+    await this.limit(account, loginMaxFailuresPerAccount, loginWindowSeconds);
+  }
+
+  /** Counts one attempt against a key; over the limit, a 429 with Retry-After. */
+  private async limit(key: string, limit: number, windowSeconds: number, registering = false) {
+    const state = await this.rateLimiter.hit(key, limit, windowSeconds);
+    if (!state.limited) return;
+    throw registering
+      ? IdentityError.registrationLimited(state.retryAfterSeconds)
+      : IdentityError.rateLimited(state.retryAfterSeconds);
   }
 
   private async startSession(

@@ -1,4 +1,4 @@
-import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { DomainError, errorStatuses } from '../../infrastructure/errors/domain-error.js';
 
 export enum IdentityErrorCode {
   AccountExists = 'IDENTITY_ACCOUNT_EXISTS',
@@ -8,6 +8,7 @@ export enum IdentityErrorCode {
   WeakPassword = 'IDENTITY_WEAK_PASSWORD',
   InvalidRefreshToken = 'IDENTITY_INVALID_REFRESH_TOKEN',
   LoginRateLimited = 'IDENTITY_LOGIN_RATE_LIMITED',
+  RegisterRateLimited = 'IDENTITY_REGISTER_RATE_LIMITED',
   AccountDisabled = 'IDENTITY_ACCOUNT_DISABLED',
   InvalidRoleGrant = 'IDENTITY_INVALID_ROLE_GRANT',
   LastAdmin = 'IDENTITY_LAST_ADMIN',
@@ -16,30 +17,49 @@ export enum IdentityErrorCode {
   UserNotFound = 'IDENTITY_USER_NOT_FOUND',
 }
 
+/** The HTTP status of each code (read by the JSON filter and the portal's pages). */
+export const IDENTITY_ERROR_STATUS = errorStatuses({
+  [IdentityErrorCode.AccountDisabled]: 403,
+  [IdentityErrorCode.AccountExists]: 409,
+  [IdentityErrorCode.IdentifierRequired]: 400,
+  [IdentityErrorCode.InvalidCredentials]: 401,
+  [IdentityErrorCode.InvalidPhone]: 400,
+  [IdentityErrorCode.InvalidRefreshToken]: 401,
+  [IdentityErrorCode.InvalidRoleGrant]: 400,
+  [IdentityErrorCode.InvalidVillage]: 400,
+  [IdentityErrorCode.LastAdmin]: 409,
+  [IdentityErrorCode.LoginRateLimited]: 429,
+  [IdentityErrorCode.RegisterRateLimited]: 429,
+  [IdentityErrorCode.UnknownLearnerGroup]: 400,
+  [IdentityErrorCode.UserNotFound]: 404,
+  [IdentityErrorCode.WeakPassword]: 400,
+} satisfies Record<IdentityErrorCode, number>);
+
 export class IdentityError extends DomainError {
   static invalidCredentials() {
     return new IdentityError(
       IdentityErrorCode.InvalidCredentials,
       'The phone number, email or password is not right.',
-      401,
     );
   }
   static rateLimited(retryAfterSeconds: number) {
     return new IdentityError(
       IdentityErrorCode.LoginRateLimited,
       `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
-      429,
+      { retryAfterSeconds },
+    );
+  }
+  static registrationLimited(retryAfterSeconds: number) {
+    return new IdentityError(
+      IdentityErrorCode.RegisterRateLimited,
+      `Too many sign-ups from here or for this number. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
       { retryAfterSeconds },
     );
   }
   static invalidRefreshToken() {
-    return new IdentityError(
-      IdentityErrorCode.InvalidRefreshToken,
-      'The session has ended. Sign in again.',
-      401,
-    );
+    return new IdentityError(IdentityErrorCode.InvalidRefreshToken, 'The session has ended. Sign in again.');
   }
   static userNotFound() {
-    return new IdentityError(IdentityErrorCode.UserNotFound, 'The user was not found.', 404);
+    return new IdentityError(IdentityErrorCode.UserNotFound, 'The user was not found.');
   }
 }

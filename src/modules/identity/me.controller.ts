@@ -1,16 +1,25 @@
-import { Body, Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Patch, Post, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal } from './auth.decorators.js';
+import type { FastifyRequest } from 'fastify';
+import { clientContext } from './auth.controller.js';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { Authenticated, CurrentPrincipal } from '../../infrastructure/auth/auth.decorators.js';
+import { AuthService } from './auth.service.js';
 import { ChangePasswordDto, UpdateProfileDto, UserResponse } from './dto/auth.dto.js';
-import type { Principal } from './roles.js';
-import { toUserResponse } from './user.mapper.js';
+import { IdentityErrorCode as Code } from './identity.errors.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
+import { toUserResponse } from './identity.views.js';
 import { UsersService } from './users.service.js';
+import { BODY_LIMITS, BodyLimit } from '../../infrastructure/http/body-intake.js';
 
 @ApiTags('me')
 @Authenticated()
 @Controller('api/v1/me')
 export class MeController {
-  constructor(@Inject(UsersService) private readonly users: UsersService) {}
+  constructor(
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The signed-in user and their learner profile' })
@@ -22,6 +31,7 @@ export class MeController {
   @Patch()
   @ApiOperation({ summary: 'Edit the learner profile: name, learner group, languages, village (not roles)' })
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrors({ 400: [Code.UnknownLearnerGroup, Code.InvalidVillage] })
   async update(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: UpdateProfileDto,
@@ -31,17 +41,19 @@ export class MeController {
 
   @Post('password')
   @HttpCode(204)
+  @BodyLimit(BODY_LIMITS.auth)
   @ApiOperation({ summary: 'Change the password; other devices are signed out' })
   @ApiNoContentResponse()
+  @ApiErrors({
+    400: [Code.WeakPassword],
+    401: [Code.InvalidCredentials],
+    429: [Code.LoginRateLimited],
+  })
   async changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: ChangePasswordDto,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.users.changePassword(
-      principal.userId,
-      principal.sessionId,
-      dto.currentPassword,
-      dto.newPassword,
-    );
+    await this.auth.changePassword(principal, dto.currentPassword, dto.newPassword, clientContext(req));
   }
 }

@@ -24,6 +24,12 @@ describe('normalizeVietnamesePhone', () => {
     '0212345678',
     'abc0912345678',
     '0612345678',
+    // Inside the mobile ranges but allocated to no carrier.
+    '0501234567',
+    '0531234567',
+    '0711234567',
+    '0751234567',
+    '0801234567',
   ])('refuses %s', (input) => {
     expect(normalizeVietnamesePhone(input)).toBeNull();
   });
@@ -33,6 +39,8 @@ describe('normalizeVietnamesePhone', () => {
     expect(normalizeVietnamesePhone('0587654321')).toBe('+84587654321');
     expect(normalizeVietnamesePhone('0778899001')).toBe('+84778899001');
     expect(normalizeVietnamesePhone('0868123456')).toBe('+84868123456');
+    expect(normalizeVietnamesePhone('0591234567')).toBe('+84591234567'); // Gmobile
+    expect(normalizeVietnamesePhone('0871234567')).toBe('+84871234567'); // iTel
   });
 });
 

@@ -3,7 +3,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthSessionEntity } from './entities/auth-session.entity.js';
 import { UserRoleEntity } from './entities/user-role.entity.js';
 import { UserEntity } from './entities/user.entity.js';
-import type { RoleGrant } from './roles.js';
+import type { RoleGrant } from '../../infrastructure/auth/roles.js';
 
 export interface NewUser {
   phone: string | null;

@@ -9,7 +9,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
 import { checkPassword, PASSWORD_MESSAGES } from './password-policy.js';
 import { normalizeEmail, normalizeVietnamesePhone } from './phone-number.js';
-import type { RoleGrant } from './roles.js';
+import type { RoleGrant } from '../../infrastructure/auth/roles.js';
 import { UserRepository, type ProfilePatch } from './user.repository.js';
 
 export interface Identifier {
@@ -32,12 +32,11 @@ export class UsersService {
       throw new IdentityError(
         IdentityErrorCode.InvalidPhone,
         'The phone number is not a Vietnamese mobile number (e.g. 0912 345 678).',
-        400,
       );
     }
     const email = input.email ? normalizeEmail(input.email) : null;
     if (!phone && !email) {
-      throw new IdentityError(IdentityErrorCode.IdentifierRequired, 'Give a phone number or an email.', 400);
+      throw new IdentityError(IdentityErrorCode.IdentifierRequired, 'Give a phone number or an email.');
     }
     return { phone, email };
   }
@@ -54,7 +53,7 @@ export class UsersService {
       [identifier.phone, identifier.email].filter((v): v is string => !!v),
     );
     if (problem) {
-      throw new IdentityError(IdentityErrorCode.WeakPassword, PASSWORD_MESSAGES[problem], 400, {
+      throw new IdentityError(IdentityErrorCode.WeakPassword, PASSWORD_MESSAGES[problem], {
         reason: problem,
       });
     }
@@ -66,11 +65,7 @@ export class UsersService {
     if (input.displayName !== undefined) patch.displayName = input.displayName;
     if (input.learnerGroupId !== undefined) {
       if (input.learnerGroupId !== null && !(await this.learnerGroups.findActive(input.learnerGroupId))) {
-        throw new IdentityError(
-          IdentityErrorCode.UnknownLearnerGroup,
-          'The learner group does not exist.',
-          400,
-        );
+        throw new IdentityError(IdentityErrorCode.UnknownLearnerGroup, 'The learner group does not exist.');
       }
       patch.learnerGroupId = input.learnerGroupId;
     }
@@ -79,7 +74,6 @@ export class UsersService {
         throw new IdentityError(
           IdentityErrorCode.InvalidVillage,
           'Choose a village (thôn, bản or tổ dân phố).',
-          400,
         );
       }
       patch.villageId = input.villageId;
@@ -118,7 +112,6 @@ export class UsersService {
         throw new IdentityError(
           IdentityErrorCode.AccountExists,
           'An account with this phone number or email already exists. Sign in instead.',
-          409,
         );
       }
       throw e;
@@ -165,7 +158,6 @@ export class UsersService {
       throw new IdentityError(
         IdentityErrorCode.LastAdmin,
         'You cannot remove your own admin role; ask another admin.',
-        409,
       );
     }
     const roles: RoleGrant[] = [];
@@ -175,14 +167,12 @@ export class UsersService {
           throw new IdentityError(
             IdentityErrorCode.InvalidRoleGrant,
             'A coordinator role needs the province or commune it covers (localityId).',
-            400,
           );
         }
       } else if (g.localityId) {
         throw new IdentityError(
           IdentityErrorCode.InvalidRoleGrant,
           `The ${g.role} role is not scoped to a place.`,
-          400,
         );
       }
       const grant = { role: g.role, localityId: g.localityId ?? null };
@@ -190,18 +180,17 @@ export class UsersService {
     }
     await this.users.replaceRoles(userId, roles, adminId, (adminsLeft) => {
       if (adminsLeft === 0) {
-        throw new IdentityError(
-          IdentityErrorCode.LastAdmin,
-          'The last admin cannot lose the admin role.',
-          409,
-        );
+        throw new IdentityError(IdentityErrorCode.LastAdmin, 'The last admin cannot lose the admin role.');
       }
     });
     return this.get(userId);
   }
 
   /** CLI and env bootstrap: creates the admin, or grants admin to an existing account. Idempotent. */
-  async ensureAdmin(input: { phone?: string; email?: string; displayName: string; password: string }) {
+  async ensureAdmin(
+    input: { phone?: string; email?: string; displayName: string; password: string },
+    retried = false,
+  ): Promise<{ user: Awaited<ReturnType<UsersService['get']>>; created: boolean }> {
     const identifier = this.parseIdentifiers(input);
     const existing = await this.users.findByPhoneOrEmail(
       identifier.phone ? { phone: identifier.phone } : identifier,
@@ -216,11 +205,18 @@ export class UsersService {
       );
       return { user: await this.get(existing.id), created: false };
     }
-    const user = await this.createUser(
-      { ...identifier, displayName: input.displayName, password: input.password },
-      {},
-      [{ role: 'admin', localityId: null }],
-    );
-    return { user, created: true };
+    try {
+      const user = await this.createUser(
+        { ...identifier, displayName: input.displayName, password: input.password },
+        {},
+        [{ role: 'admin', localityId: null }],
+      );
+      return { user, created: true };
+    } catch (e) {
+      // Replicas booting together race to create the admin: the one that loses finds it made.
+      if (e instanceof IdentityError && e.code === IdentityErrorCode.AccountExists && !retried)
+        return this.ensureAdmin(input, true);
+      throw e;
+    }
   }
 }

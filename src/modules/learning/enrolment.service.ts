@@ -1,12 +1,17 @@
 import { isUUID } from 'class-validator';
 import { Inject, Injectable } from '@nestjs/common';
+import { CommonError } from '../../infrastructure/errors/domain-error.js';
 import { localizeText, normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import {
   LearnableContentService,
   requiredLessons,
   type VersionOutline,
 } from '../catalog/learnable-content.service.js';
+import { AreaScope } from '../geography/area-scope.service.js';
+import { GeographyService } from '../geography/geography.service.js';
+import type { User } from '../identity/identity.types.js';
 import { normalizeVietnamesePhone } from '../identity/phone-number.js';
+import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import { UsersService } from '../identity/users.service.js';
 import type {
   CourseCompletionResponse,
@@ -17,7 +22,13 @@ import type {
   MyLearningResponse,
 } from './dto/learning-responses.dto.js';
 import { LearningError } from './learning.errors.js';
-import { LearningRepository, type CompletionRow, type EnrolmentRow } from './learning.repository.js';
+import {
+  LearningRepository,
+  type CompletionRow,
+  type EnrolmentRow,
+  type ProgressState,
+} from './learning.repository.js';
+import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
 
 export const completionResponse = (c: CompletionRow): CourseCompletionResponse => ({
   courseId: c.courseId,
@@ -34,6 +45,8 @@ export class EnrolmentService {
     @Inject(LearningRepository) private readonly repo: LearningRepository,
     @Inject(LearnableContentService) private readonly content: LearnableContentService,
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(GeographyService) private readonly geography: GeographyService,
+    @Inject(AreaScope) private readonly area: AreaScope,
   ) {}
 
   /** Self-enrolment on the course's published version; enrolling twice returns the first. */
@@ -46,22 +59,30 @@ export class EnrolmentService {
     return { enrolment: await this.enrolmentResponse(enrolment), created };
   }
 
-  /** A trainer enrols learners by phone number or user id; each entry is answered on its own. */
-  async enrolLearners(
-    trainerId: string,
-    courseId: string,
-    entries: string[],
-  ): Promise<EnrolLearnersResponse> {
+  /**
+   * Staff enrol learners by phone number or user id; each entry is answered on its own. The
+   * course owner and admins may enrol anyone; a coordinator only learners living inside their
+   * area (anyone else is "not_found", exactly like a number with no account). The answer echoes
+   * what was given and never maps it to a user id.
+   */
+  async enrolLearners(who: Principal, courseId: string, entries: string[]): Promise<EnrolLearnersResponse> {
     const versionId = await this.enrollableVersionOrThrow(courseId);
+    const unscoped = hasRole(who, 'admin') || (await this.content.ownerOf(courseId)) === who.userId;
+    const area = unscoped ? undefined : await this.area.coordinatedPaths(who);
+    if (area && area.length === 0) {
+      throw CommonError.forbidden(
+        'Only the course owner, an admin, or a coordinator (for the learners of their area) may enrol learners.',
+      );
+    }
     const results: EnrolResultResponse[] = [];
     for (const learner of entries) {
-      const userId = await this.resolveLearner(learner);
-      if (!userId) {
+      const user = await this.resolveLearner(learner);
+      if (!user || (area && !(await this.livesInside(user.villageId, area)))) {
         results.push({ learner, status: 'not_found' });
         continue;
       }
-      const { created } = await this.repo.enrol(userId, courseId, versionId, trainerId);
-      results.push({ learner, status: created ? 'enrolled' : 'already_enrolled', userId });
+      const { created } = await this.repo.enrol(user.id, courseId, versionId, who.userId);
+      results.push({ learner, status: created ? 'enrolled' : 'already_enrolled' });
     }
     const count = (status: string) => results.filter((r) => r.status === status).length;
     return {
@@ -70,6 +91,12 @@ export class EnrolmentService {
       notFound: count('not_found'),
       results,
     };
+  }
+
+  private async livesInside(villageId: string | null, area: string[]): Promise<boolean> {
+    if (!villageId) return false;
+    const [village] = await this.geography.findMany([villageId]);
+    return !!village && area.some((path) => village.path.startsWith(path));
   }
 
   /** Every course version a learner completed, newest first (certification's eligibility reads it). */
@@ -110,7 +137,7 @@ export class EnrolmentService {
   private myCourse(
     enrolment: EnrolmentRow,
     outline: VersionOutline,
-    progress: Map<string, { status: string; positionSeconds: number | null; lastEventAt: Date }>,
+    progress: Map<string, ProgressState>,
     completions: CompletionRow[],
     publishedVersionId: string | null | undefined,
     chain: string[],
@@ -139,7 +166,7 @@ export class EnrolmentService {
             id: open.l.id,
             kind: open.l.kind,
             title: localizeText(open.l.title, chain),
-            positionSeconds: open.p!.positionSeconds,
+            positionSeconds: lessonKind(open.l.kind).resumeAt?.(open.p!.state) ?? null,
           }
         : null,
       enrolledAt: enrolment.enrolledAt.toISOString(),
@@ -166,14 +193,14 @@ export class EnrolmentService {
     };
   }
 
-  private async resolveLearner(entry: string): Promise<string | null> {
+  private async resolveLearner(entry: string): Promise<User | null> {
     const trimmed = entry.trim();
-    if (isUUID(trimmed)) {
-      const user = await this.users.get(trimmed).catch(() => null);
-      return user && !user.disabledAt ? user.id : null;
-    }
-    const phone = normalizeVietnamesePhone(trimmed);
-    const user = phone ? await this.users.findByIdentifier({ phone, email: null }) : null;
-    return user && !user.disabledAt ? user.id : null;
+    const phone = isUUID(trimmed) ? null : normalizeVietnamesePhone(trimmed);
+    const user = isUUID(trimmed)
+      ? await this.users.get(trimmed).catch(() => null)
+      : phone
+        ? await this.users.findByIdentifier({ phone, email: null })
+        : null;
+    return user && !user.disabledAt ? user : null;
   }
 }

@@ -14,9 +14,11 @@ const ok = {
   ],
 };
 
+const { answers, ...common } = ok;
+
 describe('parseProgressEvent', () => {
-  it('takes a well-formed event as it is', () => {
-    expect(parseProgressEvent(ok)).toEqual(ok);
+  it('takes a well-formed event, with its own fields read by its kind', () => {
+    expect(parseProgressEvent(ok)).toEqual({ ...common, payload: { answers } });
     expect(parseProgressEvent({ ...ok, at: '2026-11-29T01:15:00.250Z' })).toMatchObject({
       type: 'quiz.attempt',
     });
@@ -57,6 +59,12 @@ describe('parseProgressEvent', () => {
       expect(parseProgressEvent(raw)).toEqual({ problems: ['an event must be an object'] });
     expect(parseProgressEvent({ ...ok, at: '2026-11-29T08:15:00' })).toHaveProperty('problems');
     expect(parseProgressEvent({ ...ok, at: '2026-13-45T08:15:00Z' })).toHaveProperty('problems');
-    expect(parseProgressEvent({ ...ok, intervals: new Array(21).fill([0, 1]) })).toHaveProperty('problems');
+    expect(
+      parseProgressEvent({ ...common, type: 'video.heartbeat', intervals: new Array(21).fill([0, 1]) }),
+    ).toEqual({ problems: ['intervals must be a list of at most 20 [from, to] pairs'] });
+    // A field of another kind is unknown on this one.
+    expect(parseProgressEvent({ ...ok, stepId: ok.id })).toEqual({
+      problems: ['property stepId should not exist'],
+    });
   });
 });

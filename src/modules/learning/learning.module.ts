@@ -4,15 +4,14 @@ import { GeographyModule } from '../geography/geography.module.js';
 import { IdentityCoreModule } from '../identity/identity.module.js';
 import { EnrolmentService } from './enrolment.service.js';
 import { LearningRepository } from './learning.repository.js';
-import { ProgressReportService } from './progress-report.service.js';
 import { ProgressController, SyncController } from './progress.controller.js';
 import { ProgressService } from './progress.service.js';
 
-/** Enrolment, progress events (online and offline), completion, staff progress reports. */
+/** Enrolment, progress events (online and offline), completion. */
 @Module({
   imports: [CatalogCoreModule, GeographyModule, IdentityCoreModule],
-  providers: [LearningRepository, ProgressService, EnrolmentService, ProgressReportService],
+  providers: [LearningRepository, ProgressService, EnrolmentService],
   controllers: [ProgressController, SyncController],
-  exports: [EnrolmentService, ProgressService, ProgressReportService],
+  exports: [EnrolmentService, ProgressService],
 })
 export class LearningModule {}

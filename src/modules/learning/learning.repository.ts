@@ -6,11 +6,10 @@ import {
   preparedTransaction,
   type PreparedTx,
 } from '../../infrastructure/database/prepared-query.js';
-import { COURSE_COMPLETED } from './entities/domain-event.entity.js';
-import type { WatchedIntervals } from './entities/lesson-progress.entity.js';
-import type { ProgressEventType } from './entities/progress-event.entity.js';
+import { appendEvent } from '../../infrastructure/outbox/outbox.js';
+import { COURSE_COMPLETED, type CourseCompletedEvent } from './learning.types.js';
 
-/** A lesson_progress row as the service works with it (numbers as numbers). */
+/** A lesson_progress row as the service works with it. */
 export interface ProgressState {
   lessonKey: string;
   courseId: string;
@@ -18,15 +17,8 @@ export interface ProgressState {
   kind: string;
   locale: string;
   status: 'in_progress' | 'completed';
-  watched: WatchedIntervals;
-  watchedSeconds: number;
-  durationSeconds: number | null;
-  positionSeconds: number | null;
-  positionAt: Date | null;
-  stepsDone: string[];
-  attemptTimes: Date[];
-  bestScore: number | null;
-  lastScore: number | null;
+  /** The lesson kind's own state (JSON). */
+  state: Record<string, unknown>;
   events: number;
   lastEventAt: Date;
   completedAt: Date | null;
@@ -34,7 +26,7 @@ export interface ProgressState {
 
 export interface EventRow {
   id: string;
-  type: ProgressEventType;
+  type: string;
   lessonId: string;
   lessonKey: string;
   courseId: string;
@@ -63,18 +55,41 @@ export interface CompletionRow {
   completedAt: Date;
 }
 
-export interface ProgressCounts {
-  enrolled: number;
-  notStarted: number;
-  inProgress: number;
-  completed: number;
-}
+/**
+ * lesson_progress's columns, once: the property the service uses, the column, and its SQL type (for
+ * `jsonb_to_recordset`). Reads, the write and the row sent to it are all made from this list.
+ */
+const PROGRESS_FIELDS = [
+  ['lessonKey', 'lesson_key', 'uuid'],
+  ['courseId', 'course_id', 'uuid'],
+  ['lessonId', 'lesson_id', 'uuid'],
+  ['kind', 'kind', 'text'],
+  ['locale', 'locale', 'text'],
+  ['status', 'status', 'text'],
+  ['state', 'state', 'jsonb'],
+  ['events', 'events', 'int'],
+  ['lastEventAt', 'last_event_at', 'timestamptz'],
+  ['completedAt', 'completed_at', 'timestamptz'],
+] as const satisfies readonly (readonly [keyof ProgressState, string, string])[];
+type ProgressField = (typeof PROGRESS_FIELDS)[number][0];
 
-const PROGRESS_COLUMNS = `lesson_key AS "lessonKey", course_id AS "courseId", lesson_id AS "lessonId", kind, locale,
-  status, watched, watched_seconds::float8 AS "watchedSeconds", duration_seconds::float8 AS "durationSeconds",
-  position_seconds::float8 AS "positionSeconds", position_at AS "positionAt", steps_done AS "stepsDone",
-  attempt_times AS "attemptTimes", best_score AS "bestScore", last_score AS "lastScore", events,
-  last_event_at AS "lastEventAt", completed_at AS "completedAt"`;
+/** `column AS "property"` for the given fields (all by default). */
+const progressColumns = (only?: readonly ProgressField[]) =>
+  PROGRESS_FIELDS.filter(([p]) => !only || only.includes(p))
+    .map(([p, c]) => (p === c ? c : `${c} AS "${p}"`))
+    .join(', ');
+const PROGRESS_COLUMNS = progressColumns();
+const PROGRESS_WRITE = {
+  columns: PROGRESS_FIELDS.map(([, c]) => c).join(', '),
+  recordset: PROGRESS_FIELDS.map(([, c, type]) => `${c} ${type}`).join(', '),
+  values: PROGRESS_FIELDS.map(([, c]) => `r.${c}`).join(', '),
+  // The key stays; everything else is the new summary.
+  update: PROGRESS_FIELDS.filter(([p]) => p !== 'lessonKey')
+    .map(([, c]) => `${c} = EXCLUDED.${c}`)
+    .join(', '),
+};
+const progressRow = (learnerId: string, s: ProgressState) =>
+  Object.fromEntries([['learner_id', learnerId], ...PROGRESS_FIELDS.map(([p, c]) => [c, s[p]])]);
 
 const ENROLMENT_COLUMNS = `course_id AS "courseId", course_version_id AS "courseVersionId", enrolled_by AS "enrolledBy",
   enrolled_at AS "enrolledAt", started_at AS "startedAt", last_activity_at AS "lastActivityAt",
@@ -90,8 +105,6 @@ const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v 
 function progressFromJson(r: JsonRow): ProgressState {
   return {
     ...(r as unknown as ProgressState),
-    positionAt: date(r.positionAt),
-    attemptTimes: ((r.attemptTimes as string[]) ?? []).map((t) => new Date(t)),
     lastEventAt: new Date(r.lastEventAt as string),
     completedAt: date(r.completedAt),
   };
@@ -195,24 +208,10 @@ export class ProgressTransaction {
            FROM jsonb_to_recordset($1::jsonb) AS r(learner_id uuid, id uuid, type text, lesson_id uuid, lesson_key uuid, course_id uuid,
                 locale text, client_at timestamptz, payload jsonb, outcome jsonb)
        ), summaries AS (
-         INSERT INTO lesson_progress (learner_id, lesson_key, course_id, lesson_id, kind, locale, status, watched,
-                watched_seconds, duration_seconds, position_seconds, position_at, steps_done, attempt_times, best_score,
-                last_score, events, last_event_at, completed_at, updated_at)
-         SELECT r.learner_id, r.lesson_key, r.course_id, r.lesson_id, r.kind, r.locale, r.status, r.watched, r.watched_seconds,
-                r.duration_seconds, r.position_seconds, r.position_at, r.steps_done, r.attempt_times, r.best_score,
-                r.last_score, r.events, r.last_event_at, r.completed_at, now()
-           FROM jsonb_to_recordset($2::jsonb) AS r(learner_id uuid, lesson_key uuid, course_id uuid, lesson_id uuid, kind text, locale text,
-                status text, watched jsonb, watched_seconds numeric, duration_seconds numeric, position_seconds numeric,
-                position_at timestamptz, steps_done uuid[], attempt_times timestamptz[], best_score int, last_score int,
-                events int, last_event_at timestamptz, completed_at timestamptz)
-         ON CONFLICT (learner_id, lesson_key) DO UPDATE SET
-                course_id = EXCLUDED.course_id, lesson_id = EXCLUDED.lesson_id, kind = EXCLUDED.kind,
-                locale = EXCLUDED.locale, status = EXCLUDED.status, watched = EXCLUDED.watched,
-                watched_seconds = EXCLUDED.watched_seconds, duration_seconds = EXCLUDED.duration_seconds,
-                position_seconds = EXCLUDED.position_seconds, position_at = EXCLUDED.position_at,
-                steps_done = EXCLUDED.steps_done, attempt_times = EXCLUDED.attempt_times,
-                best_score = EXCLUDED.best_score, last_score = EXCLUDED.last_score, events = EXCLUDED.events,
-                last_event_at = EXCLUDED.last_event_at, completed_at = EXCLUDED.completed_at, updated_at = now()
+         INSERT INTO lesson_progress (learner_id, ${PROGRESS_WRITE.columns}, updated_at)
+         SELECT r.learner_id, ${PROGRESS_WRITE.values}, now()
+           FROM jsonb_to_recordset($2::jsonb) AS r(learner_id uuid, ${PROGRESS_WRITE.recordset})
+         ON CONFLICT (learner_id, lesson_key) DO UPDATE SET ${PROGRESS_WRITE.update}, updated_at = now()
        )
        INSERT INTO enrolments AS e (learner_id, course_id, course_version_id, started_at, last_activity_at)
        SELECT r.learner_id, r.course_id, r.course_version_id, now(), r.activity_at
@@ -239,29 +238,7 @@ export class ProgressTransaction {
           ),
         ),
         JSON.stringify(
-          changes.flatMap(({ learnerId, states }) =>
-            states.map((s) => ({
-              learner_id: learnerId,
-              lesson_key: s.lessonKey,
-              course_id: s.courseId,
-              lesson_id: s.lessonId,
-              kind: s.kind,
-              locale: s.locale,
-              status: s.status,
-              watched: s.watched,
-              watched_seconds: s.watchedSeconds,
-              duration_seconds: s.durationSeconds,
-              position_seconds: s.positionSeconds,
-              position_at: s.positionAt,
-              steps_done: s.stepsDone,
-              attempt_times: s.attemptTimes,
-              best_score: s.bestScore,
-              last_score: s.lastScore,
-              events: s.events,
-              last_event_at: s.lastEventAt,
-              completed_at: s.completedAt,
-            })),
-          ),
+          changes.flatMap(({ learnerId, states }) => states.map((s) => progressRow(learnerId, s))),
         ),
         JSON.stringify(
           changes.flatMap(({ learnerId, touches }) =>
@@ -284,9 +261,9 @@ export class ProgressTransaction {
   completedLessons(
     learnerId: string,
     courseId: string,
-  ): Promise<Pick<ProgressState, 'lessonKey' | 'locale' | 'bestScore' | 'kind'>[]> {
+  ): Promise<Pick<ProgressState, 'lessonKey' | 'locale' | 'kind' | 'state'>[]> {
     return this.tx.query(
-      `SELECT lesson_key AS "lessonKey", locale, best_score AS "bestScore", kind
+      `SELECT ${progressColumns(['lessonKey', 'locale', 'kind', 'state'])}
          FROM lesson_progress WHERE learner_id = $1 AND course_id = $2 AND status = 'completed'`,
       [learnerId, courseId],
     );
@@ -319,20 +296,16 @@ export class ProgressTransaction {
       `UPDATE enrolments SET completed_at = $3 WHERE learner_id = $1 AND course_id = $2 AND completed_at IS NULL`,
       [learnerId, completion.courseId, row.completedAt],
     );
-    await this.tx.query(`INSERT INTO domain_events (type, subject_id, payload) VALUES ($1, $2, $3)`, [
-      COURSE_COMPLETED,
-      row.id,
-      {
-        completionId: row.id,
-        learnerId: learnerId,
-        courseId: row.courseId,
-        courseVersionId: row.courseVersionId,
-        version: row.version,
-        locale: row.locale,
-        averageQuizScore: row.averageQuizScore,
-        completedAt: row.completedAt,
-      },
-    ]);
+    await appendEvent(this.tx, COURSE_COMPLETED, row.id, {
+      completionId: row.id,
+      learnerId: learnerId,
+      courseId: row.courseId,
+      courseVersionId: row.courseVersionId,
+      version: row.version,
+      locale: row.locale,
+      averageQuizScore: row.averageQuizScore,
+      completedAt: new Date(row.completedAt).toISOString(),
+    } satisfies CourseCompletedEvent);
     const { id: _id, ...rest } = row;
     return rest;
   }
@@ -405,49 +378,5 @@ export class LearningRepository {
       `SELECT ${COMPLETION_COLUMNS} FROM course_completions WHERE learner_id = $1 ORDER BY completed_at DESC`,
       [learnerId],
     );
-  }
-
-  /**
-   * Enrolment counts, grouped by learner group or by a locality level under `withinPath`.
-   * `scopePaths` (coordinators) keeps only learners whose village lies under one of them.
-   */
-  async counts(filter: {
-    courseId?: string;
-    withinPath?: string;
-    scopePaths?: string[];
-    groupBy: 'learner_group' | 'child_locality' | 'none';
-    /** For child_locality: which `/`-separated part of the path holds the child's id. */
-    childPart?: number;
-  }): Promise<(ProgressCounts & { key: string | null })[]> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const where: string[] = [];
-    if (filter.courseId) where.push(`e.course_id = ${p(filter.courseId)}`);
-    if (filter.withinPath) where.push(`loc.path LIKE ${p(`${filter.withinPath}%`)}`);
-    if (filter.scopePaths)
-      where.push(`loc.path LIKE ANY (${p(filter.scopePaths.map((s) => `${s}%`))}::text[])`);
-    const key =
-      filter.groupBy === 'learner_group'
-        ? 'u.learner_group_id::text'
-        : filter.groupBy === 'child_locality'
-          ? `split_part(loc.path, '/', ${p(filter.childPart)}::int)`
-          : 'NULL::text';
-    const rows = await this.dataSource.query(
-      `SELECT ${key} AS key,
-              count(*)::int AS enrolled,
-              count(*) FILTER (WHERE e.started_at IS NULL)::int AS "notStarted",
-              count(*) FILTER (WHERE e.started_at IS NOT NULL AND e.completed_at IS NULL)::int AS "inProgress",
-              count(*) FILTER (WHERE e.completed_at IS NOT NULL)::int AS completed
-         FROM enrolments e
-         JOIN users u ON u.id = e.learner_id
-         LEFT JOIN localities loc ON loc.id = u.village_id
-        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        GROUP BY 1 ORDER BY 1`,
-      params,
-    );
-    return rows.map((r: ProgressCounts & { key: string | null }) => ({
-      ...r,
-      key: r.key === '' ? null : r.key,
-    }));
   }
 }

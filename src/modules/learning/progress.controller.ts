@@ -10,37 +10,38 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
-import { CommonErrorCode } from '../../infrastructure/http/domain-error.js';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
 import { LangQueryDto } from '../catalog/dto/course.dto.js';
-import { Authenticated, CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
-import type { Principal } from '../identity/roles.js';
+import { Authenticated, CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.decorators.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
 import {
   EnrolLearnersResponse,
   EnrolmentResponse,
   EventResultResponse,
   LessonProgressResponse,
   MyLearningResponse,
-  ProgressReportResponse,
   SyncReceiptResponse,
 } from './dto/learning-responses.dto.js';
 import { EnrolDto, EnrolLearnersDto, ProgressEventDto, SyncBatchDto } from './dto/progress.dto.js';
-import { EventRejectionCode, LearningError } from './learning.errors.js';
+import { EVENT_REJECTION_STATUS, LearningError, LearningErrorCode } from './learning.errors.js';
 import { completionResponse, EnrolmentService } from './enrolment.service.js';
-import { lessonProgressResponse } from './lesson-progress.view.js';
-import { ProgressReportService } from './progress-report.service.js';
+import { lessonProgressResponse } from './learning.views.js';
 import { ProgressService, type RecordResult } from './progress.service.js';
+import { BODY_LIMITS, BodyLimit } from '../../infrastructure/http/body-intake.js';
+import { LESSON_KIND_DEFINITIONS } from '../lesson-kinds/lesson-kinds.js';
 
-/** HTTP status of a refused single (online) event; in a sync batch the same codes go in the receipt. */
-const REJECTION_STATUS: Record<string, number> = {
-  [EventRejectionCode.LessonNotFound]: 404,
-  [EventRejectionCode.CourseNotAvailable]: 409,
-  [EventRejectionCode.VideoNotAvailable]: 409,
-  [EventRejectionCode.NoAttemptsLeft]: 409,
-  [EventRejectionCode.Cooldown]: 409,
-};
+/** The status of each rejection code, the way `event` answers it: the common ones and each kind's. */
+const EVENT_ERRORS = Object.entries({
+  ...EVENT_REJECTION_STATUS,
+  ...Object.assign({}, ...LESSON_KIND_DEFINITIONS.map((k) => k.rejections)),
+} as Record<string, number>).reduce<Record<number, string[]>>(
+  (byStatus, [code, status]) => ({ ...byStatus, [status]: [...(byStatus[status] ?? []), code] }),
+  {},
+);
 
 /** A learner's own progress: enrolment, events (online), "my learning". */
 @ApiTags('learning')
@@ -50,7 +51,6 @@ export class ProgressController {
   constructor(
     @Inject(ProgressService) private readonly progress: ProgressService,
     @Inject(EnrolmentService) private readonly enrolments: EnrolmentService,
-    @Inject(ProgressReportService) private readonly reports: ProgressReportService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -58,7 +58,9 @@ export class ProgressController {
   @ApiOperation({
     summary: 'Enrol in a published course (201; 200 with the existing enrolment if already in it)',
   })
-  @ApiOkResponse({ type: EnrolmentResponse })
+  @ApiCreatedResponse({ type: EnrolmentResponse, description: 'Enrolled now' })
+  @ApiOkResponse({ type: EnrolmentResponse, description: 'Already enrolled: the existing enrolment' })
+  @ApiErrors({ 404: [LearningErrorCode.CourseNotFound], 409: [LearningErrorCode.CourseNotAvailable] })
   async enrol(
     @Body() dto: EnrolDto,
     @CurrentPrincipal() who: Principal,
@@ -79,6 +81,7 @@ export class ProgressController {
   @Get('lessons/:lessonId')
   @ApiOperation({ summary: 'My progress in one lesson (watched share, steps done, attempts)' })
   @ApiOkResponse({ type: LessonProgressResponse })
+  @ApiErrors({ 404: [LearningErrorCode.LessonNotFound] })
   async lesson(
     @Param('lessonId', ParseUUIDPipe) lessonId: string,
     @CurrentPrincipal() who: Principal,
@@ -94,6 +97,7 @@ export class ProgressController {
   })
   @ApiOkResponse({ type: EventResultResponse })
   @ApiBody({ type: ProgressEventDto })
+  @ApiErrors(EVENT_ERRORS)
   async event(
     // Checked by the service, the same way as an event inside a sync batch (not twice).
     @Body() body: Record<string, unknown>,
@@ -102,12 +106,7 @@ export class ProgressController {
     const { receipts, completions, lessons } = await this.progress.record(who.userId, [body]);
     const receipt = receipts[0];
     if (receipt.status === 'rejected') {
-      throw new LearningError(
-        receipt.code!,
-        receipt.message!,
-        REJECTION_STATUS[receipt.code!] ?? 400,
-        receipt.details,
-      );
+      throw new LearningError(receipt.code!, receipt.message!, receipt.details);
     }
     const { lesson, state } = [...lessons.values()][0];
     return {
@@ -118,48 +117,25 @@ export class ProgressController {
   }
 
   @Post('courses/:courseId/enrolments')
-  @Roles('trainer', 'admin')
-  @ApiOperation({ summary: 'Enrol learners by phone number or user id (each answered on its own)' })
-  @ApiOkResponse({ type: EnrolLearnersResponse })
+  @Roles('trainer', 'coordinator', 'admin')
+  @ApiOperation({
+    summary:
+      'Enrol learners by phone number or user id, each answered on its own (course owner, admins; coordinators for learners of their area)',
+  })
+  @ApiCreatedResponse({ type: EnrolLearnersResponse })
+  @ApiErrors({ 404: [LearningErrorCode.CourseNotFound], 409: [LearningErrorCode.CourseNotAvailable] })
   enrolLearners(
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Body() dto: EnrolLearnersDto,
     @CurrentPrincipal() who: Principal,
   ): Promise<EnrolLearnersResponse> {
-    return this.enrolments.enrolLearners(who.userId, courseId, dto.learners);
-  }
-
-  @Get('courses/:courseId/report')
-  @Roles('trainer', 'coordinator', 'admin')
-  @ApiOperation({
-    summary: "A course's progress counts: the owner and admins see all, coordinators their locality",
-  })
-  @ApiOkResponse({ type: ProgressReportResponse })
-  courseReport(
-    @Param('courseId', ParseUUIDPipe) courseId: string,
-    @CurrentPrincipal() who: Principal,
-    @Query() query: LangQueryDto,
-  ): Promise<ProgressReportResponse> {
-    return this.reports.courseReport(who, courseId, query.lang);
-  }
-
-  @Get('localities/:localityId/report')
-  @Roles('coordinator', 'admin')
-  @ApiOperation({
-    summary: 'Progress counts of the learners living in a locality (coordinators: inside their area)',
-  })
-  @ApiOkResponse({ type: ProgressReportResponse })
-  localityReport(
-    @Param('localityId', ParseUUIDPipe) localityId: string,
-    @CurrentPrincipal() who: Principal,
-    @Query() query: LangQueryDto,
-  ): Promise<ProgressReportResponse> {
-    return this.reports.localityReport(who, localityId, query.lang);
+    return this.enrolments.enrolLearners(who, courseId, dto.learners);
   }
 }
 
 /** Offline progress: a batch of events in any order, answered with a receipt per event. */
 @ApiTags('learning')
+@BodyLimit(BODY_LIMITS.sync)
 @Authenticated()
 @Controller('api/v1/sync')
 export class SyncController {
@@ -167,10 +143,18 @@ export class SyncController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send events recorded offline; replaying a batch changes nothing' })
+  @ApiOperation({
+    summary: 'Send events recorded offline; replaying a batch changes nothing',
+    description:
+      'Each event carries a client-made id (unique per learner). A 200 answers every event with a receipt: ' +
+      '`accepted` and `duplicate` are stored (forget them), `rejected` will never be (forget them too). ' +
+      'Any other answer acknowledges nothing: keep every event and send the batch again — after ' +
+      '`Retry-After` on a 503 or 429, with half the events on a 413. Re-sending an event that was in ' +
+      'fact stored is answered `duplicate`.',
+  })
   @ApiOkResponse({ type: SyncReceiptResponse })
-  @ApiPayloadTooLargeResponse({ description: 'SYNC_BATCH_TOO_LARGE: more events than SYNC_MAX_EVENTS' })
   @ApiBody({ type: SyncBatchDto })
+  @ApiErrors({ 413: [LearningErrorCode.SyncBatchTooLarge] })
   async sync(
     // Not through the global ValidationPipe: copying and sanitising a 500-event body cost more
     // than checking it. Each event is checked by the service.
@@ -179,7 +163,7 @@ export class SyncController {
   ): Promise<SyncReceiptResponse> {
     const events = body?.events;
     if (!Array.isArray(events)) {
-      throw new LearningError(CommonErrorCode.ValidationFailed, 'events must be an array of events', 400);
+      throw new LearningError(CommonErrorCode.ValidationFailed, 'events must be an array of events');
     }
     return syncReceipt(await this.progress.sync(who.userId, events));
   }

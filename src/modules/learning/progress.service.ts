@@ -1,14 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Counter, Histogram } from 'prom-client';
+import { Metrics } from '../../infrastructure/metrics/metrics.js';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
-import { CONTENT_LOCALES, normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
+import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import {
   LearnableContentService,
   requiredLessons,
   type LearnableLesson,
 } from '../catalog/learnable-content.service.js';
 import { UsersService } from '../identity/users.service.js';
+import { KindRejection, type KindLesson } from '../lesson-kinds/lesson-kind.js';
+import { kindOfEvent, lessonKind } from '../lesson-kinds/lesson-kinds.js';
 import { parseProgressEvent, type ProgressEventInput } from './event-parser.js';
-import type { ProgressEventType } from './entities/progress-event.entity.js';
 import {
   EventRejection,
   EventRejectionCode as R,
@@ -26,26 +29,10 @@ import {
   type ProgressTransaction,
 } from './learning.repository.js';
 import { MicroBatcher } from '../../infrastructure/batching/micro-batcher.js';
-import { answerProblems, gradeQuiz, type QuizAnswer, type QuizGrade } from './quiz-grading.js';
-import {
-  claimedSeconds,
-  clipIntervals,
-  coveredSeconds,
-  mergeIntervals,
-  type Interval,
-} from './watched-intervals.js';
 
-/** Most video one heartbeat may claim: players beat every 10–30 s, at up to 2× speed. */
-const HEARTBEAT_MAX_SECONDS = 120;
 /** Client clocks run fast; beyond this an event "from the future" is refused. */
 const CLOCK_SKEW_MS = 10 * 60_000;
 const EARLIEST_EVENT = Date.parse('2024-01-01T00:00:00Z');
-
-const EVENT_KIND: Record<ProgressEventType, LearnableLesson['kind']> = {
-  'video.heartbeat': 'video',
-  'guide.step': 'guide',
-  'quiz.attempt': 'quiz',
-};
 
 export interface EventReceipt {
   id: string | null;
@@ -53,7 +40,8 @@ export interface EventReceipt {
   code?: string;
   message?: string;
   details?: Record<string, unknown>;
-  quiz?: QuizGrade;
+  /** What the lesson's kind adds to an accepted event's receipt (e.g. `quiz`: the grade). */
+  [extra: string]: unknown;
 }
 
 export interface RecordResult {
@@ -86,17 +74,15 @@ const MAX_EVENTS_PER_TRANSACTION = 1000;
 interface CheckedEvent {
   index: number;
   id: string;
-  type: ProgressEventType;
+  type: string;
   lesson: LearnableLesson;
   at: Date;
   locale: string;
-  intervals: Interval[];
-  position?: number;
-  stepId?: string;
-  answers?: QuizAnswer[];
+  /** The event's own fields, as its kind read them. */
+  payload: unknown;
 }
 
-const rejected = (id: string | null, r: EventRejection): EventReceipt => ({
+const rejected = (id: string | null, r: EventRejection | KindRejection): EventReceipt => ({
   id,
   status: 'rejected',
   code: r.code,
@@ -118,7 +104,23 @@ export class ProgressService {
     @Inject(LearnableContentService) private readonly content: LearnableContentService,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+    @Inject(Metrics) metrics: Metrics,
+  ) {
+    this.events = metrics.counter(
+      'progress_events_total',
+      'Progress events received, by source and receipt status',
+      ['source', 'status'],
+    );
+    this.batchSize = metrics.histogram(
+      'sync_batch_events',
+      'Events per offline sync batch',
+      [],
+      [1, 5, 10, 25, 50, 100, 250, 500, 1000],
+    );
+  }
+
+  private readonly events: Counter<'source' | 'status'>;
+  private readonly batchSize: Histogram;
 
   private readonly writer = new MicroBatcher<Submission, Applied>((batch) => this.applyBatch(batch), {
     concurrency: WRITE_CONCURRENCY,
@@ -133,14 +135,25 @@ export class ProgressService {
       throw new LearningError(
         LearningErrorCode.SyncBatchTooLarge,
         `A sync batch carries at most ${max} events; this one has ${raw.length}. Send the rest in another request.`,
-        413,
         { max, received: raw.length },
       );
     }
-    return this.record(learnerId, raw);
+    this.batchSize.observe(raw.length);
+    return this.record(learnerId, raw, 'sync');
   }
 
-  async record(learnerId: string, raw: unknown[]): Promise<RecordResult> {
+  /** Events as they come: `online` from a lesson being played, `sync` from an offline batch. */
+  async record(
+    learnerId: string,
+    raw: unknown[],
+    source: 'online' | 'sync' = 'online',
+  ): Promise<RecordResult> {
+    const result = await this.checkAndStore(learnerId, raw);
+    for (const receipt of result.receipts) this.events.inc({ source, status: receipt.status });
+    return result;
+  }
+
+  private async checkAndStore(learnerId: string, raw: unknown[]): Promise<RecordResult> {
     const receipts: EventReceipt[] = new Array(raw.length);
     const parsed = raw.map((r) => this.parse(r));
     const lessons = await this.content.lessonsByIds(
@@ -166,7 +179,7 @@ export class ProgressService {
           p.id,
           new EventRejection(R.LessonNotFound, 'This lesson does not exist or is not published.'),
         );
-      } else if (event instanceof EventRejection) {
+      } else if (event instanceof EventRejection || event instanceof KindRejection) {
         receipts[index] = rejected(p.id, event);
       } else {
         if (!p.locale) chain ??= await this.chainOf(learnerId);
@@ -174,7 +187,9 @@ export class ProgressService {
       }
     }
     if (checked.length === 0) return { receipts, completions: [], lessons: new Map() };
-    if (checked.some((e) => e.type === 'quiz.attempt')) chain ??= await this.chainOf(learnerId);
+    // Kinds that answer in the learner's languages (a quiz's feedback) need the whole chain.
+    if (checked.some((e) => lessonKind(e.lesson.kind).answersInLanguages))
+      chain ??= await this.chainOf(learnerId);
 
     const { completions, states } = await this.writer.submit({
       learnerId,
@@ -225,65 +240,21 @@ export class ProgressService {
     return dto;
   }
 
-  /** Checks that need the lesson but no stored progress. */
+  /** Checks that need the lesson but no stored progress: the kind's, after the common ones. */
   private check(
     dto: ProgressEventInput,
     lesson: LearnableLesson,
     index: number,
-  ): EventRejection | Omit<CheckedEvent, 'locale'> {
-    if (EVENT_KIND[dto.type] !== lesson.kind) {
+  ): EventRejection | KindRejection | Omit<CheckedEvent, 'locale'> {
+    if (kindOfEvent(dto.type)?.kind !== lesson.kind) {
       return new EventRejection(
         R.WrongLessonKind,
         `A ${dto.type} event cannot be about a ${lesson.kind} lesson.`,
       );
     }
-    const base = {
-      index,
-      id: dto.id,
-      type: dto.type,
-      lesson,
-      at: new Date(dto.at),
-      intervals: [] as Interval[],
-    };
-    if (dto.type === 'video.heartbeat') {
-      const intervals: Interval[] = [];
-      for (const [i, x] of (dto.intervals ?? []).entries()) {
-        const ok =
-          Array.isArray(x) &&
-          x.length === 2 &&
-          x.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
-          x[0] >= 0 &&
-          x[0] < x[1];
-        if (!ok)
-          return new EventRejection(
-            R.Invalid,
-            `intervals.${i}: must be [from, to] in seconds, 0 ≤ from < to`,
-          );
-        intervals.push([x[0], x[1]]);
-      }
-      if (intervals.length === 0 && dto.position === undefined) {
-        return new EventRejection(R.Invalid, 'A heartbeat carries played intervals, a position, or both.');
-      }
-      if (claimedSeconds(intervals) > HEARTBEAT_MAX_SECONDS) {
-        return new EventRejection(
-          R.HeartbeatTooLong,
-          `One heartbeat may cover at most ${HEARTBEAT_MAX_SECONDS} s of video; send heartbeats more often.`,
-        );
-      }
-      return { ...base, intervals, position: dto.position };
-    }
-    if (dto.type === 'guide.step') {
-      if (!dto.stepId) return new EventRejection(R.Invalid, 'stepId: a guide.step event names the step');
-      if (!(lesson.content.steps ?? []).some((s) => s.id === dto.stepId)) {
-        return new EventRejection(R.UnknownStep, 'stepId: not a step of this guide');
-      }
-      return { ...base, stepId: dto.stepId };
-    }
-    if (!dto.answers)
-      return new EventRejection(R.Invalid, 'answers: a quiz.attempt event carries the answers');
-    const problems = answerProblems(lesson.content, dto.answers);
-    if (problems.length > 0) return new EventRejection(R.InvalidAnswers, problems.join('; '), { problems });
-    return { ...base, answers: dto.answers };
+    const refused = lessonKind(lesson.kind).check(dto.payload, kindLesson(lesson));
+    if (refused) return refused;
+    return { index, id: dto.id, type: dto.type, lesson, at: new Date(dto.at), payload: dto.payload };
   }
 
   /**
@@ -366,11 +337,20 @@ export class ProgressService {
           continue;
         }
         const state = states.get(lesson.lessonKey) ?? this.fresh(lesson, event);
-        const outcome = this.applyOne(state, event, chain);
-        if (outcome instanceof EventRejection) {
+        const kind = lessonKind(lesson.kind);
+        // The kind works on a copy: a refused event leaves the stored state as it was.
+        const kindState = structuredClone(state.state);
+        const outcome = kind.apply(
+          kindState,
+          { payload: event.payload, at: event.at, locale: event.locale },
+          kindLesson(lesson),
+          { videoCompletionShare: this.config.learning.videoCompletionShare, chain },
+        );
+        if (outcome instanceof KindRejection) {
           receipts[event.index] = rejected(event.id, outcome);
           continue;
         }
+        state.state = kindState;
         if (state.status !== 'completed' && outcome.completes) {
           state.status = 'completed';
           state.completedAt = new Date();
@@ -402,13 +382,13 @@ export class ProgressService {
           courseId: lesson.courseId,
           locale: event.locale,
           clientAt: event.at,
-          payload: payloadOf(event),
-          outcome: outcome.grade ? { score: outcome.grade.score, passed: outcome.grade.passed } : null,
+          payload: kind.storedPayload(event.payload),
+          outcome: outcome.outcome ?? null,
         });
         receipts[event.index] = {
           id: event.id,
           status: 'accepted',
-          ...(outcome.grade && { quiz: outcome.grade }),
+          ...(outcome.receipt && { [lesson.kind]: outcome.receipt }),
         };
       }
     }
@@ -430,91 +410,11 @@ export class ProgressService {
       kind: lesson.kind,
       locale: event.locale,
       status: 'in_progress',
-      watched: {},
-      watchedSeconds: 0,
-      durationSeconds: null,
-      positionSeconds: null,
-      positionAt: null,
-      stepsDone: [],
-      attemptTimes: [],
-      bestScore: null,
-      lastScore: null,
+      state: lessonKind(lesson.kind).emptyState() as Record<string, unknown>,
       events: 0,
       lastEventAt: event.at,
       completedAt: null,
     };
-  }
-
-  /** Applies one event to a lesson summary (mutating it), or says why it cannot count. */
-  private applyOne(
-    state: ProgressState,
-    event: CheckedEvent,
-    chain: string[],
-  ): EventRejection | { completes: boolean; grade?: QuizGrade } {
-    const { lesson } = event;
-    if (event.type === 'video.heartbeat') {
-      const duration = lesson.videoDurations[event.locale];
-      if (!duration) {
-        return new EventRejection(
-          R.VideoNotAvailable,
-          `This lesson has no ready video in "${event.locale}".`,
-          {
-            available: Object.keys(lesson.videoDurations),
-          },
-        );
-      }
-      if (event.intervals.length > 0) {
-        const merged = mergeIntervals(
-          state.watched[event.locale] ?? [],
-          clipIntervals(event.intervals, duration),
-        );
-        state.watched = { ...state.watched, [event.locale]: merged };
-      }
-      // The best-watched language counts: switching language does not add two partial viewings up.
-      let best = { seconds: 0, duration };
-      for (const [locale, intervals] of Object.entries(state.watched)) {
-        const d = lesson.videoDurations[locale];
-        if (!d || !intervals) continue;
-        const seconds = coveredSeconds(intervals);
-        if (seconds / d > best.seconds / best.duration) best = { seconds, duration: d };
-      }
-      state.watchedSeconds = best.seconds;
-      state.durationSeconds = best.duration;
-      if (event.position !== undefined && (!state.positionAt || event.at >= state.positionAt)) {
-        state.positionSeconds = Math.min(event.position, duration);
-        state.positionAt = event.at;
-      }
-      return { completes: best.seconds >= this.config.learning.videoCompletionShare * best.duration };
-    }
-    if (event.type === 'guide.step') {
-      if (!state.stepsDone.includes(event.stepId!)) state.stepsDone = [...state.stepsDone, event.stepId!];
-      const steps = lesson.content.steps ?? [];
-      return { completes: steps.every((s) => state.stepsDone.includes(s.id)) };
-    }
-    const { maxAttempts, cooldownSeconds } = lesson.content;
-    if (maxAttempts && state.attemptTimes.length >= maxAttempts) {
-      return new EventRejection(
-        R.NoAttemptsLeft,
-        `This quiz allows ${maxAttempts} attempt(s); all are used.`,
-        {
-          maxAttempts,
-        },
-      );
-    }
-    const cooldownMs = (cooldownSeconds ?? 0) * 1000;
-    const near = state.attemptTimes.filter((t) => Math.abs(t.getTime() - event.at.getTime()) < cooldownMs);
-    if (near.length > 0) {
-      const retryAt = new Date(Math.max(...state.attemptTimes.map((t) => t.getTime())) + cooldownMs);
-      return new EventRejection(R.Cooldown, `Wait ${cooldownSeconds} s between attempts at this quiz.`, {
-        cooldownSeconds,
-        retryAt: retryAt.toISOString(),
-      });
-    }
-    const grade = gradeQuiz(lesson.content, event.answers!, [event.locale, ...chain]);
-    state.attemptTimes = [...state.attemptTimes, event.at].sort((a, b) => a.getTime() - b.getTime());
-    state.lastScore = grade.score;
-    state.bestScore = Math.max(state.bestScore ?? 0, grade.score);
-    return { completes: grade.passed, grade };
   }
 
   /** Completes the course version the learner is enrolled on if all its required lessons are done. */
@@ -528,9 +428,13 @@ export class ProgressService {
     const required = requiredLessons(outline);
     const done = new Map((await tx.completedLessons(learnerId, courseId)).map((r) => [r.lessonKey, r]));
     if (required.length === 0 || !required.every((l) => done.has(l.lessonKey))) return null;
+    // Kinds that score (quizzes) count towards the course's average.
     const quizScores = outline.lessons
-      .filter((l) => l.kind === 'quiz')
-      .map((l) => done.get(l.lessonKey)?.bestScore)
+      .flatMap((l) => {
+        const row = done.get(l.lessonKey);
+        const score = lessonKind(l.kind).score;
+        return row && score ? [score(row.state)] : [];
+      })
       .filter((s): s is number => typeof s === 'number');
     return tx.completeCourse(learnerId, {
       courseId,
@@ -545,27 +449,22 @@ export class ProgressService {
   }
 }
 
-/**
- * The language of an event that names none: the learner's first; for a video, the one the catalog
- * serves them (the first of their chain, then of all languages, with a ready video).
- */
+/** The language of an event that names none: the kind's choice, else the learner's first. */
 function defaultLocale(lesson: LearnableLesson, chain: string[]): string {
-  if (lesson.kind !== 'video') return chain[0];
-  return [...chain, ...CONTENT_LOCALES].find((l) => lesson.videoDurations[l]) ?? chain[0];
+  return lessonKind(lesson.kind).defaultLocale?.(kindLesson(lesson), chain) ?? chain[0];
 }
+
+/** A lesson as its kind sees it. */
+const kindLesson = (lesson: LearnableLesson): KindLesson<never> => ({
+  id: lesson.id,
+  content: lesson.content as never,
+  mediaDurations: lesson.mediaDurations,
+});
 
 const idOf = (raw: unknown): string | null => {
   const id = (raw as { id?: unknown } | null)?.id;
   return typeof id === 'string' && id.length <= 64 ? id : null;
 };
-
-/** What is kept of an event: what the learner sent, normalised. */
-function payloadOf(e: CheckedEvent): Record<string, unknown> {
-  if (e.type === 'video.heartbeat')
-    return { intervals: e.intervals, ...(e.position !== undefined && { position: e.position }) };
-  if (e.type === 'guide.step') return { stepId: e.stepId };
-  return { answers: e.answers };
-}
 
 /** The most frequent value (ties: the first seen). */
 function mostUsed(values: string[]): string {

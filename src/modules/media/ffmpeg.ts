@@ -9,7 +9,9 @@ const BUNDLED: Record<MediaTool, string> = {
   ffprobe: '@ffprobe-installer/ffprobe',
 };
 
-const runs = (binary: string) => spawnSync(binary, ['-version'], { stdio: 'ignore' }).status === 0;
+/** Whether the binary answers `-version`; `env` (tests) replaces the process's environment. */
+const runs = (binary: string, env?: NodeJS.ProcessEnv) =>
+  spawnSync(binary, ['-version'], { stdio: 'ignore', ...(env && { env }) }).status === 0;
 
 /** The bundled npm binary; npm may have skipped its `chmod u+x` install script. */
 function bundled(tool: MediaTool): string | undefined {
@@ -26,18 +28,44 @@ function bundled(tool: MediaTool): string | undefined {
   }
 }
 
+/** Where a tool comes from: set by FFMPEG_PATH/FFPROBE_PATH, the system's (PATH), or the npm-bundled fallback. */
+export type MediaToolSource = 'configured' | 'system' | 'bundled' | 'missing';
+
 /**
  * Where a tool is: the configured path, else the one on PATH, else the bundled npm binary (an
  * old static ffmpeg 4.1: fine for one rendition per run, which is all we ask of it).
  */
-export function resolveMediaTool(tool: MediaTool, configured?: string): string {
-  if (configured) return configured;
-  if (runs(tool)) return tool;
+export function describeMediaTool(
+  tool: MediaTool,
+  configured?: string,
+  env?: NodeJS.ProcessEnv,
+): { source: MediaToolSource; path: string | null } {
+  if (configured) return { source: 'configured', path: configured };
+  // Probing runs the binary synchronously (~0.1 s of a blocked event loop): once per process.
+  const known = env ? undefined : found.get(tool);
+  if (known) return known;
+  const result = probe(tool, env);
+  if (!env) found.set(tool, result);
+  return result;
+}
+
+const found = new Map<MediaTool, { source: MediaToolSource; path: string | null }>();
+
+function probe(tool: MediaTool, env?: NodeJS.ProcessEnv): { source: MediaToolSource; path: string | null } {
+  if (runs(tool, env)) return { source: 'system', path: tool };
   const fallback = bundled(tool);
-  if (fallback && runs(fallback)) return fallback;
-  throw new Error(
-    `${tool} was not found: install it (apt-get install ffmpeg) or set ${tool.toUpperCase()}_PATH`,
-  );
+  if (fallback && runs(fallback, env)) return { source: 'bundled', path: fallback };
+  return { source: 'missing', path: null };
+}
+
+/** What to tell an operator whose tool is the fallback or missing. */
+export const MEDIA_TOOL_ADVICE =
+  "install Debian's ffmpeg (apt-get install ffmpeg) or set FFMPEG_PATH and FFPROBE_PATH";
+
+export function resolveMediaTool(tool: MediaTool, configured?: string): string {
+  const { path } = describeMediaTool(tool, configured);
+  if (!path) throw new Error(`${tool} was not found: ${MEDIA_TOOL_ADVICE}`);
+  return path;
 }
 
 export class MediaToolError extends Error {

@@ -74,6 +74,18 @@ export class MediaAssetRepository {
     return rows[0][0]?.processing_runs ?? null;
   }
 
+  /** Confirmed assets still waiting for their first processing attempt, oldest first. */
+  waitingSince(olderThanSeconds: number, limit: number): Promise<MediaAssetEntity[]> {
+    return this.repo
+      .createQueryBuilder('m')
+      .where(`m.status = 'uploaded' AND m.updated_at < now() - make_interval(secs => :s)`, {
+        s: olderThanSeconds,
+      })
+      .orderBy('m.updated_at')
+      .limit(limit)
+      .getMany();
+  }
+
   /** Counts a processing attempt; only an asset waiting for or in processing can start one. */
   async beginAttempt(id: string): Promise<MediaAssetEntity | null> {
     return this.transition(id, ['uploaded', 'processing'], 'processing', {

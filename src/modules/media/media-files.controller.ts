@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Buckets, StorageKeys } from '../../infrastructure/storage/storage-keys.js';
 import { StorageService } from '../../infrastructure/storage/storage.service.js';
-import { Public } from '../identity/auth.decorators.js';
+import { Public } from '../../infrastructure/auth/auth.decorators.js';
 import { contentTypeOf } from './media-processing.service.js';
 import { MediaError } from './media.errors.js';
 

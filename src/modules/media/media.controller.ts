@@ -10,14 +10,23 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ApiErrors } from '../../infrastructure/http/api-docs.js';
+import { StorageErrorCode } from '../../infrastructure/storage/storage.errors.js';
 import { PageQueryDto, pageMeta } from '../../infrastructure/http/pagination.js';
-import { CurrentPrincipal, Roles } from '../identity/auth.decorators.js';
-import type { Principal } from '../identity/roles.js';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.decorators.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
 import { MediaPageResponse, MediaResponse, RequestUploadDto, UploadIntentResponse } from './dto/media.dto.js';
 import type { MediaAssetEntity } from './entities/media-asset.entity.js';
-import { playableVideo } from './media-view.js';
+import { playableVideo } from './media.views.js';
+import { MediaErrorCode } from './media.errors.js';
 import { MediaService } from './media.service.js';
 
 function mediaResponse(asset: MediaAssetEntity): MediaResponse {
@@ -49,6 +58,7 @@ export class MediaController {
     summary: 'Start a video upload: returns a presigned PUT for exactly this file (type and size are signed)',
   })
   @ApiCreatedResponse({ type: UploadIntentResponse })
+  @ApiErrors({ 413: [StorageErrorCode.UploadTooLarge], 415: [StorageErrorCode.UploadTypeMismatch] })
   async requestUpload(
     @Body() dto: RequestUploadDto,
     @CurrentPrincipal() who: Principal,
@@ -60,7 +70,13 @@ export class MediaController {
   @Post(':id/confirm')
   @HttpCode(202)
   @ApiOperation({ summary: 'The PUT is done: check the file in storage and queue processing (idempotent)' })
-  @ApiOkResponse({ type: MediaResponse })
+  @ApiAcceptedResponse({ type: MediaResponse })
+  @ApiErrors({
+    404: [MediaErrorCode.NotFound],
+    409: [StorageErrorCode.UploadMissing],
+    413: [StorageErrorCode.UploadTooLarge],
+    415: [StorageErrorCode.UploadTypeMismatch],
+  })
   async confirm(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() who: Principal,
@@ -72,7 +88,8 @@ export class MediaController {
   @Post(':id/reprocess')
   @HttpCode(202)
   @ApiOperation({ summary: 'Process a ready or failed video again from its kept original' })
-  @ApiOkResponse({ type: MediaResponse })
+  @ApiAcceptedResponse({ type: MediaResponse })
+  @ApiErrors({ 404: [MediaErrorCode.NotFound], 409: [MediaErrorCode.CannotReprocess] })
   async reprocess(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() who: Principal,
@@ -84,6 +101,7 @@ export class MediaController {
   @Get(':id')
   @ApiOperation({ summary: 'Status, renditions with sizes, failure reason' })
   @ApiOkResponse({ type: MediaResponse })
+  @ApiErrors({ 404: [MediaErrorCode.NotFound] })
   async get(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() who: Principal,

@@ -1,10 +1,17 @@
-import { DomainError } from '../../infrastructure/http/domain-error.js';
+import { DomainError, errorStatuses } from '../../infrastructure/errors/domain-error.js';
 
 export enum MediaErrorCode {
   NotFound = 'MEDIA_NOT_FOUND',
   NotUploadedYet = 'MEDIA_NOT_UPLOADED_YET',
   CannotReprocess = 'MEDIA_CANNOT_REPROCESS',
 }
+
+/** The HTTP status of each code (read by the JSON filter and the portal's pages). */
+export const MEDIA_ERROR_STATUS = errorStatuses({
+  [MediaErrorCode.CannotReprocess]: 409,
+  [MediaErrorCode.NotFound]: 404,
+  [MediaErrorCode.NotUploadedYet]: 409,
+} satisfies Record<MediaErrorCode, number>);
 
 /** Why the pipeline refused or gave up on a video; stored on the asset and shown to its trainer. */
 export enum MediaFailureCode {
@@ -18,7 +25,7 @@ export enum MediaFailureCode {
 
 export class MediaError extends DomainError {
   static notFound() {
-    return new MediaError(MediaErrorCode.NotFound, 'This video does not exist or is not yours.', 404);
+    return new MediaError(MediaErrorCode.NotFound, 'This video does not exist or is not yours.');
   }
 }
 

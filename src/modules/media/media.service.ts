@@ -2,10 +2,10 @@ import { stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { QueueService } from '../../infrastructure/queue/queue.service.js';
-import { JobName } from '../../infrastructure/queue/queue.constants.js';
+import { JOB_QUEUE, JobName } from '../../infrastructure/queue/queue.constants.js';
 import { Buckets, StorageKeys } from '../../infrastructure/storage/storage-keys.js';
 import { StorageService, type PresignedUpload } from '../../infrastructure/storage/storage.service.js';
-import { hasRole, type Principal } from '../identity/roles.js';
+import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import type { MediaAssetEntity } from './entities/media-asset.entity.js';
 import { MediaAssetRepository } from './media-asset.repository.js';
 import { MediaError, MediaErrorCode } from './media.errors.js';
@@ -80,6 +80,9 @@ export class MediaService {
    */
   async confirmUpload(id: string, who: Principal, requestId?: string): Promise<MediaAssetEntity> {
     const asset = await this.ownAsset(id, who);
+    // Confirmed before, but the queue may have been unreachable then (the client got a 503 and
+    // retries): queue the run's job again; the job id makes a duplicate add a no-op.
+    if (asset.status === 'uploaded') return this.queueRun(asset, asset.processingRuns, requestId);
     if (asset.status !== 'awaiting_upload') return asset;
     const stored = await this.storage.verifyUpload(Buckets.media, asset.sourceKey!, {
       maxBytes: Math.min(this.maxUploadBytes, Number(asset.declaredBytes)),
@@ -117,14 +120,34 @@ export class MediaService {
 
   private async queueFirstRun(asset: MediaAssetEntity, size: number, requestId?: string, priority?: number) {
     const run = await this.assets.startRun(asset.id, ['awaiting_upload'], size);
-    if (run !== null) {
-      await this.queues.enqueue(
-        JobName.transcodeMedia,
-        { mediaId: asset.id },
-        { jobId: transcodeJobId(asset.id, run), requestId, priority },
-      );
-    }
+    return run === null
+      ? (await this.assets.find(asset.id))!
+      : this.queueRun(asset, run, requestId, priority);
+  }
+
+  private async queueRun(asset: MediaAssetEntity, run: number, requestId?: string, priority?: number) {
+    await this.queues.enqueue(
+      JobName.transcodeMedia,
+      { mediaId: asset.id },
+      { jobId: transcodeJobId(asset.id, run), requestId, priority },
+    );
     return (await this.assets.find(asset.id))!;
+  }
+
+  /**
+   * Videos waiting for processing whose job is gone (the queue was unreachable when they were
+   * confirmed, or the job failed for good): queued again. Runs every minute in the worker.
+   */
+  async resumeWaiting(olderThanSeconds = 60): Promise<number> {
+    const waiting = await this.assets.waitingSince(olderThanSeconds, 500);
+    for (const asset of waiting) {
+      const job = await this.queues
+        .queue(JOB_QUEUE[JobName.transcodeMedia])
+        .getJob(transcodeJobId(asset.id, asset.processingRuns));
+      if (job && (await job.isFailed())) await job.retry();
+      else if (!job) await this.queueRun(asset, asset.processingRuns, undefined, BULK_PRIORITY);
+    }
+    return waiting.length;
   }
 
   /** Processes the kept source again (after a failure, or a new ladder). Owner or admin. */
@@ -137,7 +160,6 @@ export class MediaService {
         asset.sourceKey
           ? `The video is ${asset.status.replace('_', ' ')}; only a ready or failed video can be processed again.`
           : 'The original file was refused and removed: upload it again.',
-        409,
       );
     }
     await this.queues.enqueue(
@@ -173,7 +195,6 @@ export class MediaService {
         asset.status === 'failed'
           ? `This video failed processing: ${asset.failure?.message ?? ''}`.trim()
           : 'Finish the upload and confirm it first.',
-        409,
         { status: asset.status },
       );
     }

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasMessage } from '../../infrastructure/i18n/messages.js';
-import { COURSE_TOPICS } from '../catalog/entities/course-version.entity.js';
-import { LESSON_KINDS } from '../catalog/entities/lesson.entity.js';
-import { APPLICATION_STATUSES } from '../certification/entities/application.entity.js';
-import { MENTORING_TASKS } from '../certification/entities/mentoring-record.entity.js';
-import { ASSETS_DIR } from './portal-assets.js';
+import { COURSE_TOPICS } from '../catalog/catalog.types.js';
+import { LESSON_KIND_DEFINITIONS, LESSON_KINDS } from '../lesson-kinds/lesson-kinds.js';
+import { APPLICATION_STATUSES } from '../certification/certification.types.js';
+import { MENTORING_TASKS } from '../certification/certification.types.js';
+import { ASSETS_DIR } from './shell/portal-assets.js';
 
 const TEMPLATES = join(ASSETS_DIR, '..', 'templates');
 const SOURCES = join(ASSETS_DIR, '..');
@@ -20,7 +20,8 @@ function files(dir: string, ext: string): string[] {
 describe('portal texts', () => {
   it('has a message for every key the templates and controllers name', () => {
     const used = new Set<string>();
-    for (const f of files(TEMPLATES, '.hbs')) {
+    const kindTemplates = LESSON_KIND_DEFINITIONS.flatMap((k) => files(k.portal.templatesDir, '.hbs'));
+    for (const f of [...files(TEMPLATES, '.hbs'), ...kindTemplates]) {
       for (const m of readFileSync(f, 'utf8').matchAll(/\(?\bt "([\w.-]+)"/g)) used.add(m[1]);
     }
     for (const f of files(SOURCES, '.ts').filter((f) => !f.endsWith('.spec.ts'))) {

@@ -1,19 +1,30 @@
 import { Module } from '@nestjs/common';
+import { ERROR_PAGES } from '../../infrastructure/http/all-exceptions.filter.js';
 import { AuthoringModule } from '../authoring/authoring.module.js';
 import { CatalogCoreModule } from '../catalog/catalog.module.js';
 import { CertificationModule } from '../certification/certification.module.js';
-import { IdentityModule } from '../identity/identity.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { LearningModule } from '../learning/learning.module.js';
-import { CoordinatorPagesController } from './coordinator-pages.controller.js';
-import { AmbassadorPagesController } from './ambassador-pages.controller.js';
-import { LearnerPagesController } from './learner-pages.controller.js';
-import { PortalController } from './portal.controller.js';
-import { PortalView } from './portal-view.js';
-import { TrainerPagesController } from './trainer-pages.controller.js';
-import { VerifyPageController } from './verify-page.controller.js';
+import { ReportingModule } from '../reporting/reporting.module.js';
+import { ApplicationsPagesController } from './coordinate/applications-pages.controller.js';
+import { CoveragePagesController } from './coordinate/coverage-pages.controller.js';
+import { AmbassadorPagesController } from './learn/ambassador-pages.controller.js';
+import { LearnerPagesController } from './learn/learner-pages.controller.js';
+import { PortalErrorPages } from './shell/portal-error-pages.js';
+import { PortalView } from './shell/portal-view.js';
+import { ShellPagesController } from './shell/shell-pages.controller.js';
+import { VerifyPageController } from './shell/verify-page.controller.js';
+import { CoursePagesController } from './teach/course-pages.controller.js';
+import { LessonPagesController } from './teach/lesson-pages.controller.js';
+import { ReviewPagesController } from './teach/review-pages.controller.js';
+import { TeachView } from './teach/teach-view.js';
 
-/** Server-rendered pages for learners, trainers and coordinators; the JSON API stays the source of truth. */
+/**
+ * Server-rendered pages, by area: shell/ (home, sign-in, preferences, verify, and the page
+ * mechanics every controller uses), learn/, teach/ and coordinate/. Pages call the domain services;
+ * the JSON API stays the source of truth.
+ */
 @Module({
   imports: [
     IdentityModule,
@@ -22,15 +33,21 @@ import { VerifyPageController } from './verify-page.controller.js';
     LearningModule,
     CertificationModule,
     AuthoringModule,
+    ReportingModule,
   ],
-  providers: [PortalView],
+  providers: [PortalView, TeachView, { provide: ERROR_PAGES, useClass: PortalErrorPages }],
+  // The global exception filter renders pages through it.
+  exports: [ERROR_PAGES],
   controllers: [
-    PortalController,
+    ShellPagesController,
+    VerifyPageController,
     LearnerPagesController,
     AmbassadorPagesController,
-    VerifyPageController,
-    TrainerPagesController,
-    CoordinatorPagesController,
+    CoursePagesController,
+    LessonPagesController,
+    ReviewPagesController,
+    ApplicationsPagesController,
+    CoveragePagesController,
   ],
 })
 export class PortalModule {}

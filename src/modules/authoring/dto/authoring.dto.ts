@@ -1,6 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  type ApiPropertyOptions,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -9,25 +15,23 @@ import {
   IsBoolean,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject, Optional } from '../../../infrastructure/http/input-rules.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
-import { ContentBodyDto, ContentTitleDto } from '../../catalog/dto/content-text.dto.js';
-import { COURSE_STATUSES, COURSE_TOPICS } from '../../catalog/entities/course-version.entity.js';
-import { LESSON_KINDS } from '../../catalog/entities/lesson.entity.js';
+import { ContentBodyDto, ContentTitleDto } from '../../../infrastructure/i18n/content-text.dto.js';
+import { COURSE_STATUSES, COURSE_TOPICS } from '../../catalog/catalog.types.js';
+import { LESSON_KIND_DEFINITIONS, LESSON_KINDS } from '../../lesson-kinds/lesson-kinds.js';
 
 /** A per-language text field: documented, validated as a nested DTO, optional when asked. */
 function LocalizedField(type: new () => object, options: { optional?: boolean; description?: string } = {}) {
   const doc = { type, description: options.description };
   return applyDecorators(
-    ...(options.optional ? [ApiPropertyOptional(doc), IsOptional()] : [ApiProperty(doc)]),
-    ValidateNested(),
-    Type(() => type),
+    ...(options.optional ? [ApiPropertyOptional(doc), Optional()] : [ApiProperty(doc)]),
+    NestedObject(() => type),
   );
 }
 
@@ -35,7 +39,7 @@ function LocalizedField(type: new () => object, options: { optional?: boolean; d
 function LearnerGroupIdsField(options: { optional?: boolean } = {}) {
   const doc = { type: [String] as [StringConstructor], description: 'Learner group ids' };
   return applyDecorators(
-    ...(options.optional ? [ApiPropertyOptional(doc), IsOptional()] : [ApiProperty(doc)]),
+    ...(options.optional ? [ApiPropertyOptional(doc), Optional()] : [ApiProperty(doc)]),
     IsArray(),
     ArrayMinSize(1),
     ArrayMaxSize(10),
@@ -64,7 +68,7 @@ export class CreateCourseDto {
 }
 
 export class UpdateDraftDto {
-  @ApiPropertyOptional({ enum: COURSE_TOPICS }) @IsOptional() @IsIn(COURSE_TOPICS) topic?: string;
+  @ApiPropertyOptional({ enum: COURSE_TOPICS }) @Optional() @IsIn(COURSE_TOPICS) topic?: string;
   @LearnerGroupIdsField({ optional: true }) learnerGroupIds?: string[];
   @LocalizedField(ContentTitleDto, {
     optional: true,
@@ -74,18 +78,24 @@ export class UpdateDraftDto {
   @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
 }
 
+/** Authored content: each kind's own shape (kinds with media take none: `{}`). */
+const CONTENT_DTOS = LESSON_KIND_DEFINITIONS.flatMap((k) => (k.contentDto ? [k.contentDto] : []));
+const CONTENT_DOC = {
+  description: `The lesson kind's content: ${LESSON_KIND_DEFINITIONS.map((k) => `${k.kind}: ${k.contentDto?.name ?? '{}'}`).join('; ')}`,
+  oneOf: CONTENT_DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })),
+};
+
+@ApiExtraModels(...CONTENT_DTOS)
 export class CreateLessonDto {
-  @ApiProperty({ enum: LESSON_KINDS }) @IsIn(LESSON_KINDS) kind!: (typeof LESSON_KINDS)[number];
+  @ApiProperty({ enum: [...LESSON_KINDS] }) @IsIn([...LESSON_KINDS]) kind!: string;
   @LocalizedField(ContentTitleDto) title!: ContentTitleDto;
   @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
   @ApiPropertyOptional({ default: true, description: 'Counts towards course completion' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   required?: boolean;
-  @ApiPropertyOptional({
-    description: 'guide: { steps }; quiz: { passMark, maxAttempts, cooldownSeconds, questions }; video: {}',
-  })
-  @IsOptional()
+  @ApiPropertyOptional(CONTENT_DOC)
+  @Optional()
   @IsObject()
   content?: Record<string, unknown>;
 }
@@ -93,9 +103,12 @@ export class CreateLessonDto {
 export class UpdateLessonDto {
   @LocalizedField(ContentTitleDto, { optional: true }) title?: ContentTitleDto;
   @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() required?: boolean;
-  @ApiPropertyOptional({ description: 'Replaces the whole content of the lesson' })
-  @IsOptional()
+  @ApiPropertyOptional() @Optional() @IsBoolean() required?: boolean;
+  @ApiPropertyOptional({
+    ...CONTENT_DOC,
+    description: `Replaces the whole content. ${CONTENT_DOC.description}`,
+  })
+  @Optional()
   @IsObject()
   content?: Record<string, unknown>;
 }
@@ -120,28 +133,28 @@ export class RejectDto {
 export class VersionHistoryEntry {
   @ApiProperty() version!: number;
   @ApiProperty({ enum: COURSE_STATUSES }) status!: string;
-  @ApiProperty() createdBy!: string;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, type: String }) submittedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) publishedBy!: string | null;
-  @ApiProperty({ nullable: true, type: String }) publishedAt!: string | null;
+  @ApiProperty({ format: 'uuid' }) createdBy!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) submittedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) publishedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) publishedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) reviewNote!: string | null;
 }
 
 export class AuthoringCourseResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() slug!: string;
-  @ApiProperty() ownerId!: string;
+  @ApiProperty({ format: 'uuid' }) ownerId!: string;
   @ApiProperty() archived!: boolean;
   @ApiProperty({ nullable: true, type: Number }) publishedVersion!: number | null;
   @ApiProperty({ type: [VersionHistoryEntry], description: 'Newest first' }) versions!: VersionHistoryEntry[];
 }
 
 export class AuthoringLessonResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() lessonKey!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) lessonKey!: string;
   @ApiProperty() position!: number;
-  @ApiProperty({ enum: LESSON_KINDS }) kind!: string;
+  @ApiProperty({ enum: [...LESSON_KINDS] }) kind!: string;
   @ApiProperty() required!: boolean;
   @ApiProperty({ type: ContentTitleDto }) title!: Record<string, string>;
   @ApiProperty({ type: ContentBodyDto }) summary!: Record<string, string>;
@@ -150,7 +163,7 @@ export class AuthoringLessonResponse {
 }
 
 export class AuthoringVersionResponse {
-  @ApiProperty() courseId!: string;
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
   @ApiProperty() slug!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ enum: COURSE_STATUSES }) status!: string;
@@ -162,24 +175,43 @@ export class AuthoringVersionResponse {
   @ApiProperty({ type: [AuthoringLessonResponse] }) lessons!: AuthoringLessonResponse[];
 }
 
+export class VersionInReviewEntry extends VersionHistoryEntry {
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
+}
+
+/** locale → complete | partial | missing */
+const BY_LOCALE: ApiPropertyOptions = {
+  type: 'object',
+  additionalProperties: { type: 'string', enum: ['complete', 'partial', 'missing'] },
+  example: { vi: 'complete', hmn: 'partial', ium: 'missing', tyz: 'missing' },
+};
+
+export class CourseTranslationResponse {
+  @ApiProperty(BY_LOCALE) title!: Record<string, string>;
+  @ApiProperty(BY_LOCALE) summary!: Record<string, string>;
+}
+
+export class LessonTranslationResponse {
+  @ApiProperty({ format: 'uuid' }) lessonKey!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty({ enum: [...LESSON_KINDS] }) kind!: string;
+  @ApiProperty({ description: 'The Vietnamese title' }) title!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: BY_LOCALE as SchemaObject,
+    description: 'field (title, summary, steps, questions, video, subtitles…) → locale → coverage',
+  })
+  fields!: Record<string, Record<string, string>>;
+}
+
 export class TranslationMatrixResponse {
   @ApiProperty({ example: ['vi', 'hmn', 'ium', 'tyz'] }) locales!: string[];
-  @ApiProperty({ description: 'field → locale → complete | partial | missing' }) course!: Record<
-    string,
-    Record<string, string>
-  >;
-  @ApiProperty({ description: 'per lesson: field → locale → complete | partial | missing' })
-  lessons!: {
-    lessonKey: string;
-    position: number;
-    kind: string;
-    title: string;
-    fields: Record<string, Record<string, string>>;
-  }[];
+  @ApiProperty({ type: CourseTranslationResponse }) course!: CourseTranslationResponse;
+  @ApiProperty({ type: [LessonTranslationResponse] }) lessons!: LessonTranslationResponse[];
 }
 
 export class ReviewDecisionResponse {
-  @ApiProperty() courseId!: string;
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ enum: ['draft', 'published'] }) status!: 'draft' | 'published';
 }

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { PlayableVideoResponse } from '../../media/dto/media.dto.js';
 import { PageMetaDto, PageQueryDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
 import { CONTENT_LOCALES } from '../../../infrastructure/i18n/locales.js';
 import { COURSE_TOPICS } from '../entities/course-version.entity.js';
-import { LESSON_KINDS } from '../entities/lesson.entity.js';
-import { LocalizedValueResponse } from './localized-text.dto.js';
+import { LESSON_KINDS } from '../../lesson-kinds/lesson-kinds.js';
+import { LocalizedValueResponse } from '../../../infrastructure/i18n/localized-text.dto.js';
 
 const CHAIN = /^(vi|hmn|ium|tyz|en)(,(vi|hmn|ium|tyz|en)){0,4}$/;
 
@@ -15,45 +16,45 @@ export class LangQueryDto {
     example: 'hmn,vi',
     description: 'Display languages, most preferred first (Vietnamese is always the last resort)',
   })
-  @IsOptional()
+  @Optional()
   @Matches(CHAIN, { message: 'lang must be a comma-separated list of vi, hmn, ium, tyz, en' })
   lang?: string;
 }
 
 export class CatalogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Learner group code (e.g. elderly) or id' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(2, 40)
   group?: string;
   @ApiPropertyOptional({ enum: CONTENT_LOCALES, description: 'Only courses available in this language' })
-  @IsOptional()
+  @Optional()
   @IsIn(CONTENT_LOCALES)
   language?: string;
-  @ApiPropertyOptional({ enum: COURSE_TOPICS }) @IsOptional() @IsIn(COURSE_TOPICS) topic?: string;
+  @ApiPropertyOptional({ enum: COURSE_TOPICS }) @Optional() @IsIn(COURSE_TOPICS) topic?: string;
   @ApiPropertyOptional({
     example: 'thanh toan tien dien',
     description: 'Accent-insensitive search in every language',
   })
-  @IsOptional()
+  @Optional()
   @NormalizedText()
   @IsString()
   @Length(1, 100)
   q?: string;
   @ApiPropertyOptional({ example: 'hmn,vi' })
-  @IsOptional()
+  @Optional()
   @Matches(CHAIN, { message: 'lang must be a comma-separated list of vi, hmn, ium, tyz, en' })
   lang?: string;
 }
 
 export class LearnerGroupRefResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() code!: string;
   @ApiProperty({ type: LocalizedValueResponse }) name!: LocalizedValueResponse;
 }
 
 export class CourseSummaryResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() slug!: string;
   @ApiProperty({ description: 'The published version shown' }) version!: number;
   @ApiProperty({ enum: COURSE_TOPICS }) topic!: string;
@@ -63,7 +64,7 @@ export class CourseSummaryResponse {
   @ApiProperty({ example: ['vi', 'hmn'], description: 'Languages the whole course is available in' })
   languages!: string[];
   @ApiProperty() lessonCount!: number;
-  @ApiProperty() publishedAt!: string;
+  @ApiProperty({ format: 'date-time' }) publishedAt!: string;
 }
 
 export class CoursePageResponse {
@@ -78,10 +79,10 @@ export class LessonVideoResponse extends PlayableVideoResponse {
 }
 
 export class LessonSummaryResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'The same lesson across course versions' }) lessonKey!: string;
   @ApiProperty() position!: number;
-  @ApiProperty({ enum: LESSON_KINDS }) kind!: string;
+  @ApiProperty({ enum: [...LESSON_KINDS] }) kind!: string;
   @ApiProperty() required!: boolean;
   @ApiProperty({ type: LocalizedValueResponse }) title!: LocalizedValueResponse;
   @ApiProperty({ type: LocalizedValueResponse, nullable: true }) summary!: LocalizedValueResponse | null;
@@ -110,7 +111,7 @@ export class LessonDetailResponse extends LessonSummaryResponse {
     description: "Video lessons: subtitle tracks, the learner's languages first",
   })
   subtitles!: SubtitleTrackResponse[];
-  @ApiProperty() courseId!: string;
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
   @ApiProperty() courseVersion!: number;
   @ApiProperty({ description: 'Kind-specific: guide steps, or quiz questions without answers' })
   content!: Record<string, unknown>;

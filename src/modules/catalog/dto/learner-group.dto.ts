@@ -1,17 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { NestedObject, Optional } from '../../../infrastructure/http/input-rules.js';
 import { ALL_LOCALES } from '../../../infrastructure/i18n/locales.js';
-import { LocalizedLongTextDto, LocalizedShortTextDto, LocalizedValueResponse } from './localized-text.dto.js';
+import {
+  LocalizedLongTextDto,
+  LocalizedShortTextDto,
+  LocalizedValueResponse,
+} from '../../../infrastructure/i18n/localized-text.dto.js';
 
 export class LearnerGroupQueryDto {
   @ApiPropertyOptional({ enum: ALL_LOCALES, description: 'Preferred language for `name`; falls back to vi' })
-  @IsOptional()
+  @Optional()
   @IsIn(ALL_LOCALES)
   lang?: string;
 
   @ApiPropertyOptional({ description: 'Admins: include archived groups' })
-  @IsOptional()
+  @Optional()
   @Type(() => String)
   @IsIn(['true', 'false'])
   includeArchived?: 'true' | 'false';
@@ -23,41 +28,37 @@ export class CreateLearnerGroupDto {
   code!: string;
 
   @ApiProperty({ type: LocalizedShortTextDto })
-  @ValidateNested()
-  @Type(() => LocalizedShortTextDto)
+  @NestedObject(() => LocalizedShortTextDto)
   names!: LocalizedShortTextDto;
 
   @ApiPropertyOptional({ type: LocalizedLongTextDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalizedLongTextDto)
+  @Optional()
+  @NestedObject(() => LocalizedLongTextDto)
   descriptions?: LocalizedLongTextDto;
 
-  @ApiPropertyOptional({ default: 100 }) @IsOptional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
+  @ApiPropertyOptional({ default: 100 }) @Optional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
 }
 
 export class UpdateLearnerGroupDto {
   @ApiPropertyOptional({ type: LocalizedShortTextDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalizedShortTextDto)
+  @Optional()
+  @NestedObject(() => LocalizedShortTextDto)
   names?: LocalizedShortTextDto;
 
   @ApiPropertyOptional({ type: LocalizedLongTextDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalizedLongTextDto)
+  @Optional()
+  @NestedObject(() => LocalizedLongTextDto)
   descriptions?: LocalizedLongTextDto;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
   @ApiPropertyOptional({ description: 'Archive (true) or restore (false)' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   archived?: boolean;
 }
 
 export class LearnerGroupResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() code!: string;
   @ApiProperty({ type: LocalizedValueResponse }) name!: LocalizedValueResponse;
   @ApiProperty({ type: LocalizedValueResponse, nullable: true }) description!: LocalizedValueResponse | null;

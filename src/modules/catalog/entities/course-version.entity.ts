@@ -48,6 +48,8 @@ export class CourseVersionEntity {
   /** `f_search_key(search_text)`, computed by the database at publication. */
   @Column({ name: 'search_key', type: 'text', default: '', select: false }) searchKey!: string;
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
+  /** Everyone who created, edited or submitted this version: none of them may publish it. */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" }) contributors!: string[];
   @Column({ name: 'submitted_by', type: 'uuid', nullable: true }) submittedBy!: string | null;
   @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true }) submittedAt!: Date | null;
   @Column({ name: 'published_by', type: 'uuid', nullable: true }) publishedBy!: string | null;

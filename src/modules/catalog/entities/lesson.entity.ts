@@ -1,62 +1,14 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { MediaContent, Texts } from '../../lesson-kinds/lesson-kind.js';
 import type { LocalizedText } from './learner-group.entity.js';
 
-export const LESSON_KINDS = ['video', 'quiz', 'guide'] as const;
-export type LessonKind = (typeof LESSON_KINDS)[number];
+export type { Texts } from '../../lesson-kinds/lesson-kind.js';
 
-export type Texts = Partial<Record<string, string>>;
-
-export interface GuideStep {
-  id: string;
-  title: Texts;
-  body: Texts;
-}
-
-export interface QuizOption {
-  id: string;
-  text: Texts;
-  /** Answer key: never leaves the server in learner responses. */
-  correct: boolean;
-  feedback: Texts;
-}
-
-export type QuizQuestion =
-  | { id: string; type: 'single' | 'multiple'; prompt: Texts; options: QuizOption[] }
-  | {
-      id: string;
-      type: 'true_false';
-      prompt: Texts;
-      answer: boolean;
-      feedback: { correct: Texts; incorrect: Texts };
-    }
-  | {
-      id: string;
-      type: 'ordering';
-      prompt: Texts;
-      /** In the correct order (the answer key). */
-      items: { id: string; text: Texts }[];
-      feedback: { correct: Texts; incorrect: Texts };
-    };
-
-export interface LessonContent {
-  /** guide */
-  steps?: GuideStep[];
-  /** quiz */
-  passMark?: number;
-  maxAttempts?: number | null;
-  cooldownSeconds?: number;
-  questions?: QuizQuestion[];
-  /** video: media asset per language (filled by the media pipeline). */
-  media?: Partial<Record<string, string>>;
-  /** video: validated WebVTT per language, stored in object storage (content-addressed key). */
-  subtitles?: Partial<Record<string, SubtitleTrack>>;
-}
-
-export interface SubtitleTrack {
-  key: string;
-  bytes: number;
-  cues: number;
-}
+/**
+ * Authored content: its shape is the lesson kind's (src/modules/lesson-kinds), media and
+ * subtitles included for kinds with media. Answer keys stay in here and never reach learners.
+ */
+export type LessonContent = MediaContent & Record<string, unknown>;
 
 /** A lesson of one course version. `lessonKey` is the same lesson across versions. */
 @Entity('lessons')
@@ -66,7 +18,8 @@ export class LessonEntity {
   @Column({ name: 'course_version_id', type: 'uuid' }) courseVersionId!: string;
   @Column({ name: 'lesson_key', type: 'uuid' }) lessonKey!: string;
   @Column({ type: 'int' }) position!: number;
-  @Column({ type: 'varchar', length: 8 }) kind!: LessonKind;
+  /** A kind of the lesson-kinds registry. */
+  @Column({ type: 'varchar', length: 24 }) kind!: string;
   @Column({ type: 'boolean', default: true }) required!: boolean;
   @Column({ type: 'jsonb' }) title!: LocalizedText;
   @Column({ type: 'jsonb', default: () => "'{}'" }) summary!: Texts;

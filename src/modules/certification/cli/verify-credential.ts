@@ -1,17 +1,32 @@
+#!/usr/bin/env node
 /**
- * Checks a downloaded certificate credential (VC-JWT) against the issuer's published keys:
+ * Checks a downloaded certificate credential (VC-JWT) against the issuer's published keys. Runs
+ * from the built output with production dependencies only (node:crypto and jose), no rebuild:
  *
- *   npm run verify-credential -- NBS-LCI-2026-000123.jwt [--keys jwks.json|URL] [--pdf certificate.pdf]
+ *   node dist/src/modules/certification/cli/verify-credential.js FILE [--keys jwks.json|URL] [--pdf FILE]
  *
  * Without --keys it fetches the JWK set named by the credential's issuer. With a saved jwks.json
- * it runs fully offline. --pdf also checks the PDF against the SHA-256 the credential carries.
- * Exit code: 0 valid, 1 invalid, 2 usage or I/O error.
+ * (pinned keys) it runs fully offline. --pdf also checks the PDF against the SHA-256 the
+ * credential carries. Exit code: 0 valid, 1 invalid, 2 usage or I/O error.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
 import { verifyCredentialJwt } from '../open-badge-credential.js';
+
+const HELP = `Checks a "Người bản số" certificate credential (VC-JWT) and, optionally, its PDF.
+
+Usage: verify-credential FILE [--keys jwks.json|URL] [--pdf certificate.pdf]
+
+  FILE          the credential (.jwt) downloaded with the certificate
+  --keys SRC    the issuer's JWK set: a saved file (offline, pinned keys) or a URL;
+                default: the set the credential's issuer publishes (needs the network)
+  --pdf FILE    also check that this PDF is the one the credential describes (SHA-256)
+  -h, --help    this text
+
+Exit code: 0 valid, 1 invalid (signature, PDF or format), 2 usage or I/O error.
+Revocation is not checked offline: open the credential's id (its verification page).`;
 
 async function loadKeys(source: string): Promise<JWK[]> {
   const text = /^https?:\/\//.test(source)
@@ -36,10 +51,14 @@ function issuerKeysUrl(jwt: string): string {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { keys: { type: 'string' }, pdf: { type: 'string' } },
+    options: { keys: { type: 'string' }, pdf: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
   if (positionals.length !== 1) {
-    console.error('Usage: npm run verify-credential -- FILE [--keys jwks.json|URL] [--pdf certificate.pdf]');
+    console.error(HELP);
     return 2;
   }
   const jwt = readFileSync(positionals[0], 'utf8').trim();

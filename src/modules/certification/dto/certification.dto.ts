@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -8,18 +7,20 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject, Optional } from '../../../infrastructure/http/input-rules.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
 import { PageQueryDto } from '../../../infrastructure/http/pagination.js';
-import { LocalizedLongTextDto, LocalizedShortTextDto } from '../../catalog/dto/localized-text.dto.js';
+import {
+  LocalizedLongTextDto,
+  LocalizedShortTextDto,
+} from '../../../infrastructure/i18n/localized-text.dto.js';
 import { APPLICATION_STATUSES } from '../entities/application.entity.js';
 import { MENTORING_TASKS } from '../entities/mentoring-record.entity.js';
 
@@ -36,13 +37,11 @@ export class CreateProgrammeDto {
   @Matches(/^[A-Z][A-Z0-9]{1,7}(-[A-Z0-9]{1,7})?$/, { message: 'serialPrefix must look like NBS-LCI' })
   serialPrefix!: string;
   @ApiProperty({ type: LocalizedShortTextDto })
-  @ValidateNested()
-  @Type(() => LocalizedShortTextDto)
+  @NestedObject(() => LocalizedShortTextDto)
   names!: LocalizedShortTextDto;
   @ApiPropertyOptional({ type: LocalizedLongTextDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalizedLongTextDto)
+  @Optional()
+  @NestedObject(() => LocalizedLongTextDto)
   descriptions?: LocalizedLongTextDto;
   @ApiProperty({ type: [String] })
   @IsArray()
@@ -65,7 +64,7 @@ export class CreateProgrammeDto {
   @Max(120)
   validityMonths!: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 365, default: 90 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(365)
@@ -74,31 +73,29 @@ export class CreateProgrammeDto {
 
 export class UpdateProgrammeDto {
   @ApiPropertyOptional({ type: LocalizedShortTextDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalizedShortTextDto)
+  @Optional()
+  @NestedObject(() => LocalizedShortTextDto)
   names?: LocalizedShortTextDto;
   @ApiPropertyOptional({ type: LocalizedLongTextDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalizedLongTextDto)
+  @Optional()
+  @NestedObject(() => LocalizedLongTextDto)
   descriptions?: LocalizedLongTextDto;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true })
   requiredCourseIds?: string[];
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsNumber({ maxDecimalPlaces: 2 })
   @Min(0)
   @Max(100)
   minAverageQuizScore?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(1000) minHouseholds?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(120) validityMonths?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(365) renewalWindowDays?: number;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(1000) minHouseholds?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) @Max(120) validityMonths?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(365) renewalWindowDays?: number;
+  @ApiPropertyOptional() @Optional() @IsBoolean() active?: boolean;
 }
 
 export class PhotoUploadDto {
@@ -113,50 +110,52 @@ export class CreateMentoringRecordDto {
   @IsString()
   @Length(2, 120)
   household!: string;
-  @ApiPropertyOptional({ description: "The household's village" }) @IsOptional() @IsUUID() villageId?: string;
+  @ApiPropertyOptional({ description: "The household's village" }) @Optional() @IsUUID() villageId?: string;
   @ApiProperty({ enum: MENTORING_TASKS }) @IsIn(MENTORING_TASKS) task!: string;
   @ApiPropertyOptional({ example: 'Cài VNeID mức 2 cho cả hai vợ chồng' })
-  @IsOptional()
+  @Optional()
   @NormalizedText()
   @IsString()
   @Length(1, 500)
   note?: string;
   @ApiPropertyOptional({ type: PhotoUploadDto, description: 'Declare a photo to get an upload link' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PhotoUploadDto)
+  @Optional()
+  @NestedObject(() => PhotoUploadDto)
   photo?: PhotoUploadDto;
 }
 
 export class ApplyDto {
   @ApiProperty() @IsUUID() programmeId!: string;
   @ApiPropertyOptional({ description: "The village to serve; defaults to the candidate's own" })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   villageId?: string;
   @ApiPropertyOptional({ description: 'Trainers nominating someone else give their user id' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   candidateId?: string;
   @ApiPropertyOptional({ example: 'Tôi đã giúp bà con trong bản cài VNeID và trả tiền điện qua điện thoại.' })
-  @IsOptional()
+  @Optional()
   @NormalizedText({ multiline: true })
   @IsString()
   @Length(1, 1000)
   statement?: string;
 }
 
+/** How long a decision's reason may be (the portal's forms quote it). */
+export const DECISION_REASON_LENGTH = { min: 3, max: 1000 } as const;
+
 export class DecisionDto {
   @ApiProperty({ example: 'Đã xác minh 5 hộ tại thôn Sải Duần.' })
   @NormalizedText({ multiline: true })
   @IsString()
-  @Length(3, 1000)
+  @Length(DECISION_REASON_LENGTH.min, DECISION_REASON_LENGTH.max)
   reason!: string;
 }
 
 export class ReissueDto extends DecisionDto {
   @ApiPropertyOptional({ description: 'The corrected name to print; defaults to the holder’s current name' })
-  @IsOptional()
+  @Optional()
   @NormalizedText()
   @IsString()
   @Length(2, 120)
@@ -165,21 +164,12 @@ export class ReissueDto extends DecisionDto {
 
 export class ApplicationQueueQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: APPLICATION_STATUSES, default: 'submitted' })
-  @IsOptional()
+  @Optional()
   @IsIn(APPLICATION_STATUSES)
   status?: (typeof APPLICATION_STATUSES)[number];
-  @ApiPropertyOptional() @IsOptional() @IsUUID() programmeId?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID() programmeId?: string;
   @ApiPropertyOptional({ description: 'Only villages inside this locality (within your area)' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   localityId?: string;
-}
-
-export class LocalityQueryDto extends PageQueryDto {
-  @ApiProperty({ description: 'A province or commune (or village)' }) @IsUUID() localityId!: string;
-  @ApiPropertyOptional({ description: 'Language fallback chain for names, e.g. hmn,vi' })
-  @IsOptional()
-  @IsString()
-  @Length(2, 40)
-  lang?: string;
 }

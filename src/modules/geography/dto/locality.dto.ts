@@ -1,22 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { PageMetaDto, PageQueryDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
 import { LOCALITY_LEVELS, type LocalityLevel } from '../entities/locality.entity.js';
 
 export class LocalityQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only the children of this locality' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   parentId?: string;
 
   @ApiPropertyOptional({ enum: LOCALITY_LEVELS })
-  @IsOptional()
+  @Optional()
   @IsIn(LOCALITY_LEVELS)
   level?: LocalityLevel;
 
   @ApiPropertyOptional({ description: 'Accent-insensitive name search: "sai duan" finds "Sải Duần"' })
-  @IsOptional()
+  @Optional()
   @NormalizedText()
   @IsString()
   @Length(1, 80)
@@ -49,16 +50,16 @@ export class CreateLocalityDto {
   name!: string;
 
   @ApiPropertyOptional({ description: 'Required for communes and villages' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   parentId?: string;
 }
 
 export class UpdateLocalityDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(2, 16) code?: string;
-  @ApiPropertyOptional() @IsOptional() @NormalizedText() @IsString() @Length(1, 24) kind?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(2, 16) code?: string;
+  @ApiPropertyOptional() @Optional() @NormalizedText() @IsString() @Length(1, 24) kind?: string;
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @NormalizedText()
   @IsString()
   @MaxLength(120)
@@ -67,13 +68,13 @@ export class UpdateLocalityDto {
 }
 
 export class LocalityResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() code!: string;
   @ApiProperty({ enum: LOCALITY_LEVELS }) level!: LocalityLevel;
   @ApiProperty() kind!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'e.g. "thôn Sải Duần"' }) fullName!: string;
-  @ApiProperty({ nullable: true, type: String }) parentId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) parentId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) parentName?: string | null;
   @ApiPropertyOptional() childCount?: number;
 }

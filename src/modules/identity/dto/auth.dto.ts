@@ -1,35 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { NestedArray, Nullable, Optional } from '../../../infrastructure/http/input-rules.js';
 import { PageMetaDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
 import { CONTENT_LOCALES } from '../../../infrastructure/i18n/locales.js';
 import { PASSWORD_MAX_LENGTH } from '../password-policy.js';
-import { ROLES } from '../roles.js';
+import { ROLES } from '../../../infrastructure/auth/roles.js';
 
 export class RegisterDto {
   @ApiPropertyOptional({
     example: '0912 345 678',
     description: 'Vietnamese mobile number; phone or email is required',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(24)
   phone?: string;
 
   @ApiPropertyOptional({ example: 'lan.giangvien@example.vn' })
-  @IsOptional()
+  @Optional()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email?: string;
@@ -45,19 +34,19 @@ export class RegisterDto {
   @MaxLength(PASSWORD_MAX_LENGTH * 4)
   password!: string;
 
-  @ApiPropertyOptional({ description: 'Learner group id' }) @IsOptional() @IsUUID() learnerGroupId?: string;
+  @ApiPropertyOptional({ description: 'Learner group id' }) @Optional() @IsUUID() learnerGroupId?: string;
 
   @ApiPropertyOptional({
     example: ['hmn', 'vi'],
     description: 'Language fallback chain, most preferred first',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(5)
   @IsIn(CONTENT_LOCALES, { each: true, message: `languages must be among ${CONTENT_LOCALES.join(', ')}` })
   languages?: string[];
 
-  @ApiPropertyOptional({ description: 'Village (thôn/bản) id' }) @IsOptional() @IsUUID() villageId?: string;
+  @ApiPropertyOptional({ description: 'Village (thôn/bản) id' }) @Optional() @IsUUID() villageId?: string;
 }
 
 export class LoginDto {
@@ -75,7 +64,7 @@ export class RefreshDto {
 
 export class LogoutDto {
   @ApiPropertyOptional({ description: "Ends this refresh token's session; without it, the caller's session" })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   refreshToken?: string;
@@ -87,21 +76,21 @@ export class ChangePasswordDto {
 }
 
 export class UpdateProfileDto {
-  @ApiPropertyOptional() @IsOptional() @NormalizedText() @IsString() @Length(1, 120) displayName?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() learnerGroupId?: string | null;
+  @ApiPropertyOptional() @Optional() @NormalizedText() @IsString() @Length(1, 120) displayName?: string;
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsUUID() learnerGroupId?: string | null;
   @ApiPropertyOptional({ example: ['hmn', 'vi'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(5)
   @IsIn(CONTENT_LOCALES, { each: true, message: `languages must be among ${CONTENT_LOCALES.join(', ')}` })
   languages?: string[];
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() villageId?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsUUID() villageId?: string | null;
 }
 
 export class RoleGrantDto {
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: (typeof ROLES)[number];
   @ApiPropertyOptional({ description: 'Required for coordinator: the province or commune they coordinate' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   localityId?: string;
 }
@@ -110,27 +99,26 @@ export class SetRolesDto {
   @ApiProperty({ type: [RoleGrantDto] })
   @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => RoleGrantDto)
+  @NestedArray(() => RoleGrantDto)
   roles!: RoleGrantDto[];
 }
 
 export class RoleGrantResponse {
   @ApiProperty({ enum: ROLES }) role!: string;
-  @ApiProperty({ nullable: true, type: String }) localityId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) localityId!: string | null;
 }
 
 export class UserResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ nullable: true, type: String, example: '+84912345678' }) phone!: string | null;
   @ApiProperty({ nullable: true, type: String }) email!: string | null;
   @ApiProperty() displayName!: string;
   @ApiProperty({ type: [RoleGrantResponse] }) roles!: RoleGrantResponse[];
-  @ApiProperty({ nullable: true, type: String }) learnerGroupId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) learnerGroupId!: string | null;
   @ApiProperty({ example: ['hmn', 'vi'] }) languages!: string[];
-  @ApiProperty({ nullable: true, type: String }) villageId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) villageId!: string | null;
   @ApiProperty() disabled!: boolean;
-  @ApiProperty() createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
 export class TokenResponse {

@@ -7,7 +7,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import type { Role } from '../roles.js';
+import type { Role } from '../../../infrastructure/auth/roles.js';
 import { UserEntity } from './user.entity.js';
 
 /** A role held by a user; a coordinator role carries the locality it is scoped to. */

@@ -1,16 +1,21 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { CommonError } from '../../../infrastructure/http/domain-error.js';
-import { IS_PUBLIC, REQUIRED_ROLES, type RequestWithPrincipal } from '../auth.decorators.js';
+import { CommonError } from '../../../infrastructure/errors/domain-error.js';
+import {
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  type RequestWithPrincipal,
+} from '../../../infrastructure/auth/auth.decorators.js';
 import { AuthService } from '../auth.service.js';
-import type { Role } from '../roles.js';
+import type { Role } from '../../../infrastructure/auth/roles.js';
 
 export const SESSION_COOKIE = 'bs_session';
 
 /**
  * The one place authentication and role checks happen. Every route needs a signed-in user
- * unless marked @Public(); @Roles() narrows further. A bad bearer token is always a 401,
- * even on a public route, so clients notice expired tokens.
+ * unless marked @Public(); @Roles() narrows further. A bad or expired bearer token is a 401 on
+ * protected routes and anonymous on public ones: an app holding an old token can still browse
+ * the catalog and verify certificates.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -29,7 +34,9 @@ export class AuthGuard implements CanActivate {
     request.principal = (await authenticate(request, this.auth)) ?? undefined;
     if (!request.principal) {
       if (isPublic) return true;
-      throw CommonError.unauthenticated();
+      throw request.headers.authorization !== undefined
+        ? CommonError.unauthenticated('The access token is invalid or expired.')
+        : CommonError.unauthenticated();
     }
     if (roles.length > 0 && !request.principal.roles.some((r) => roles.includes(r.role))) {
       throw CommonError.forbidden(`This needs the ${roles.join(' or ')} role.`);
@@ -38,14 +45,16 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** Bearer first (API clients), then the portal cookie. Shared with the queue dashboard hook. */
+/**
+ * Bearer first (API clients), then the portal cookie; null when the caller is not (validly)
+ * signed in. A request that sends a bearer token is judged by it alone. Shared with the queue
+ * dashboard hook.
+ */
 export async function authenticate(request: RequestWithPrincipal, auth: AuthService) {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-    const principal = match ? await auth.authenticateBearer(match[1]) : null;
-    if (!principal) throw CommonError.unauthenticated('The access token is invalid or expired.');
-    return principal;
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header);
+    return match ? auth.authenticateBearer(match[1]) : null;
   }
   const cookie = (request.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
   return cookie ? auth.authenticateCookie(cookie) : null;

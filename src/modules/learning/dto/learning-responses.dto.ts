@@ -1,68 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LocalizedValueResponse } from '../../catalog/dto/localized-text.dto.js';
-import { LESSON_KINDS } from '../../catalog/entities/lesson.entity.js';
-
-export class QuestionResultResponse {
-  @ApiProperty() questionId!: string;
-  @ApiProperty() correct!: boolean;
-  @ApiProperty({
-    type: [LocalizedValueResponse],
-    description: 'Feedback for what was chosen, in the learner language',
-  })
-  feedback!: LocalizedValueResponse[];
-}
-
-export class QuizResultResponse {
-  @ApiProperty({ description: 'Percent correct, 0–100' }) score!: number;
-  @ApiProperty() passMark!: number;
-  @ApiProperty() passed!: boolean;
-  @ApiProperty() correctCount!: number;
-  @ApiProperty() questionCount!: number;
-  @ApiProperty({ type: [QuestionResultResponse] }) questions!: QuestionResultResponse[];
-}
-
-export class VideoProgressResponse {
-  @ApiProperty({ description: 'Seconds actually watched (merged intervals)' }) watchedSeconds!: number;
-  @ApiProperty({ nullable: true, type: Number }) durationSeconds!: number | null;
-  @ApiProperty({ example: 0.42 }) watchedShare!: number;
-  @ApiProperty({ example: 0.9, description: 'Share needed to complete' }) requiredShare!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Where to resume' }) positionSeconds!:
-    number | null;
-}
-
-export class GuideProgressResponse {
-  @ApiProperty({ type: [String] }) stepsDone!: string[];
-  @ApiProperty() stepCount!: number;
-}
-
-export class QuizProgressResponse {
-  @ApiProperty() attempts!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'null: unlimited' }) attemptsLeft!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) bestScore!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) lastScore!: number | null;
-  @ApiProperty() passMark!: number;
-  @ApiProperty() passed!: boolean;
-  @ApiProperty({ nullable: true, type: String, description: 'Cooldown: the next attempt is possible from' })
-  nextAttemptAt!: string | null;
-}
+import { LocalizedValueResponse } from '../../../infrastructure/i18n/localized-text.dto.js';
+import { LESSON_KIND_DEFINITIONS, LESSON_KINDS } from '../../lesson-kinds/lesson-kinds.js';
 
 export class LessonProgressResponse {
-  @ApiProperty() lessonId!: string;
-  @ApiProperty() lessonKey!: string;
-  @ApiProperty({ enum: LESSON_KINDS }) kind!: string;
+  @ApiProperty({ format: 'uuid' }) lessonId!: string;
+  @ApiProperty({ format: 'uuid' }) lessonKey!: string;
+  @ApiProperty({ enum: [...LESSON_KINDS] }) kind!: string;
   @ApiProperty({ enum: ['not_started', 'in_progress', 'completed'] }) status!: string;
-  @ApiProperty({ nullable: true, type: String }) completedAt!: string | null;
-  @ApiPropertyOptional({ type: VideoProgressResponse }) video?: VideoProgressResponse;
-  @ApiPropertyOptional({ type: GuideProgressResponse }) guide?: GuideProgressResponse;
-  @ApiPropertyOptional({ type: QuizProgressResponse }) quiz?: QuizProgressResponse;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completedAt!: string | null;
+  /** The kind's own summary, under the kind's name (`video`, `guide`, `quiz`…). */
+  [kind: string]: unknown;
+}
+// Each kind's summary is documented from its definition.
+for (const k of LESSON_KIND_DEFINITIONS) {
+  ApiPropertyOptional({ type: k.progressDto, description: `${k.kind} lessons` })(
+    LessonProgressResponse.prototype,
+    k.kind,
+  );
 }
 
 export class CourseCompletionResponse {
-  @ApiProperty() courseId!: string;
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
   @ApiProperty({ description: 'The course version completed' }) version!: number;
   @ApiProperty({ description: 'The language studied' }) locale!: string;
   @ApiProperty({ nullable: true, type: Number }) averageQuizScore!: number | null;
-  @ApiProperty() completedAt!: string;
+  @ApiProperty({ format: 'date-time' }) completedAt!: string;
 }
 
 export class EventReceiptResponse {
@@ -73,8 +35,15 @@ export class EventReceiptResponse {
   @ApiPropertyOptional({ example: 'QUIZ_COOLDOWN' }) code?: string;
   @ApiPropertyOptional() message?: string;
   @ApiPropertyOptional({ type: Object }) details?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: QuizResultResponse, description: 'quiz.attempt: the grade' })
-  quiz?: QuizResultResponse;
+  /** What the lesson's kind adds to an accepted event, under its name (a quiz: the grade). */
+  [kind: string]: unknown;
+}
+for (const k of LESSON_KIND_DEFINITIONS) {
+  if (k.receiptDto)
+    ApiPropertyOptional({ type: k.receiptDto, description: `An accepted ${k.eventType}` })(
+      EventReceiptResponse.prototype,
+      k.kind,
+    );
 }
 
 export class EventResultResponse {
@@ -94,15 +63,15 @@ export class SyncReceiptResponse {
 }
 
 export class EnrolmentResponse {
-  @ApiProperty() courseId!: string;
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
   @ApiProperty({ description: 'The version the learner studies' }) version!: number;
-  @ApiProperty() enrolledAt!: string;
-  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) completedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) enrolledAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completedAt!: string | null;
 }
 
 export class LessonRefResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: LESSON_KINDS }) kind!: string;
   @ApiProperty({ type: LocalizedValueResponse }) title!: LocalizedValueResponse;
 }
@@ -112,7 +81,7 @@ export class ResumeResponse extends LessonRefResponse {
 }
 
 export class MyCourseResponse {
-  @ApiProperty() courseId!: string;
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
   @ApiProperty({ type: LocalizedValueResponse }) title!: LocalizedValueResponse;
   @ApiProperty() version!: number;
   @ApiProperty({ description: 'A newer version of the course is published' }) newerVersion!: boolean;
@@ -121,8 +90,8 @@ export class MyCourseResponse {
   @ApiProperty({ example: 60 }) percent!: number;
   @ApiProperty({ type: LessonRefResponse, nullable: true }) nextLesson!: LessonRefResponse | null;
   @ApiProperty({ type: ResumeResponse, nullable: true }) resume!: ResumeResponse | null;
-  @ApiProperty() enrolledAt!: string;
-  @ApiProperty({ nullable: true, type: String }) lastActivityAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) enrolledAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastActivityAt!: string | null;
   @ApiProperty({ type: CourseCompletionResponse, nullable: true })
   completion!: CourseCompletionResponse | null;
 }
@@ -134,8 +103,11 @@ export class MyLearningResponse {
 
 export class EnrolResultResponse {
   @ApiProperty({ description: 'As given' }) learner!: string;
-  @ApiProperty({ enum: ['enrolled', 'already_enrolled', 'not_found'] }) status!: string;
-  @ApiPropertyOptional() userId?: string;
+  @ApiProperty({
+    enum: ['enrolled', 'already_enrolled', 'not_found'],
+    description: "not_found also for learners outside a coordinator's area",
+  })
+  status!: string;
 }
 
 export class EnrolLearnersResponse {
@@ -143,37 +115,4 @@ export class EnrolLearnersResponse {
   @ApiProperty() alreadyEnrolled!: number;
   @ApiProperty() notFound!: number;
   @ApiProperty({ type: [EnrolResultResponse] }) results!: EnrolResultResponse[];
-}
-
-export class ProgressCountsResponse {
-  @ApiProperty() enrolled!: number;
-  @ApiProperty() notStarted!: number;
-  @ApiProperty() inProgress!: number;
-  @ApiProperty() completed!: number;
-}
-
-export class GroupCountsResponse extends ProgressCountsResponse {
-  @ApiProperty({ nullable: true, type: String, description: 'null: learners without a group' }) code!:
-    string | null;
-  @ApiProperty({ type: LocalizedValueResponse, nullable: true }) name!: LocalizedValueResponse | null;
-}
-
-export class LocalityCountsResponse extends ProgressCountsResponse {
-  @ApiProperty({ nullable: true, type: String, description: 'null: learners without a village' }) id!:
-    string | null;
-  @ApiProperty({ nullable: true, type: String }) name!: string | null;
-}
-
-export class ProgressReportResponse {
-  @ApiPropertyOptional() courseId?: string;
-  @ApiPropertyOptional() localityId?: string;
-  @ApiProperty({
-    description: 'Coordinators: counted only for learners living in their locality',
-    type: [String],
-  })
-  scopedTo!: string[];
-  @ApiProperty({ type: ProgressCountsResponse }) totals!: ProgressCountsResponse;
-  @ApiProperty({ type: [GroupCountsResponse] }) byLearnerGroup!: GroupCountsResponse[];
-  @ApiProperty({ type: [LocalityCountsResponse], description: 'By the next level down (commune, village)' })
-  byLocality!: LocalityCountsResponse[];
 }

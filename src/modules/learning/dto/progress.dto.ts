@@ -1,16 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, IsUUID, Length } from 'class-validator';
 import { CONTENT_LOCALES } from '../../../infrastructure/i18n/locales.js';
-import { PROGRESS_EVENT_TYPES, type ProgressEventType } from '../entities/progress-event.entity.js';
-
-/** Documentation of an answer; events are checked by parseProgressEvent (event-parser.ts). */
-export class QuizAnswerDto {
-  @ApiProperty({ format: 'uuid' }) questionId!: string;
-  @ApiPropertyOptional({ type: [String], description: 'single and multiple choice' }) optionIds?: string[];
-  @ApiPropertyOptional({ description: 'true/false questions' }) answer?: boolean;
-  @ApiPropertyOptional({ type: [String], description: 'ordering: every item id in the chosen order' })
-  order?: string[];
-}
+import { LESSON_KIND_DEFINITIONS, PROGRESS_EVENT_TYPES } from '../../lesson-kinds/lesson-kinds.js';
 
 /**
  * One learner event, online or inside an offline batch. `id` is made by the client (a UUID) and
@@ -20,7 +11,7 @@ export class QuizAnswerDto {
 export class ProgressEventDto {
   @ApiProperty({ format: 'uuid', description: 'Client-generated; a replay with the same id changes nothing' })
   id!: string;
-  @ApiProperty({ enum: PROGRESS_EVENT_TYPES }) type!: ProgressEventType;
+  @ApiProperty({ enum: [...PROGRESS_EVENT_TYPES], description: 'One per lesson kind' }) type!: string;
   @ApiProperty({ format: 'uuid', description: 'A lesson of a published (or older, superseded) version' })
   lessonId!: string;
   @ApiProperty({ example: '2026-11-29T08:15:00+07:00', description: "The client's time, with its zone" })
@@ -30,16 +21,16 @@ export class ProgressEventDto {
     description: "Language studied (for video: the video's language); default: the learner's first",
   })
   locale?: string;
-  @ApiPropertyOptional({
-    description: 'video.heartbeat: stretches played since the last heartbeat, [from, to] in seconds (≤ 20)',
-    example: [[0, 14.75]],
-  })
-  intervals?: number[][];
-  @ApiPropertyOptional({ description: 'video.heartbeat: playback position (s), for resuming' })
-  position?: number;
-  @ApiPropertyOptional({ format: 'uuid', description: 'guide.step: the step acknowledged' }) stepId?: string;
-  @ApiPropertyOptional({ type: [QuizAnswerDto], description: 'quiz.attempt: the answers (≤ 50)' })
-  answers?: QuizAnswerDto[];
+  /** The fields of the lesson's kind (see each kind's `eventFields`). */
+  [field: string]: unknown;
+}
+
+// Each kind's event fields are documented from its definition.
+for (const k of LESSON_KIND_DEFINITIONS) {
+  for (const [field, doc] of Object.entries(k.eventFields)) {
+    const options = { ...doc, description: `${k.eventType}: ${doc.description ?? ''}` };
+    ApiPropertyOptional(options as ApiPropertyOptions)(ProgressEventDto.prototype, field);
+  }
 }
 
 /** Documentation only: the sync route checks `events` itself (see SyncController). */

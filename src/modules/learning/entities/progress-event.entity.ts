@@ -1,8 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const PROGRESS_EVENT_TYPES = ['video.heartbeat', 'guide.step', 'quiz.attempt'] as const;
-export type ProgressEventType = (typeof PROGRESS_EVENT_TYPES)[number];
-
 /**
  * One accepted learner event, append-only (a trigger refuses UPDATE and DELETE). The id is the
  * client's, unique per learner: a replayed event hits the primary key and changes nothing.
@@ -11,7 +8,8 @@ export type ProgressEventType = (typeof PROGRESS_EVENT_TYPES)[number];
 export class ProgressEventEntity {
   @PrimaryColumn({ name: 'learner_id', type: 'uuid' }) learnerId!: string;
   @PrimaryColumn({ type: 'uuid' }) id!: string;
-  @Column({ type: 'varchar', length: 24 }) type!: ProgressEventType;
+  /** The event type of a lesson kind (lesson-kinds registry). */
+  @Column({ type: 'varchar', length: 24 }) type!: string;
   @Column({ name: 'lesson_id', type: 'uuid' }) lessonId!: string;
   @Column({ name: 'lesson_key', type: 'uuid' }) lessonKey!: string;
   @Column({ name: 'course_id', type: 'uuid' }) courseId!: string;

@@ -27,7 +27,7 @@ export class PresignedUploadResponse {
   @ApiProperty() url!: string;
   @ApiProperty({ enum: ['PUT'] }) method!: 'PUT';
   @ApiProperty({ description: 'Send exactly these headers with the PUT' }) headers!: Record<string, string>;
-  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
 
 export class RenditionResponse {
@@ -56,7 +56,7 @@ export class MediaFailureResponse {
 }
 
 export class PlayableVideoResponse {
-  @ApiProperty() mediaId!: string;
+  @ApiProperty({ format: 'uuid' }) mediaId!: string;
   @ApiProperty({ enum: MEDIA_STATUSES }) status!: string;
   @ApiProperty({ nullable: true, type: Number }) durationSeconds!: number | null;
   @ApiProperty({ nullable: true, type: String, description: 'HLS master playlist' }) hlsUrl!: string | null;
@@ -77,8 +77,8 @@ export class MediaResponse extends PlayableVideoResponse {
   @ApiProperty({ nullable: true, type: Number }) width!: number | null;
   @ApiProperty({ nullable: true, type: Number }) height!: number | null;
   @ApiProperty({ nullable: true, type: MediaFailureResponse }) failure!: MediaFailureResponse | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readyAt!: string | null;
 }
 
 export class UploadIntentResponse {

@@ -36,6 +36,15 @@
 
   let sending = false;
   let batchSize = 200;
+  // A busy or briefly unavailable server (503, 429, 5xx) or a dropped request: nothing was
+  // acknowledged, so the batch stays queued and goes again after Retry-After, backing off.
+  let retryDelay = 0;
+  let retryTimer;
+  const retryLater = (seconds) => {
+    clearTimeout(retryTimer);
+    retryDelay = Math.min(300, Math.max(seconds || 0, retryDelay ? retryDelay * 2 : 5));
+    retryTimer = setTimeout(flush, retryDelay * (800 + Math.random() * 400));
+  };
   const send = (batch) =>
     fetch('/api/v1/sync', {
       method: 'POST',
@@ -55,9 +64,11 @@
       // The server takes fewer events per request than we sent: halve and go on.
       if (res.status === 413) batchSize = Math.max(1, Math.floor(batch.length / 2));
       // 401/403: signed out, or still refused; the events wait for the next signed-in page.
+      if (res.status === 429 || res.status >= 500) retryLater(Number(res.headers.get('retry-after')));
       if (res.ok) {
         await res.json();
         delivered = true;
+        retryDelay = 0;
         const sent = new Set(batch.map((e) => e.event.id));
         write(read().filter((e) => !sent.has(e.event.id)));
         const lessons = new Set(batch.filter((e) => e.offline).map((e) => e.event.lessonId)).size;
@@ -68,7 +79,9 @@
         }
       }
     } catch {
-      // Still offline, or the connection dropped mid-request: the events stay queued.
+      // Still offline, or the connection dropped mid-request: the events stay queued (and go when
+      // the browser says it is online again, or after a pause if it believes it already is).
+      if (navigator.onLine) retryLater();
     } finally {
       sending = false;
     }

@@ -1,0 +1,76 @@
+// The fixed cost of our request path: a raw Fastify hello-world (its own process), the platform's
+// /health/live and a lesson's detail (the page learners open most), at 64 connections, at the
+// production log level (LOG_LEVEL=info unless BENCH_LOG_LEVEL says otherwise). Servers are pinned
+// to core 1 and the load generator runs on core 0, so the figures compare servers, not the client.
+// Rounds are interleaved (raw, live, lesson, raw, …) against the machine's drift. Prints req/s,
+// p99 and the ratios; asserts nothing. Usage: npm run build && node bench/request-path.mjs [--seconds 10] [--rounds 2]
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startEmbeddedPlatform, waitForSeedVideos } from './support/embedded-platform.mjs';
+import { startRawFastify } from './support/raw-fastify.mjs';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' } },
+});
+const SECONDS = Number(values.seconds);
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
+
+const raw = await startRawFastify({ cpu: 1 });
+const platform = await startEmbeddedPlatform({ logLevel });
+execFileSync('taskset', ['-a', '-cp', '1', String(platform.pid)], { stdio: 'ignore' });
+try {
+  execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
+} catch {
+  // One core only: the figures are still printed.
+}
+const db = new pg.Client({ connectionString: platform.databaseUrl });
+await db.connect();
+await waitForSeedVideos(db);
+const { rows } = await db.query(
+  `SELECT l.id FROM lessons l JOIN course_versions v ON v.id = l.course_version_id
+    WHERE v.status = 'published' AND l.kind = 'guide' ORDER BY l.id LIMIT 20`,
+);
+await db.end();
+const lessons = rows.map((r) => `${platform.base}/api/v1/lessons/${r.id}`);
+
+const run = (title, url, urls) =>
+  new Promise((resolve, reject) => {
+    let i = 0;
+    autocannon(
+      {
+        url,
+        connections: 64,
+        duration: SECONDS,
+        requests: urls
+          ? [{ setupRequest: (req) => ({ ...req, path: new URL(urls[i++ % urls.length]).pathname }) }]
+          : undefined,
+      },
+      (err, r) =>
+        err ? reject(err) : resolve({ title, rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx }),
+    );
+  });
+
+const results = { raw: [], live: [], lesson: [] };
+for (let round = 0; round < Number(values.rounds); round++) {
+  results.raw.push(await run('raw Fastify hello-world', raw.url));
+  results.live.push(await run('/health/live', `${platform.base}/health/live`));
+  results.lesson.push(await run('lesson detail', lessons[0], lessons));
+}
+await raw.stop();
+await platform.stop();
+
+const median = (list, key) => list.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(list.length / 2)];
+console.log(`\nLOG_LEVEL=${logLevel}, 64 connections, ${SECONDS} s × ${values.rounds} rounds (median)`);
+for (const list of Object.values(results)) {
+  console.log(
+    `${list[0].title.padEnd(26)} ${String(Math.round(median(list, 'rps'))).padStart(7)} req/s   p99 ${String(median(list, 'p99')).padStart(4)} ms   non-2xx ${list.reduce((n, r) => n + r.non2xx, 0)}`,
+  );
+}
+const rawRps = median(results.raw, 'rps');
+const liveRps = median(results.live, 'rps');
+console.log(`/health/live ÷ raw Fastify: ${((100 * liveRps) / rawRps).toFixed(0)} % (goal ≥ 60 %)`);
+console.log(
+  `lesson detail ÷ /health/live: ${((100 * median(results.lesson, 'rps')) / liveRps).toFixed(0)} % (goal ≥ 40 %, p99 ≤ 50 ms)`,
+);

@@ -1,0 +1,28 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Metrics } from '../metrics/metrics.js';
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * Every answer, by route template (`/api/v1/courses/:courseId`, never the raw path: ids would
+ * make a series per course), method and status. Requests that matched no route count as
+ * `unmatched`, so a scan of random paths cannot grow the series.
+ */
+export function installHttpMetrics(fastify: FastifyInstance, metrics: Metrics): void {
+  const duration = metrics.histogram(
+    'http_request_duration_seconds',
+    'HTTP requests: latency by route, method and status',
+    ['route', 'method', 'status'],
+  );
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    duration.observe(
+      {
+        route: req.routeOptions?.url ?? 'unmatched',
+        method: METHODS.has(req.method) ? req.method : 'OTHER',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+}

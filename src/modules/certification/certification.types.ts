@@ -1,0 +1,18 @@
+/** The certification vocabulary other modules (the portal's forms and filters) use. */
+export { APPLICATION_STATUSES, type ApplicationStatus } from './entities/application.entity.js';
+export { MENTORING_TASKS, type MentoringTask } from './entities/mentoring-record.entity.js';
+
+/** Facts certification appends to the outbox, with their payloads. */
+export const CERTIFICATE_ISSUED = 'certification.certificate_issued';
+export const CERTIFICATE_REVOKED = 'certification.certificate_revoked';
+
+/** A certificate became downloadable (issued, renewed or corrected), or was revoked. */
+export interface CertificateEvent {
+  certificateId: string;
+  holderId: string;
+  programmeId: string;
+  villageId: string;
+  localityPath: string;
+  /** When it was issued, or revoked. */
+  at: string;
+}

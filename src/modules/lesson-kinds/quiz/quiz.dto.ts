@@ -1,0 +1,172 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { ContentBodyDto, RequiredContentBodyDto } from '../../../infrastructure/i18n/content-text.dto.js';
+import { LocalizedValueResponse } from '../../../infrastructure/i18n/localized-text.dto.js';
+import { NestedArray, NestedObject, Nullable, Optional } from '../../../infrastructure/http/input-rules.js';
+import { LessonFormDto, LONG_TEXT } from '../lesson-form.dto.js';
+
+export class QuizOptionDto {
+  @ApiProperty({ type: RequiredContentBodyDto })
+  @NestedObject(() => RequiredContentBodyDto)
+  text!: RequiredContentBodyDto;
+  @ApiPropertyOptional({ description: 'single / multiple: whether this option is right' })
+  @Optional()
+  @IsBoolean()
+  correct?: boolean;
+  @ApiPropertyOptional({ type: ContentBodyDto, description: 'Shown after answering: explain why' })
+  @Optional()
+  @NestedObject(() => ContentBodyDto)
+  feedback?: ContentBodyDto;
+}
+
+export class QuizFeedbackDto {
+  @ApiPropertyOptional({ type: ContentBodyDto })
+  @Optional()
+  @NestedObject(() => ContentBodyDto)
+  correct?: ContentBodyDto;
+  @ApiPropertyOptional({ type: ContentBodyDto })
+  @Optional()
+  @NestedObject(() => ContentBodyDto)
+  incorrect?: ContentBodyDto;
+}
+
+export const QUESTION_TYPES = ['single', 'multiple', 'true_false', 'ordering'] as const;
+
+export class QuizQuestionDto {
+  @ApiProperty({ enum: QUESTION_TYPES }) @IsIn(QUESTION_TYPES) type!: (typeof QUESTION_TYPES)[number];
+  @ApiProperty({ type: RequiredContentBodyDto })
+  @NestedObject(() => RequiredContentBodyDto)
+  prompt!: RequiredContentBodyDto;
+
+  @ApiPropertyOptional({ type: [QuizOptionDto], description: 'single / multiple' })
+  @ValidateIf((q: QuizQuestionDto) => q.type === 'single' || q.type === 'multiple')
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(8)
+  @NestedArray(() => QuizOptionDto)
+  options?: QuizOptionDto[];
+
+  @ApiPropertyOptional({ description: 'true_false: the right answer' })
+  @ValidateIf((q: QuizQuestionDto) => q.type === 'true_false')
+  @IsBoolean()
+  answer?: boolean;
+
+  @ApiPropertyOptional({
+    type: [RequiredContentBodyDto],
+    description: 'ordering: the items in the right order',
+  })
+  @ValidateIf((q: QuizQuestionDto) => q.type === 'ordering')
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(10)
+  @NestedArray(() => RequiredContentBodyDto)
+  items?: RequiredContentBodyDto[];
+
+  @ApiPropertyOptional({ type: QuizFeedbackDto, description: 'true_false / ordering' })
+  @Optional()
+  @NestedObject(() => QuizFeedbackDto)
+  feedback?: QuizFeedbackDto;
+}
+
+export class QuizContentDto {
+  @ApiProperty({ minimum: 0, maximum: 100, example: 70, description: 'Percent needed to pass' })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  passMark!: number;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Attempts allowed; null for unlimited' })
+  @Nullable()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  maxAttempts?: number | null;
+
+  @ApiPropertyOptional({ description: 'Seconds to wait between attempts' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 3600)
+  cooldownSeconds?: number;
+
+  @ApiProperty({ type: [QuizQuestionDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @NestedArray(() => QuizQuestionDto)
+  questions!: QuizQuestionDto[];
+}
+
+/** Documentation of an answer in a `quiz.attempt` event (events are read by the kind's parser). */
+export class QuizAnswerDto {
+  @ApiProperty({ format: 'uuid' }) questionId!: string;
+  @ApiPropertyOptional({ type: [String], description: 'single and multiple choice' }) optionIds?: string[];
+  @ApiPropertyOptional({ description: 'true/false questions' }) answer?: boolean;
+  @ApiPropertyOptional({ type: [String], description: 'ordering: every item id in the chosen order' })
+  order?: string[];
+}
+
+export class QuestionResultResponse {
+  @ApiProperty({ format: 'uuid' }) questionId!: string;
+  @ApiProperty() correct!: boolean;
+  @ApiProperty({
+    type: [LocalizedValueResponse],
+    description: 'Feedback for what was chosen, in the learner language',
+  })
+  feedback!: LocalizedValueResponse[];
+}
+
+/** A graded attempt, in the event's receipt: nothing in it reveals the key. */
+export class QuizResultResponse {
+  @ApiProperty({ description: 'Percent correct, 0–100' }) score!: number;
+  @ApiProperty() passMark!: number;
+  @ApiProperty() passed!: boolean;
+  @ApiProperty() correctCount!: number;
+  @ApiProperty() questionCount!: number;
+  @ApiProperty({ type: [QuestionResultResponse] }) questions!: QuestionResultResponse[];
+}
+
+export class QuizProgressResponse {
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null: unlimited' }) attemptsLeft!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) bestScore!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) lastScore!: number | null;
+  @ApiProperty() passMark!: number;
+  @ApiProperty() passed!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Cooldown: the next attempt is possible from',
+  })
+  nextAttemptAt!: string | null;
+}
+
+/** The trainer editor's quiz rows: one row per question, one per option (naming its question by index). */
+export class QuizFormDto extends LessonFormDto {
+  @Optional() @IsString() @MaxLength(6) passMark?: string;
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) qId?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(20, { each: true }) qType?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) qPromptVi?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) qPromptSecond?:
+    string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(6, { each: true }) qTrue?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(6, { each: true }) removeQuestion?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(6, { each: true }) oQuestion?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) oId?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) oTextVi?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) oTextSecond?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(6, { each: true }) oCorrect?: string | string[];
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { OutboxReader } from '../../infrastructure/outbox/outbox.js';
+import { CatalogCoreModule } from '../catalog/catalog.module.js';
+import { CertificationModule } from '../certification/certification.module.js';
+import { GeographyModule } from '../geography/geography.module.js';
+import { ActivityService } from './activity.service.js';
+import { AmbassadorRegistryService } from './ambassador-registry.service.js';
+import { ExportsService } from './exports.service.js';
+import { ApplyReportingEventsJob } from './jobs/apply-reporting-events.job.js';
+import { ProgressReportService } from './progress-report.service.js';
+import { ReportingController } from './reporting.controller.js';
+import { ReportingRepository } from './reporting.repository.js';
+
+/** What both process roles need: the read model and the outbox consumer that fills it. */
+@Module({
+  imports: [GeographyModule],
+  providers: [ReportingRepository, OutboxReader, ActivityService],
+  exports: [ReportingRepository, ActivityService],
+})
+export class ReportingCoreModule {}
+
+const REPORTING_SERVICES = [AmbassadorRegistryService, ProgressReportService, ExportsService];
+
+/**
+ * Staff reports over the other modules' data, read through the `reporting_*` views and the
+ * rollups this module keeps from the outbox: registry and coverage, progress, activity, exports.
+ */
+@Module({
+  imports: [ReportingCoreModule, GeographyModule, CatalogCoreModule, CertificationModule],
+  providers: REPORTING_SERVICES,
+  controllers: [ReportingController],
+  exports: REPORTING_SERVICES,
+})
+export class ReportingModule {}
+
+/** Queue processors of this module, loaded by the worker role. */
+@Module({ imports: [ReportingCoreModule], providers: [ApplyReportingEventsJob] })
+export class ReportingJobsModule {}

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface ProgressCounts {
+  enrolled: number;
+  notStarted: number;
+  inProgress: number;
+  completed: number;
+}
+
+export interface VillageCoverageRow {
+  villageId: string;
+  villageName: string;
+  /** The locality one level below the area asked about (a commune for a province). */
+  childId: string | null;
+  ambassadors: number;
+}
+
+export interface AmbassadorRow {
+  certificateId: string;
+  serial: string;
+  holderId: string;
+  holderName: string;
+  villageId: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** The metrics counted per day from the outbox. */
+export const ACTIVITY_METRICS = ['course_completed', 'certificate_issued', 'certificate_revoked'] as const;
+export type ActivityMetric = (typeof ACTIVITY_METRICS)[number];
+
+/** One outbox fact, reduced to what a daily count needs. */
+export interface ActivityFact {
+  metric: ActivityMetric;
+  at: string;
+  /** Where it happened, when the fact says so; else where the learner lives. */
+  localityPath?: string;
+  learnerId?: string;
+}
+
+/**
+ * The reporting read model: the `reporting_*` views (enrolments with the learner's group and
+ * village, active ambassadors, villages) and the daily activity this module fills from the
+ * outbox. It reads no other module's tables directly.
+ */
+@Injectable()
+export class ReportingRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /**
+   * Enrolment counts, grouped by learner group or by a locality level under `withinPath`.
+   * `scopePaths` (coordinators) keeps only learners whose village lies under one of them.
+   */
+  async progressCounts(filter: {
+    courseId?: string;
+    withinPath?: string;
+    scopePaths?: string[];
+    groupBy: 'learner_group' | 'child_locality' | 'none';
+    /** For child_locality: which `/`-separated part of the path holds the child's id. */
+    childPart?: number;
+  }): Promise<(ProgressCounts & { key: string | null })[]> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where: string[] = [];
+    if (filter.courseId) where.push(`course_id = ${p(filter.courseId)}`);
+    if (filter.withinPath) where.push(`locality_path LIKE ${p(`${filter.withinPath}%`)}`);
+    if (filter.scopePaths)
+      where.push(`locality_path LIKE ANY (${p(filter.scopePaths.map((s) => `${s}%`))}::text[])`);
+    const key =
+      filter.groupBy === 'learner_group'
+        ? 'learner_group_id::text'
+        : filter.groupBy === 'child_locality'
+          ? `split_part(locality_path, '/', ${p(filter.childPart)}::int)`
+          : 'NULL::text';
+    const rows = await this.dataSource.query<(ProgressCounts & { key: string | null })[]>(
+      `SELECT ${key} AS key,
+              count(*)::int AS enrolled,
+              count(*) FILTER (WHERE started_at IS NULL)::int AS "notStarted",
+              count(*) FILTER (WHERE started_at IS NOT NULL AND completed_at IS NULL)::int AS "inProgress",
+              count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS completed
+         FROM reporting_enrolments
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY 1 ORDER BY 1`,
+      params,
+    );
+    return rows.map((r) => ({ ...r, key: r.key === '' ? null : r.key }));
+  }
+
+  /** Active ambassadors serving villages under a locality path, by village then name. */
+  async activeAmbassadors(
+    path: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: AmbassadorRow[]; total: number }> {
+    const rows = await this.dataSource.query<(AmbassadorRow & { total: number })[]>(
+      `SELECT certificate_id AS "certificateId", serial, holder_id AS "holderId", holder_name AS "holderName",
+              village_id AS "villageId", issued_at AS "issuedAt", expires_at AS "expiresAt",
+              count(*) OVER ()::int AS total
+         FROM reporting_active_ambassadors
+        WHERE locality_path LIKE $1
+        ORDER BY locality_path, holder_name, certificate_id
+        LIMIT $2 OFFSET $3`,
+      [`${path}%`, limit, offset],
+    );
+    return { items: rows.map(({ total: _, ...r }) => r), total: rows[0]?.total ?? 0 };
+  }
+
+  /** Every village under a path with its number of active ambassadors (distinct holders). */
+  coverage(path: string, childPart: number): Promise<VillageCoverageRow[]> {
+    return this.dataSource.query<VillageCoverageRow[]>(
+      `SELECT v.village_id AS "villageId", v.name AS "villageName",
+              NULLIF(split_part(v.path, '/', $2), '')::uuid AS "childId",
+              (SELECT count(DISTINCT a.holder_id)::int FROM reporting_active_ambassadors a
+                WHERE a.village_id = v.village_id) AS ambassadors
+         FROM reporting_villages v
+        WHERE v.path LIKE $1
+        ORDER BY v.name, v.village_id`,
+      [`${path}%`, childPart],
+    );
+  }
+
+  /**
+   * Adds facts to the daily counts, in the caller's transaction (the outbox consumer's): one
+   * statement per batch, whatever its size. Days follow Vietnam's calendar.
+   */
+  async addActivity(m: EntityManager, facts: readonly ActivityFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    await m.query(
+      `INSERT INTO reporting_daily_activity AS d (day, metric, locality_path, count)
+       SELECT (f.at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, f.metric,
+              COALESCE(f.locality_path, l.locality_path, ''), count(*)::int
+         FROM jsonb_to_recordset($1::jsonb) AS f(metric text, at timestamptz, locality_path text, learner_id uuid)
+         LEFT JOIN reporting_learners l ON l.learner_id = f.learner_id
+        GROUP BY 1, 2, 3
+       ON CONFLICT (metric, locality_path, day) DO UPDATE SET count = d.count + EXCLUDED.count`,
+      [
+        JSON.stringify(
+          facts.map((f) => ({
+            metric: f.metric,
+            at: f.at,
+            locality_path: f.localityPath ?? null,
+            learner_id: f.learnerId ?? null,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Daily counts per metric under a locality path, for the days from..to (inclusive). */
+  activity(
+    path: string,
+    from: string,
+    to: string,
+  ): Promise<{ day: string; metric: ActivityMetric; count: number }[]> {
+    return this.dataSource.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, sum(count)::int AS count
+         FROM reporting_daily_activity
+        WHERE locality_path LIKE $1 AND day BETWEEN $2::date AND $3::date
+        GROUP BY day, metric ORDER BY day`,
+      [`${path}%`, from, to],
+    );
+  }
+}
