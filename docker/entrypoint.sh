@@ -1,6 +1,6 @@
 #!/bin/sh
 # The role is the command: api | worker | migrate | seed | create-admin | verify-credential |
-# backup DIR | restore DIR.
+# backup DIR | restore DIR | event-log COMMAND.
 # Anything else runs as given (e.g. `node -v`).
 set -e
 cd /app
@@ -15,5 +15,6 @@ case "$role" in
   verify-credential) exec node dist/src/modules/certification/cli/verify-credential.js "$@" ;;
   backup) exec node dist/src/infrastructure/backup/cli/backup.js "$@" ;;
   restore) exec node dist/src/infrastructure/backup/cli/restore.js "$@" ;;
+  event-log) exec node dist/src/modules/learning/cli/event-log.js "$@" ;;
   *) exec "$role" "$@" ;;
 esac

@@ -10,13 +10,14 @@ import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module.j
 import { StorageModule } from './infrastructure/storage/storage.module.js';
 import { CertificationJobsModule } from './modules/certification/certification.module.js';
 import { IdentityJobsModule } from './modules/identity/identity.module.js';
+import { LearningJobsModule } from './modules/learning/learning.module.js';
 import { MediaJobsModule } from './modules/media/media.module.js';
-
 import { ReportingJobsModule } from './modules/reporting/reporting.module.js';
 /** The queue consumers and every domain's job handlers. */
 export const WORKER_MODULES = [
   QueueWorkersModule,
   IdentityJobsModule,
+  LearningJobsModule,
   MediaJobsModule,
   CertificationJobsModule,
   ReportingJobsModule,

@@ -147,6 +147,97 @@ describe('migrations', () => {
     }
   });
 
+  it('partitions the event log by month of receipt and back, keeping every event', async () => {
+    expect((await cli('run')).code).toBe(0);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const newest = async () =>
+        (await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t as string;
+      while (Number(await newest()) >= 1795410000000) expect((await cli('revert')).code).toBe(0);
+      expect((await c.query(`SELECT relkind FROM pg_class WHERE relname = 'progress_events'`)).rows).toEqual([
+        { relkind: 'r' },
+      ]);
+
+      // Events received over two years, by a learner in a lesson that exist (the new table checks).
+      const learner = '11111111-1111-4111-8111-111111111111';
+      const lesson = 'aaaaaaaa-0000-4000-8000-000000000000';
+      await c.query(
+        `INSERT INTO users (id, phone, display_name, password_hash) VALUES ($1, '0912345678', 'Vàng Thị Dế', 'x')`,
+        [learner],
+      );
+      await c.query(`INSERT INTO courses (id, slug, owner_id) VALUES ($1, 'partition-test', $2)`, [
+        lesson,
+        learner,
+      ]);
+      await c.query(
+        `INSERT INTO course_versions (id, course_id, version, status, topic, title, created_by)
+         VALUES ($1, $1, 1, 'draft', 'digital-services', '{"vi": "Thử"}', $2)`,
+        [lesson, learner],
+      );
+      await c.query(
+        `INSERT INTO lessons (id, course_version_id, lesson_key, position, kind, title)
+         VALUES ($1, $1, $1, 1, 'guide', '{"vi": "Thử"}')`,
+        [lesson],
+      );
+      await c.query(
+        `INSERT INTO progress_events (learner_id, id, type, lesson_id, lesson_key, course_id, locale, client_at, received_at, payload)
+         SELECT $1, gen_random_uuid(), 'guide.step', $2, $2, $2, 'hmn', t - interval '3 days', t, jsonb_build_object('n', n)
+           FROM generate_series(1, 240) AS n, LATERAL (SELECT timestamptz '2024-12-15T10:00:00Z' + n * interval '3 days') AS x(t)`,
+        [learner, lesson],
+      );
+      const snapshot = async () =>
+        (
+          await c.query(
+            `SELECT id, received_at, client_at, payload FROM progress_events ORDER BY received_at, id`,
+          )
+        ).rows;
+      const before = await snapshot();
+      expect(before).toHaveLength(240);
+
+      expect((await cli('run')).code).toBe(0);
+      expect(await snapshot()).toEqual(before);
+      const partitions = (
+        await c.query(
+          `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'progress_events'::regclass ORDER BY 1`,
+        )
+      ).rows.map((r) => r.relname as string);
+      // From the oldest event's month to two months ahead of now, one table a month.
+      expect(partitions[0]).toBe('progress_events_2024_12');
+      const now = new Date();
+      const ahead = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
+      expect(partitions.at(-1)).toBe(
+        `progress_events_${ahead.getUTCFullYear()}_${String(ahead.getUTCMonth() + 1).padStart(2, '0')}`,
+      );
+      const months = (ahead.getUTCFullYear() - 2024) * 12 + ahead.getUTCMonth() - 11 + 1;
+      expect(partitions).toHaveLength(months);
+      // Each row sits in the partition of its month.
+      const misplaced = await c.query(
+        `SELECT count(*)::int AS n FROM progress_events
+          WHERE tableoid::regclass::text <> 'progress_events_' || to_char(received_at AT TIME ZONE 'UTC', 'YYYY_MM')`,
+      );
+      expect(misplaced.rows[0].n).toBe(0);
+      // Still append-only.
+      await expect(c.query(`DELETE FROM progress_events WHERE learner_id = $1`, [learner])).rejects.toThrow(
+        /append-only/,
+      );
+
+      // And back: one plain table with every event.
+      while (Number(await newest()) >= 1795410000000) expect((await cli('revert')).code).toBe(0);
+      expect((await c.query(`SELECT relkind FROM pg_class WHERE relname = 'progress_events'`)).rows).toEqual([
+        { relkind: 'r' },
+      ]);
+      expect(await snapshot()).toEqual(before);
+      await expect(c.query(`DELETE FROM progress_events WHERE learner_id = $1`, [learner])).rejects.toThrow(
+        /append-only/,
+      );
+      expect((await cli('run')).code).toBe(0);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('refuses an unknown command with the usage', async () => {
     const res = await cli('drop-everything');
     expect(res.code).toBe(2);

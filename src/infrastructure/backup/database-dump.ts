@@ -113,9 +113,20 @@ export async function dumpDatabase(
       const rows = new Measure();
       const written = new Measure();
       await pipeline(copyOut(client, sql), rows, createGzip(), written, createWriteStream(join(dir, file)));
+      const partitions = table.partitioned
+        ? (
+            await client.query<{ name: string; bound: string }>(
+              `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = $1::regclass ORDER BY c.relname`,
+              [quoteIdent(table.name)],
+            )
+          ).rows
+        : undefined;
       dumps.push({
         name: table.name,
         columns: table.columns,
+        ...(partitions && { partitions }),
         rows: rows.lines,
         file,
         bytes: written.bytes,

@@ -25,6 +25,11 @@ export interface TableDump extends BackupFile {
   /** The columns in the file's order (generated columns are left out: PostgreSQL computes them). */
   columns: { name: string; type: string }[];
   rows: number;
+  /**
+   * A partitioned table's partitions and their bounds as PostgreSQL prints them (`FOR VALUES FROM
+   * (…) TO (…)`): the restore creates those the migrations did not, before loading the rows.
+   */
+  partitions?: { name: string; bound: string }[];
 }
 
 export interface SequenceState {

@@ -60,13 +60,17 @@ export class OutboxReader {
     types: readonly string[],
     apply: (events: OutboxEvent[], m: EntityManager) => Promise<void>,
     batchSize = BATCH,
+    /** How long to wait for another process applying a batch of the same consumer (default: as long as it takes). */
+    lockTimeoutMs?: number,
   ): Promise<number> {
     return this.dataSource.transaction(async (m) => {
+      if (lockTimeoutMs !== undefined)
+        await m.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
       await m.query(`INSERT INTO outbox_checkpoints (consumer) VALUES ($1) ON CONFLICT DO NOTHING`, [
         consumer,
       ]);
-      const [at] = await m.query<{ tx: string; seq: string; horizon: string }[]>(
-        `SELECT tx::text, seq::text, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+      const [at] = await m.query<{ tx: string; seq: string; horizon: string; skip: string | null }[]>(
+        `SELECT tx::text, seq::text, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon, skip::text
            FROM outbox_checkpoints WHERE consumer = $1 FOR UPDATE`,
         [consumer],
       );
@@ -74,10 +78,12 @@ export class OutboxReader {
         `SELECT seq::text, tx::text, type, subject_id AS "subjectId", payload, occurred_at AS "occurredAt"
            FROM domain_events
           WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < $3::xid8 AND type = ANY ($4::text[])
+            -- After a rebuild: what its snapshot saw is counted already (see takeOver).
+            AND NOT coalesce(pg_visible_in_snapshot(tx, $6::pg_snapshot), false)
           -- Qualified: a bare "seq" would name the text output column and sort '10' before '9'.
           ORDER BY domain_events.tx, domain_events.seq
           LIMIT $5`,
-        [at.tx, at.seq, at.horizon, types, batchSize],
+        [at.tx, at.seq, at.horizon, types, batchSize, at.skip],
       );
       if (events.length > 0)
         await apply(
@@ -92,12 +98,64 @@ export class OutboxReader {
         `UPDATE outbox_checkpoints
             SET tx = CASE WHEN (tx, seq) < ($2::xid8, $3::bigint) THEN $2::xid8 ELSE tx END,
                 seq = CASE WHEN (tx, seq) < ($2::xid8, $3::bigint) THEN $3::bigint ELSE seq END,
+                -- Past every transaction the rebuild's snapshot could have seen: nothing left to skip.
+                skip = CASE WHEN $2::xid8 >= pg_snapshot_xmax(skip) THEN NULL ELSE skip END,
                 updated_at = now()
           WHERE consumer = $1`,
         [consumer, tx, seq],
       );
       return events.length;
     });
+  }
+
+  /**
+   * For a consumer whose results were just recomputed from the source tables in `m`'s transaction:
+   * makes it go on exactly after what that transaction's snapshot saw. The transaction must be
+   * REPEATABLE READ and must have taken `lockForTakeOver` as its first statement. Events of
+   * transactions older than the snapshot are behind the new position; of the others, those the
+   * snapshot saw are skipped (`skip`), those it did not are read as usual.
+   */
+  async takeOver(consumer: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `INSERT INTO outbox_checkpoints AS c (consumer, tx, seq, skip, updated_at)
+       VALUES ($1, pg_snapshot_xmin(pg_current_snapshot()), 0, pg_current_snapshot(), now())
+       ON CONFLICT (consumer) DO UPDATE
+          SET tx = EXCLUDED.tx, seq = 0, skip = EXCLUDED.skip, updated_at = now()`,
+      [consumer],
+    );
+  }
+
+  /**
+   * The first statement of a rebuild's transaction: waits for consumers applying a batch, and
+   * holds them off until it commits. (A lock taken by LOCK TABLE comes before the transaction's
+   * snapshot, so the rebuild sees every batch that committed before it.)
+   */
+  async lockForTakeOver(m: EntityManager): Promise<void> {
+    await m.query(`LOCK TABLE outbox_checkpoints IN SHARE ROW EXCLUSIVE MODE`);
+  }
+
+  /** Whether a consumer has a position yet (false: its results were never built). */
+  async hasPosition(consumer: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM outbox_checkpoints WHERE consumer = $1`,
+      [consumer],
+    );
+    return rows.length > 0;
+  }
+
+  /** Events of `types` not yet applied by `consumer` (its lag), and the age of the oldest. */
+  async lag(consumer: string, types: readonly string[]): Promise<{ events: number; oldestSeconds: number }> {
+    const [row] = await this.dataSource.query<{ events: number; oldestSeconds: number }[]>(
+      `SELECT count(*)::int AS events,
+              coalesce(extract(epoch FROM now() - min(e.occurred_at)), 0)::float8 AS "oldestSeconds"
+         FROM domain_events e
+         LEFT JOIN outbox_checkpoints c ON c.consumer = $1
+        WHERE e.type = ANY ($2::text[])
+          AND (c.consumer IS NULL OR ((e.tx, e.seq) > (c.tx, c.seq)
+               AND NOT coalesce(pg_visible_in_snapshot(e.tx, c.skip), false)))`,
+      [consumer, types],
+    );
+    return row;
   }
 
   /** When a consumer last moved (its figures are complete up to about then), or null if never. */

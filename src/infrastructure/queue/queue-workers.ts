@@ -27,6 +27,7 @@ const SCHEDULES: { job: JobName; everyMs: number }[] = [
   { job: JobName.resumeCertificateIssuance, everyMs: 60_000 },
   { job: JobName.resumeMediaProcessing, everyMs: 60_000 },
   { job: JobName.applyReportingEvents, everyMs: 15_000 },
+  { job: JobName.maintainEventLog, everyMs: 6 * 3600_000 },
 ];
 const SCHEDULED_JOBS = new Set<string>(SCHEDULES.map((s) => s.job));
 

@@ -21,6 +21,8 @@ export const JobName = {
   resumeCertificateIssuance: 'certification.resume-issuance',
   /** Counts new outbox facts into the reporting rollups, exactly once. Repeats every 15 s. */
   applyReportingEvents: 'reporting.apply-events',
+  /** Creates the event log's partitions for the coming months. Repeats every 6 hours. */
+  maintainEventLog: 'learning.maintain-event-log',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -31,6 +33,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.resumeCertificateIssuance]: QueueName.maintenance,
   [JobName.resumeMediaProcessing]: QueueName.maintenance,
   [JobName.applyReportingEvents]: QueueName.maintenance,
+  [JobName.maintainEventLog]: QueueName.maintenance,
 };
 
 /** Defaults for every job: delivery is at-least-once, so handlers must be idempotent. */
@@ -66,6 +69,7 @@ export interface JobPayloads {
   [JobName.resumeCertificateIssuance]: Record<string, never>;
   [JobName.resumeMediaProcessing]: Record<string, never>;
   [JobName.applyReportingEvents]: Record<string, never>;
+  [JobName.maintainEventLog]: Record<string, never>;
 }
 
 /** What is stored in BullMQ: the payload plus the request that caused it (for the logs). */

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 export const Buckets = {
   media: 'media',
   certificates: 'certificates',
+  /** Months of the progress event log moved out of the database (npm run events:archive). */
+  archive: 'archive',
 } as const;
 export type BucketName = (typeof Buckets)[keyof typeof Buckets];
 
@@ -40,5 +42,9 @@ export const StorageKeys = {
   /** A certificate artefact: `certificates/<serial>/<file>`. */
   certificateFile(serial: string, file: string): string {
     return `certificates/${segment(serial.toLowerCase())}/${segment(file)}`;
+  },
+  /** An archived month of the event log: `progress-events/<yyyy>-<mm>.copy.gz`. */
+  eventArchive(month: string): string {
+    return `progress-events/${segment(month)}.copy.gz`;
   },
 };

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApplicationEntity, type ApplicationStatus } from './entities/application.entity.js';
 import { CertificationAuditEntity } from './entities/certification-audit.entity.js';
+import { appendEvent } from '../../infrastructure/outbox/outbox.js';
+import { MENTORING_RECORDED, type MentoringRecordedEvent } from './certification.types.js';
 import { MentoringRecordEntity } from './entities/mentoring-record.entity.js';
 import { ProgrammeEntity } from './entities/programme.entity.js';
 
@@ -53,8 +55,17 @@ export class CertificationRepository {
 
   // Mentoring records
 
+  /** Stores a household helped and appends MENTORING_RECORDED, in one transaction. */
   createRecord(values: Partial<MentoringRecordEntity>): Promise<MentoringRecordEntity> {
-    return this.dataSource.getRepository(MentoringRecordEntity).save(values);
+    return this.dataSource.transaction(async (m) => {
+      const record = await m.getRepository(MentoringRecordEntity).save(values);
+      await appendEvent(m, MENTORING_RECORDED, record.id, {
+        recordId: record.id,
+        mentorId: record.candidateId,
+        helpedOn: record.helpedOn,
+      } satisfies MentoringRecordedEvent);
+      return record;
+    });
   }
 
   findRecord(id: string): Promise<MentoringRecordEntity | null> {

@@ -5,6 +5,15 @@ export { MENTORING_TASKS, type MentoringTask } from './entities/mentoring-record
 /** Facts certification appends to the outbox, with their payloads. */
 export const CERTIFICATE_ISSUED = 'certification.certificate_issued';
 export const CERTIFICATE_REVOKED = 'certification.certificate_revoked';
+/** Somebody logged a household they helped (a candidate or an ambassador). */
+export const MENTORING_RECORDED = 'certification.mentoring_recorded';
+
+export interface MentoringRecordedEvent {
+  recordId: string;
+  mentorId: string;
+  /** The day the household was helped (YYYY-MM-DD). */
+  helpedOn: string;
+}
 
 /** A certificate became downloadable (issued, renewed or corrected), or was revoked. */
 export interface CertificateEvent {

@@ -7,7 +7,13 @@ import {
   type PreparedTx,
 } from '../../infrastructure/database/prepared-query.js';
 import { appendEvent } from '../../infrastructure/outbox/outbox.js';
-import { COURSE_COMPLETED, type CourseCompletedEvent } from './learning.types.js';
+import {
+  COURSE_ACTIVE,
+  COURSE_COMPLETED,
+  COURSE_STARTED,
+  ENROLLED,
+  type CourseCompletedEvent,
+} from './learning.types.js';
 
 /** A lesson_progress row as the service works with it. */
 export interface ProgressState {
@@ -129,8 +135,8 @@ export interface LearnerState {
   existing: Set<string>;
   /** Lesson summaries by lesson key. */
   progress: Map<string, ProgressState>;
-  /** Enrolments by course id. */
-  enrolments: Map<string, EnrolmentRow>;
+  /** Enrolments by course id, with the (Vietnam) day of their last received event. */
+  enrolments: Map<string, EnrolmentRow & { activeOn: string | null }>;
 }
 
 /** What one learner's events change. */
@@ -169,13 +175,18 @@ export class ProgressTransaction {
       progress: JsonRow[];
       enrolments: JsonRow[];
     }>(
+      // Seen before: in any month of the log, or in a month already archived.
       `SELECT (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'id', id)), '[]')
-                 FROM progress_events
-                WHERE (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))) AS existing,
+                 FROM (SELECT learner_id, id FROM progress_events
+                        WHERE (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
+                       UNION ALL
+                       SELECT learner_id, id FROM progress_events_archived
+                        WHERE (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))) seen) AS existing,
               (SELECT coalesce(json_agg(p), '[]') FROM (SELECT learner_id AS "learnerId", ${PROGRESS_COLUMNS}
                  FROM lesson_progress
                 WHERE (learner_id, lesson_key) IN (SELECT * FROM unnest($3::uuid[], $4::uuid[]))) p) AS progress,
-              (SELECT coalesce(json_agg(e), '[]') FROM (SELECT learner_id AS "learnerId", ${ENROLMENT_COLUMNS}
+              (SELECT coalesce(json_agg(e), '[]') FROM (SELECT learner_id AS "learnerId", ${ENROLMENT_COLUMNS},
+                      to_char(active_on, 'YYYY-MM-DD') AS "activeOn"
                  FROM enrolments
                 WHERE (learner_id, course_id) IN (SELECT * FROM unnest($5::uuid[], $6::uuid[]))) e) AS enrolments`,
       [...pairs((w) => w.eventIds), ...pairs((w) => w.lessonKeys), ...pairs((w) => w.courseIds)],
@@ -187,7 +198,10 @@ export class ProgressTransaction {
     for (const p of row.progress)
       states.get(p.learnerId as string)!.progress.set(p.lessonKey as string, progressFromJson(p));
     for (const e of row.enrolments)
-      states.get(e.learnerId as string)!.enrolments.set(e.courseId as string, enrolmentFromJson(e));
+      states.get(e.learnerId as string)!.enrolments.set(e.courseId as string, {
+        ...enrolmentFromJson(e),
+        activeOn: (e.activeOn as string | null) ?? null,
+      });
     return states;
   }
 
@@ -212,13 +226,30 @@ export class ProgressTransaction {
          SELECT r.learner_id, ${PROGRESS_WRITE.values}, now()
            FROM jsonb_to_recordset($2::jsonb) AS r(learner_id uuid, ${PROGRESS_WRITE.recordset})
          ON CONFLICT (learner_id, lesson_key) DO UPDATE SET ${PROGRESS_WRITE.update}, updated_at = now()
+       ), touched AS (
+         SELECT r.*, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS today
+           FROM jsonb_to_recordset($3::jsonb) AS r(learner_id uuid, course_id uuid, course_version_id uuid, activity_at timestamptz)
+       ), before AS (
+         -- The enrolments as they were (every part of one statement sees the same snapshot).
+         SELECT e.learner_id, e.course_id, e.started_at, e.active_on FROM enrolments e JOIN touched t USING (learner_id, course_id)
+       ), facts AS (
+         -- For the reporting rollups: enrolled by this first event, started, active on a new day.
+         INSERT INTO domain_events (type, subject_id, payload)
+         SELECT f.type, t.learner_id,
+                jsonb_build_object('learnerId', t.learner_id, 'courseId', t.course_id,
+                                   'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+           FROM touched t LEFT JOIN before b USING (learner_id, course_id)
+          CROSS JOIN LATERAL (VALUES ('${ENROLLED}', b.learner_id IS NULL),
+                                     ('${COURSE_STARTED}', b.started_at IS NULL),
+                                     ('${COURSE_ACTIVE}', b.active_on IS DISTINCT FROM t.today)) AS f(type, happened)
+          WHERE f.happened
        )
-       INSERT INTO enrolments AS e (learner_id, course_id, course_version_id, started_at, last_activity_at)
-       SELECT r.learner_id, r.course_id, r.course_version_id, now(), r.activity_at
-         FROM jsonb_to_recordset($3::jsonb) AS r(learner_id uuid, course_id uuid, course_version_id uuid, activity_at timestamptz)
+       INSERT INTO enrolments AS e (learner_id, course_id, course_version_id, started_at, last_activity_at, active_on)
+       SELECT t.learner_id, t.course_id, t.course_version_id, now(), t.activity_at, t.today FROM touched t
        ON CONFLICT (learner_id, course_id) DO UPDATE SET
               started_at = coalesce(e.started_at, EXCLUDED.started_at),
-              last_activity_at = greatest(e.last_activity_at, EXCLUDED.last_activity_at)
+              last_activity_at = greatest(e.last_activity_at, EXCLUDED.last_activity_at),
+              active_on = EXCLUDED.active_on
        RETURNING learner_id AS "learnerId", ${ENROLMENT_COLUMNS}`,
       [
         JSON.stringify(
@@ -292,8 +323,9 @@ export class ProgressTransaction {
       ],
     );
     if (!row) return null;
-    await this.tx.query(
-      `UPDATE enrolments SET completed_at = $3 WHERE learner_id = $1 AND course_id = $2 AND completed_at IS NULL`,
+    const marked = await this.tx.query<{ courseId: string }>(
+      `UPDATE enrolments SET completed_at = $3 WHERE learner_id = $1 AND course_id = $2 AND completed_at IS NULL
+       RETURNING course_id AS "courseId"`,
       [learnerId, completion.courseId, row.completedAt],
     );
     await appendEvent(this.tx, COURSE_COMPLETED, row.id, {
@@ -305,6 +337,7 @@ export class ProgressTransaction {
       locale: row.locale,
       averageQuizScore: row.averageQuizScore,
       completedAt: new Date(row.completedAt).toISOString(),
+      enrolmentCompleted: marked.length > 0,
     } satisfies CourseCompletedEvent);
     const { id: _id, ...rest } = row;
     return rest;
@@ -342,8 +375,16 @@ export class LearningRepository {
   ): Promise<{ enrolment: EnrolmentRow; created: boolean }> {
     const [created] = await preparedQuery<EnrolmentRow>(
       this.dataSource,
-      `INSERT INTO enrolments (learner_id, course_id, course_version_id, enrolled_by) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (learner_id, course_id) DO NOTHING RETURNING ${ENROLMENT_COLUMNS}`,
+      `WITH created AS (
+         INSERT INTO enrolments (learner_id, course_id, course_version_id, enrolled_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (learner_id, course_id) DO NOTHING RETURNING *
+       ), fact AS (
+         INSERT INTO domain_events (type, subject_id, payload)
+         SELECT '${ENROLLED}', learner_id, jsonb_build_object('learnerId', learner_id, 'courseId', course_id,
+                'at', to_char(enrolled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+           FROM created
+       )
+       SELECT ${ENROLMENT_COLUMNS} FROM created`,
       [learnerId, courseId, courseVersionId, enrolledBy],
     );
     if (created) return { enrolment: created, created: true };

@@ -3,6 +3,7 @@ import type { Counter, Histogram } from 'prom-client';
 import { Metrics } from '../../infrastructure/metrics/metrics.js';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
+import { vietnamDay } from '../../infrastructure/i18n/vietnam-time.js';
 import {
   LearnableContentService,
   requiredLessons,
@@ -392,11 +393,16 @@ export class ProgressService {
         };
       }
     }
-    // Activity is kept to the minute: a heartbeat every 15 s need not rewrite the enrolment.
+    // Activity is kept to the minute: a heartbeat every 15 s need not rewrite the enrolment —
+    // unless it is the day's first (the enrolment then records the day, for the rollups).
+    const today = vietnamDay(new Date());
     const touches = [...touched.values()].filter((t) => {
       const e = enrolments.get(t.courseId);
       return (
-        !e?.startedAt || !e.lastActivityAt || t.activityAt.getTime() - e.lastActivityAt.getTime() > 60_000
+        !e?.startedAt ||
+        !e.lastActivityAt ||
+        e.activeOn !== today ||
+        t.activityAt.getTime() - e.lastActivityAt.getTime() > 60_000
       );
     });
     return { changes: { learnerId, events: rows, states: [...changed.values()], touches }, completedBy };

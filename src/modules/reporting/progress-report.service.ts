@@ -10,6 +10,7 @@ import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import type { ProgressReportResponse } from './dto/reporting-responses.dto.js';
 import { LearningError } from '../learning/learning.errors.js';
 import { ReportingRepository, type ProgressCounts } from './reporting.repository.js';
+import { RollupsService } from './rollups.service.js';
 
 const counts = (c?: ProgressCounts): ProgressCounts => ({
   enrolled: c?.enrolled ?? 0,
@@ -30,6 +31,7 @@ export class ProgressReportService {
     @Inject(GeographyService) private readonly geography: GeographyService,
     @Inject(AreaScope) private readonly area: AreaScope,
     @Inject(LearnerGroupsService) private readonly groups: LearnerGroupsService,
+    @Inject(RollupsService) private readonly rollups: RollupsService,
   ) {}
 
   async courseReport(who: Principal, courseId: string, lang?: string): Promise<ProgressReportResponse> {
@@ -63,6 +65,7 @@ export class ProgressReportService {
   }): Promise<ProgressReportResponse> {
     const chain = normalizeFallbackChain(q.lang ? q.lang.split(',') : []);
     const filter = { courseId: q.courseId, withinPath: q.withinPath, scopePaths: q.scopePaths };
+    await this.rollups.refresh();
     const [[total], byGroup, byLocality, groups] = await Promise.all([
       this.repo.progressCounts({ ...filter, groupBy: 'none' }),
       this.repo.progressCounts({ ...filter, groupBy: 'learner_group' }),

@@ -10,12 +10,14 @@ import { ApplyReportingEventsJob } from './jobs/apply-reporting-events.job.js';
 import { ProgressReportService } from './progress-report.service.js';
 import { ReportingController } from './reporting.controller.js';
 import { ReportingRepository } from './reporting.repository.js';
+import { RollupsRepository } from './rollups.repository.js';
+import { RollupsService } from './rollups.service.js';
 
 /** What both process roles need: the read model and the outbox consumer that fills it. */
 @Module({
   imports: [GeographyModule],
-  providers: [ReportingRepository, OutboxReader, ActivityService],
-  exports: [ReportingRepository, ActivityService],
+  providers: [ReportingRepository, RollupsRepository, OutboxReader, ActivityService, RollupsService],
+  exports: [ReportingRepository, RollupsRepository, ActivityService, RollupsService],
 })
 export class ReportingCoreModule {}
 

@@ -49,8 +49,10 @@ export class ReportingRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
-   * Enrolment counts, grouped by learner group or by a locality level under `withinPath`.
-   * `scopePaths` (coordinators) keeps only learners whose village lies under one of them.
+   * Enrolment counts, grouped by learner group or by a locality level under `withinPath`, from the
+   * rollup totals (`reporting_progress_totals`: per course, and for all courses, per village and
+   * learner group). `scopePaths` (coordinators) keeps only learners whose village lies under one
+   * of them.
    */
   async progressCounts(filter: {
     courseId?: string;
@@ -62,8 +64,7 @@ export class ReportingRepository {
   }): Promise<(ProgressCounts & { key: string | null })[]> {
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    const where: string[] = [];
-    if (filter.courseId) where.push(`course_id = ${p(filter.courseId)}`);
+    const where: string[] = [filter.courseId ? `course_id = ${p(filter.courseId)}` : 'course_id IS NULL'];
     if (filter.withinPath) where.push(`locality_path LIKE ${p(`${filter.withinPath}%`)}`);
     if (filter.scopePaths)
       where.push(`locality_path LIKE ANY (${p(filter.scopePaths.map((s) => `${s}%`))}::text[])`);
@@ -74,14 +75,13 @@ export class ReportingRepository {
           ? `split_part(locality_path, '/', ${p(filter.childPart)}::int)`
           : 'NULL::text';
     const rows = await this.dataSource.query<(ProgressCounts & { key: string | null })[]>(
-      `SELECT ${key} AS key,
-              count(*)::int AS enrolled,
-              count(*) FILTER (WHERE started_at IS NULL)::int AS "notStarted",
-              count(*) FILTER (WHERE started_at IS NOT NULL AND completed_at IS NULL)::int AS "inProgress",
-              count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS completed
-         FROM reporting_enrolments
-        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        GROUP BY 1 ORDER BY 1`,
+      `SELECT key, enrolled, enrolled - started AS "notStarted", started - completed AS "inProgress", completed
+         FROM (SELECT ${key} AS key, sum(enrolled)::int AS enrolled, sum(started)::int AS started,
+                      sum(completed)::int AS completed
+                 FROM reporting_progress_totals WHERE ${where.join(' AND ')}
+                GROUP BY 1) t
+        WHERE enrolled > 0
+        ORDER BY 1`,
       params,
     );
     return rows.map((r) => ({ ...r, key: r.key === '' ? null : r.key }));

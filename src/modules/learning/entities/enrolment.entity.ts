@@ -18,4 +18,6 @@ export class EnrolmentEntity {
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ name: 'last_activity_at', type: 'timestamptz', nullable: true }) lastActivityAt!: Date | null;
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+  /** The (Vietnam) day of the last event received: the rollups count a day's active learners by it. */
+  @Column({ name: 'active_on', type: 'date', nullable: true }) activeOn!: string | null;
 }

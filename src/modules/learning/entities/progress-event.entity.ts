@@ -2,7 +2,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * One accepted learner event, append-only (a trigger refuses UPDATE and DELETE). The id is the
- * client's, unique per learner: a replayed event hits the primary key and changes nothing.
+ * client's, unique per learner: events are written under the learner's lock after a look-up of
+ * their ids in every month and in the archived ids, so a replay is recognised and changes nothing.
+ * Partitioned by the month of `received_at` (migration PartitionedEventLog), which is therefore
+ * part of the primary key.
  */
 @Entity('progress_events')
 export class ProgressEventEntity {
@@ -15,7 +18,7 @@ export class ProgressEventEntity {
   @Column({ name: 'course_id', type: 'uuid' }) courseId!: string;
   @Column({ type: 'varchar', length: 8 }) locale!: string;
   @Column({ name: 'client_at', type: 'timestamptz' }) clientAt!: Date;
-  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' }) receivedAt!: Date;
+  @PrimaryColumn({ name: 'received_at', type: 'timestamptz', default: () => 'now()' }) receivedAt!: Date;
   @Column({ type: 'jsonb' }) payload!: Record<string, unknown>;
   /** Quiz attempts: the grade given. */
   @Column({ type: 'jsonb', nullable: true }) outcome!: Record<string, unknown> | null;

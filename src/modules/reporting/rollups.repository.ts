@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** A learner's step in a course, from the outbox: enrolled, started, completed, active that day. */
+export interface CourseFact {
+  kind: 'enrolled' | 'started' | 'completed' | 'active';
+  learnerId: string;
+  courseId: string;
+  at: string;
+}
+
+/** A certificate issued or revoked, where and when. */
+export interface CertificateFact {
+  kind: 'issued' | 'revoked';
+  localityPath: string;
+  at: string;
+}
+
+/** Vietnam's calendar day of an instant, in SQL. */
+const DAY = (at: string) => `(${at} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+
+const ROLLUP_TABLES = [
+  'reporting_course_days',
+  'reporting_progress_totals',
+  'reporting_mentor_days',
+  'reporting_mentor_months',
+  'reporting_village_days',
+];
+
+/**
+ * The rollups' writes: incremental (a batch of outbox facts, in the consumer's transaction) and
+ * whole (recomputed from the `reporting_*` views). Both produce the same rows for the same history;
+ * `test/services/rollups.service-spec.ts` holds them to it.
+ */
+@Injectable()
+export class RollupsRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Adds course facts: per day, place, group and course, and to the totals (per course and all). */
+  async addCourseFacts(m: EntityManager, facts: readonly CourseFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    await m.query(
+      `WITH f AS (
+         SELECT f.kind, ${DAY('f.at')} AS day, f.course_id, coalesce(l.locality_path, '') AS locality_path,
+                l.learner_group_id
+           FROM jsonb_to_recordset($1::jsonb) AS f(kind text, at timestamptz, learner_id uuid, course_id uuid)
+           LEFT JOIN reporting_learners l ON l.learner_id = f.learner_id
+       ), days AS (
+         INSERT INTO reporting_course_days AS d (day, course_id, locality_path, learner_group_id, enrolled, started, completed, active)
+         SELECT day, course_id, locality_path, learner_group_id,
+                count(*) FILTER (WHERE kind = 'enrolled'), count(*) FILTER (WHERE kind = 'started'),
+                count(*) FILTER (WHERE kind = 'completed'), count(*) FILTER (WHERE kind = 'active')
+           FROM f GROUP BY 1, 2, 3, 4
+         ON CONFLICT ON CONSTRAINT reporting_course_days_key DO UPDATE
+            SET enrolled = d.enrolled + EXCLUDED.enrolled, started = d.started + EXCLUDED.started,
+                completed = d.completed + EXCLUDED.completed, active = d.active + EXCLUDED.active
+       )
+       INSERT INTO reporting_progress_totals AS t (course_id, locality_path, learner_group_id, enrolled, started, completed)
+       SELECT c.course_id, f.locality_path, f.learner_group_id,
+              count(*) FILTER (WHERE kind = 'enrolled'), count(*) FILTER (WHERE kind = 'started'),
+              count(*) FILTER (WHERE kind = 'completed')
+         FROM f CROSS JOIN LATERAL (VALUES (f.course_id), (NULL::uuid)) AS c(course_id)
+        WHERE f.kind <> 'active'
+        GROUP BY 1, 2, 3
+       ON CONFLICT ON CONSTRAINT reporting_progress_totals_key DO UPDATE
+          SET enrolled = t.enrolled + EXCLUDED.enrolled, started = t.started + EXCLUDED.started,
+              completed = t.completed + EXCLUDED.completed`,
+      [
+        JSON.stringify(
+          facts.map((f) => ({ kind: f.kind, at: f.at, learner_id: f.learnerId, course_id: f.courseId })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Adds households helped (mentoring records, by id): per mentor and day (a new mentor-day counts
+   * one more mentor for the place and day), per mentor and month, per place and day.
+   */
+  async addMentoring(m: EntityManager, recordIds: readonly string[]): Promise<void> {
+    if (recordIds.length === 0) return;
+    await m.query(
+      `WITH f AS (
+         SELECT r.mentor_id, r.helped_on AS day, r.locality_path, count(*)::int AS households
+           FROM reporting_mentoring r WHERE r.record_id = ANY ($1::uuid[])
+          GROUP BY 1, 2, 3
+       ), days AS (
+         INSERT INTO reporting_mentor_days AS d (mentor_id, day, locality_path, households)
+         SELECT mentor_id, day, locality_path, households FROM f
+         ON CONFLICT (mentor_id, day, locality_path) DO UPDATE SET households = d.households + EXCLUDED.households
+         RETURNING d.locality_path, d.day, (xmax = 0) AS new_mentor
+       ), months AS (
+         INSERT INTO reporting_mentor_months AS mm (mentor_id, month, households)
+         SELECT mentor_id, date_trunc('month', day)::date, sum(households)::int FROM f GROUP BY 1, 2
+         ON CONFLICT (mentor_id, month) DO UPDATE SET households = mm.households + EXCLUDED.households
+       )
+       INSERT INTO reporting_village_days AS v (locality_path, day, mentors, households)
+       SELECT p.locality_path, p.day,
+              (SELECT count(*) FROM days d WHERE d.locality_path = p.locality_path AND d.day = p.day AND d.new_mentor)::int,
+              p.households
+         FROM (SELECT locality_path, day, sum(households)::int AS households FROM f GROUP BY 1, 2) p
+       ON CONFLICT (locality_path, day) DO UPDATE
+          SET mentors = v.mentors + EXCLUDED.mentors, households = v.households + EXCLUDED.households`,
+      [recordIds],
+    );
+  }
+
+  async addCertificates(m: EntityManager, facts: readonly CertificateFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    await m.query(
+      `INSERT INTO reporting_village_days AS v (locality_path, day, certificates_issued, certificates_revoked)
+       SELECT f.locality_path, ${DAY('f.at')}, count(*) FILTER (WHERE f.kind = 'issued'),
+              count(*) FILTER (WHERE f.kind = 'revoked')
+         FROM jsonb_to_recordset($1::jsonb) AS f(kind text, at timestamptz, locality_path text)
+        GROUP BY 1, 2
+       ON CONFLICT (locality_path, day) DO UPDATE
+          SET certificates_issued = v.certificates_issued + EXCLUDED.certificates_issued,
+              certificates_revoked = v.certificates_revoked + EXCLUDED.certificates_revoked`,
+      [JSON.stringify(facts.map((f) => ({ kind: f.kind, at: f.at, locality_path: f.localityPath })))],
+    );
+  }
+
+  /**
+   * Recomputes every rollup from the views, in `m`'s transaction (REPEATABLE READ: one snapshot).
+   * Active learners come from the event log; for days older than its oldest event still in the
+   * database (months archived to object storage) the counts already kept are carried over.
+   */
+  async rebuild(m: EntityManager): Promise<void> {
+    await m.query(`
+      CREATE TEMPORARY TABLE rebuilt_active ON COMMIT DROP AS
+      SELECT a.day, a.course_id, coalesce(l.locality_path, '') AS locality_path, l.learner_group_id, count(*)::int AS n
+        FROM reporting_course_activity a LEFT JOIN reporting_learners l ON l.learner_id = a.learner_id
+       GROUP BY 1, 2, 3, 4`);
+    await m.query(`
+      CREATE TEMPORARY TABLE kept_active ON COMMIT DROP AS
+      SELECT day, course_id, locality_path, learner_group_id, active AS n FROM reporting_course_days
+       WHERE active > 0 AND day <= coalesce((SELECT min(day) FROM rebuilt_active), 'infinity'::date)`);
+    await m.query(`DELETE FROM ${ROLLUP_TABLES.join('; DELETE FROM ')}`);
+
+    await m.query(`
+      INSERT INTO reporting_course_days (day, course_id, locality_path, learner_group_id, enrolled, started, completed, active)
+      SELECT day, course_id, locality_path, learner_group_id, sum(enrolled), sum(started), sum(completed), max(active)
+        FROM (SELECT ${DAY('s.at')} AS day, e.course_id, coalesce(e.locality_path, '') AS locality_path, e.learner_group_id,
+                     (s.kind = 'enrolled')::int AS enrolled, (s.kind = 'started')::int AS started,
+                     (s.kind = 'completed')::int AS completed, 0 AS active
+                FROM reporting_enrolments e
+               CROSS JOIN LATERAL (VALUES ('enrolled', e.enrolled_at), ('started', e.started_at), ('completed', e.completed_at))
+                     AS s(kind, at)
+               WHERE s.at IS NOT NULL
+              UNION ALL
+              -- The boundary day may be in both: the larger count is the whole day's.
+              SELECT day, course_id, locality_path, learner_group_id, 0, 0, 0, n FROM rebuilt_active
+              UNION ALL
+              SELECT day, course_id, locality_path, learner_group_id, 0, 0, 0, n FROM kept_active) AS s
+       GROUP BY 1, 2, 3, 4`);
+    await m.query(`
+      INSERT INTO reporting_progress_totals (course_id, locality_path, learner_group_id, enrolled, started, completed)
+      SELECT c.course_id, coalesce(e.locality_path, ''), e.learner_group_id,
+             count(*), count(e.started_at), count(e.completed_at)
+        FROM reporting_enrolments e CROSS JOIN LATERAL (VALUES (e.course_id), (NULL::uuid)) AS c(course_id)
+       GROUP BY 1, 2, 3`);
+    await m.query(`
+      INSERT INTO reporting_mentor_days (mentor_id, day, locality_path, households)
+      SELECT mentor_id, helped_on, locality_path, count(*) FROM reporting_mentoring GROUP BY 1, 2, 3`);
+    await m.query(`
+      INSERT INTO reporting_mentor_months (mentor_id, month, households)
+      SELECT mentor_id, date_trunc('month', helped_on)::date, count(*) FROM reporting_mentoring GROUP BY 1, 2`);
+    await m.query(`
+      INSERT INTO reporting_village_days (locality_path, day, mentors, households, certificates_issued, certificates_revoked)
+      SELECT locality_path, day, sum(mentors), sum(households), sum(issued), sum(revoked)
+        FROM (SELECT locality_path, day, count(*) AS mentors, sum(households) AS households, 0 AS issued, 0 AS revoked
+                FROM reporting_mentor_days GROUP BY 1, 2
+              UNION ALL
+              SELECT locality_path, ${DAY('issued_at')}, 0, 0, 1, 0 FROM reporting_certificate_history
+               WHERE ready_at IS NOT NULL
+              UNION ALL
+              SELECT locality_path, ${DAY('revoked_at')}, 0, 0, 0, 1 FROM reporting_certificate_history
+               WHERE revoked_at IS NOT NULL) AS s
+       GROUP BY 1, 2`);
+  }
+
+  /** Every rollup row, in a stable order (for comparing an incremental result with a rebuild). */
+  async snapshot(): Promise<Record<string, unknown[]>> {
+    const out: Record<string, unknown[]> = {};
+    for (const table of ROLLUP_TABLES) {
+      out[table] = await this.dataSource.query(`SELECT * FROM ${table} t ORDER BY t::text`);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboxReader, type OutboxEvent } from '../../infrastructure/outbox/outbox.js';
+import {
+  CERTIFICATE_ISSUED,
+  CERTIFICATE_REVOKED,
+  MENTORING_RECORDED,
+  type CertificateEvent,
+  type MentoringRecordedEvent,
+} from '../certification/certification.types.js';
+import {
+  COURSE_ACTIVE,
+  COURSE_COMPLETED,
+  COURSE_STARTED,
+  ENROLLED,
+  type CourseCompletedEvent,
+  type EnrolmentFact,
+} from '../learning/learning.types.js';
+import { RollupsRepository, type CertificateFact, type CourseFact } from './rollups.repository.js';
+
+/** The rollups' outbox consumer: its position is kept under this name. */
+export const ROLLUPS_CONSUMER = 'reporting.rollups';
+
+const COURSE_FACTS: Record<string, CourseFact['kind']> = {
+  [ENROLLED]: 'enrolled',
+  [COURSE_STARTED]: 'started',
+  [COURSE_ACTIVE]: 'active',
+};
+/** PostgreSQL's "lock not available" (lock_timeout). */
+const LOCK_NOT_AVAILABLE = '55P03';
+const REFRESH_LOCK_TIMEOUT_MS = 1_000;
+
+const TYPES = [
+  ...Object.keys(COURSE_FACTS),
+  COURSE_COMPLETED,
+  MENTORING_RECORDED,
+  CERTIFICATE_ISSUED,
+  CERTIFICATE_REVOKED,
+];
+
+/**
+ * The rollups staff reports read (per day, place, learner group and course; totals; households
+ * helped per mentor and month; per village and day), kept by one checkpointed outbox consumer:
+ * each fact is applied once, in the transaction that moves the consumer's position. `rebuild`
+ * recomputes them from the source tables and hands over to the consumer exactly (no fact counted
+ * twice or missed, whatever is written meanwhile). A consumer that has never run starts with one.
+ */
+@Injectable()
+export class RollupsService {
+  constructor(
+    @Inject(OutboxReader) private readonly outbox: OutboxReader,
+    @Inject(RollupsRepository) private readonly rollups: RollupsRepository,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  /** Applies every new fact; returns how many. Rebuilds first if the rollups were never built. */
+  async catchUp(): Promise<number> {
+    if (!(await this.outbox.hasPosition(ROLLUPS_CONSUMER))) await this.rebuild();
+    let total = 0;
+    for (;;) {
+      const applied = await this.applyBatch();
+      total += applied;
+      if (applied === 0) return total;
+    }
+  }
+
+  /**
+   * Applies what is pending just before a report reads, so staff see what they just did (an
+   * enrolment, a completion). Waits at most a second for a worker applying a batch, then reads
+   * what there is; never rebuilds (a worker does that at its start).
+   */
+  async refresh(): Promise<void> {
+    if (!(await this.outbox.hasPosition(ROLLUPS_CONSUMER))) return;
+    try {
+      while ((await this.applyBatch(REFRESH_LOCK_TIMEOUT_MS)) > 0);
+    } catch (e) {
+      if ((e as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw e;
+    }
+  }
+
+  private applyBatch(lockTimeoutMs?: number): Promise<number> {
+    return this.outbox.consumeBatch(
+      ROLLUPS_CONSUMER,
+      TYPES,
+      async (events, m) => {
+        await this.rollups.addCourseFacts(m, events.flatMap(courseFact));
+        await this.rollups.addMentoring(
+          m,
+          events
+            .filter((e) => e.type === MENTORING_RECORDED)
+            .map((e) => (e.payload as unknown as MentoringRecordedEvent).recordId),
+        );
+        await this.rollups.addCertificates(m, events.flatMap(certificateFact));
+      },
+      undefined,
+      lockTimeoutMs,
+    );
+  }
+
+  /** Recomputes every rollup from the source tables, in one snapshot, and moves the consumer past it. */
+  async rebuild(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await this.outbox.lockForTakeOver(runner.manager);
+      await this.rollups.rebuild(runner.manager);
+      await this.outbox.takeOver(ROLLUPS_CONSUMER, runner.manager);
+      await runner.commitTransaction();
+    } catch (e) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw e;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Facts not yet applied, and how old the oldest is (exported as a metric). */
+  lag() {
+    return this.outbox.lag(ROLLUPS_CONSUMER, TYPES);
+  }
+}
+
+function courseFact(e: OutboxEvent): CourseFact[] {
+  if (e.type === COURSE_COMPLETED) {
+    const p = e.payload as unknown as CourseCompletedEvent;
+    // A later version completed again does not complete the enrolment again.
+    if (p.enrolmentCompleted === false) return [];
+    return [{ kind: 'completed', learnerId: p.learnerId, courseId: p.courseId, at: p.completedAt }];
+  }
+  const kind = COURSE_FACTS[e.type];
+  if (!kind) return [];
+  const p = e.payload as unknown as EnrolmentFact;
+  return [{ kind, learnerId: p.learnerId, courseId: p.courseId, at: p.at }];
+}
+
+function certificateFact(e: OutboxEvent): CertificateFact[] {
+  if (e.type !== CERTIFICATE_ISSUED && e.type !== CERTIFICATE_REVOKED) return [];
+  const p = e.payload as unknown as CertificateEvent;
+  return [
+    { kind: e.type === CERTIFICATE_ISSUED ? 'issued' : 'revoked', localityPath: p.localityPath, at: p.at },
+  ];
+}
