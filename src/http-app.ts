@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import handlebars from 'handlebars';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants as zlib } from 'node:zlib';
@@ -25,6 +25,7 @@ import { Metrics } from './infrastructure/metrics/metrics.js';
 import { setupApiDocs } from './infrastructure/http/api-docs.js';
 import { generateRequestId } from './infrastructure/http/request-id.js';
 import { securityHeaders } from './infrastructure/http/security-headers.js';
+import { installRequestLogging } from './infrastructure/logging/request-logging.js';
 import { STORAGE_GATEWAY_PATH, storageGateway } from './infrastructure/storage/storage-gateway.js';
 
 /** Source folders read at run time (templates, assets), found from src/ or dist/src/. */
@@ -41,6 +42,8 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
     logger: false,
+    // No Express-style middleware anywhere (requests are logged by Fastify hooks): no middie.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
@@ -50,6 +53,7 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  installRequestLogging(fastify, await app.resolve(PinoLogger));
   // Storage links point at the store's public address, or at our own (storage-gateway.ts), which
   // may differ from the page's origin (a laptop's own browser on localhost, links for the hall's
   // address).
@@ -151,9 +155,18 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
     production: config.nodeEnv !== 'development',
   } as never);
 
-  fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
-    void reply.header('x-request-id', req.id);
-  });
+  fastify.addHook(
+    'onSend',
+    (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (err: null, payload: unknown) => void,
+    ) => {
+      void reply.header('x-request-id', req.id);
+      done(null, payload);
+    },
+  );
   const auth = app.get(AuthService);
   await mountQueueDashboard(
     app,

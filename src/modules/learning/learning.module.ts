@@ -3,7 +3,7 @@ import { CatalogCoreModule } from '../catalog/catalog.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
 import { IdentityCoreModule } from '../identity/identity.module.js';
 import { EnrolmentService } from './enrolment.service.js';
-import { MaintainEventLogJob } from './jobs/maintain-event-log.job.js';
+import { EventLogMonthsAtStart, MaintainEventLogJob } from './jobs/maintain-event-log.job.js';
 import { LearningRepository } from './learning.repository.js';
 import { ProgressController, SyncController } from './progress.controller.js';
 import { ProgressService } from './progress.service.js';
@@ -11,12 +11,12 @@ import { ProgressService } from './progress.service.js';
 /** Enrolment, progress events (online and offline), completion. */
 @Module({
   imports: [CatalogCoreModule, GeographyModule, IdentityCoreModule],
-  providers: [LearningRepository, ProgressService, EnrolmentService, MaintainEventLogJob],
+  providers: [LearningRepository, ProgressService, EnrolmentService, EventLogMonthsAtStart],
   controllers: [ProgressController, SyncController],
   exports: [EnrolmentService, ProgressService],
 })
 export class LearningModule {}
 
 /** The worker's part: the event log's months. */
-@Module({ providers: [MaintainEventLogJob] })
+@Module({ providers: [MaintainEventLogJob, EventLogMonthsAtStart] })
 export class LearningJobsModule {}

@@ -5,28 +5,34 @@ import { JobName } from '../../../infrastructure/queue/queue.constants.js';
 import { ensureEventPartitions, MONTHS_AHEAD } from '../event-log.js';
 
 /**
- * Keeps the event log's months created ahead: at every API and worker start, then every 6 hours
- * from the worker. Inserts of a month with no partition would fail, so the current month and the
- * next two always exist however long a worker stays down.
+ * The event log's months at every start (API and worker): inserts of a month with no partition
+ * would fail, so the current month and the next two exist however long the worker stays down.
  */
 @Injectable()
-@HandlesJob(JobName.maintainEventLog)
-export class MaintainEventLogJob
-  implements JobHandler<Record<string, never>, number>, OnApplicationBootstrap
-{
+export class EventLogMonthsAtStart implements OnApplicationBootstrap {
   private readonly logger = new Logger('EventLog');
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // The database may be away at boot (the platform starts anyway and answers 503): the
-    // scheduled run, or the next start, creates the months then.
-    await this.handle({}, { log: (m: string) => this.logger.log(m) }).catch((e: Error) =>
-      this.logger.warn(`Could not check the event log's partitions at start: ${e.message}`),
-    );
+    // The database may be away at start (the platform starts anyway and answers 503): the
+    // worker's scheduled run, or the next start, creates the months then.
+    try {
+      const made = await ensureEventPartitions(this.dataSource);
+      if (made > 0) this.logger.log(`Created ${made} month(s) of the event log`);
+    } catch (e) {
+      this.logger.warn(`Could not check the event log's months at start: ${(e as Error).message}`);
+    }
   }
+}
 
-  async handle(_payload: Record<string, never>, context: Pick<JobContext, 'log'>) {
+/** Every 6 hours from the worker: the current month of the event log and the next ones exist. */
+@Injectable()
+@HandlesJob(JobName.maintainEventLog)
+export class MaintainEventLogJob implements JobHandler<Record<string, never>, number> {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async handle(_payload: Record<string, never>, context: JobContext) {
     const made = await ensureEventPartitions(this.dataSource);
     if (made > 0)
       context.log(`Created ${made} month(s) of the event log (the current one and ${MONTHS_AHEAD} ahead)`);
