@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../errors/domain-error.js';
+import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
 export interface FieldProblem {
   /** The field's path in the input: `title.vi`, `questions[2].options[0].text.hmn`. */
@@ -26,6 +27,7 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
 
 /** Global validation: unknown properties are refused (so nobody can smuggle in `roles`). */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
