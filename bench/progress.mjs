@@ -2,15 +2,21 @@
 // request) at 64 connections, beside the same database's plain single-row INSERT loop as the
 // ceiling; then checks that the events stored equal the events acknowledged. Prints figures;
 // asserts nothing.
-// Usage: npm run build && node bench/progress.mjs [--seconds 10]
+// Usage: npm run build && node bench/progress.mjs [--seconds 10] [--any-ready-video]
 // Runs the embedded platform on a fresh DATA_DIR (or DATABASE_URL / S3_ENDPOINT if set).
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { cpuSnapshot, cpuSpent } from './support/cpu.mjs';
 import { startEmbeddedPlatform, waitForSeedVideos } from './support/embedded-platform.mjs';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    'any-ready-video': { type: 'boolean', default: false },
+  },
+});
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = 64;
 const BATCH = 100;
@@ -28,8 +34,23 @@ async function post(path, body, token) {
   return res.json();
 }
 
-/** A ready seed video lesson (the first start transcodes them in the background). */
+/**
+ * A ready seed video lesson (the first start transcodes them in the background), or with
+ * --any-ready-video any published video lesson whose video is ready (a generated database's, whose
+ * seed videos are never made: bench/scale.mjs).
+ */
 async function videoLesson(db) {
+  if (values['any-ready-video']) {
+    const { rows } = await db.query(
+      `SELECT l.id, m.duration_seconds::float8 AS duration, x.locale
+         FROM lessons l JOIN course_versions v ON v.id = l.course_version_id AND v.status = 'published'
+        CROSS JOIN LATERAL jsonb_each_text(l.content -> 'media') AS x(locale, media_id)
+         JOIN media_assets m ON m.id = x.media_id::uuid AND m.status = 'ready'
+        WHERE l.kind = 'video' ORDER BY l.id LIMIT 1`,
+    );
+    if (rows[0]) return rows[0];
+    throw new Error('no published video lesson with a ready video');
+  }
   await waitForSeedVideos(db);
   const courses = (await (await fetch(`${base}/api/v1/courses?pageSize=50`)).json()).items;
   for (const c of courses) {
@@ -70,6 +91,7 @@ const acknowledged = new Set();
 function load(title, learners, makeEvents, path, receiptsOf) {
   let before = acknowledged.size;
   let next = 0;
+  const cpuBefore = cpuSnapshot(platform.pid);
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -101,8 +123,12 @@ function load(title, learners, makeEvents, path, receiptsOf) {
         if (err) return reject(err);
         const count = acknowledged.size - before;
         const perSecond = count / SECONDS;
+        const cpu = cpuSpent(cpuBefore, cpuSnapshot(platform.pid));
         console.log(
-          `${title.padEnd(30)} ${String(Math.round(r.requests.average)).padStart(6)} req/s  ${String(Math.round(perSecond)).padStart(7)} events/s   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors}`,
+          `${title.padEnd(30)} ${String(Math.round(r.requests.average)).padStart(6)} req/s  ${String(Math.round(perSecond)).padStart(7)} events/s   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors}\n` +
+            `${''.padEnd(30)} CPU: platform ${cpu.platform.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s in ${cpu.seconds.toFixed(1)} s → ` +
+            `${Math.round(r.requests.total / cpu.platform)} req/s and ${Math.round(count / cpu.platform)} events/s per platform core, ` +
+            `${Math.round(count / cpu.postgres)} events/s per PostgreSQL core`,
         );
         resolve({ perSecond, p99: r.latency.p99 });
       },
@@ -117,8 +143,10 @@ try {
   await db.connect();
   const lesson = await videoLesson(db);
   const learners = [];
+  // Numbers of their own: a generated database (bench/scale.mjs) has a million taken already.
+  const first = 10_000_000 + Math.floor(Math.random() * 80_000_000);
   for (let i = 0; i < CONNECTIONS; i++) {
-    const phone = `09${String(70_000_000 + i)}`;
+    const phone = `09${String(first + i)}`;
     const session = await post('/api/v1/auth/register', {
       phone,
       displayName: `Học viên thử tải ${i}`,

@@ -8,6 +8,7 @@
 // does that itself first and prints how long it took.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { cpuSnapshot, cpuSpent } from './support/cpu.mjs';
 import { startEmbeddedPlatform } from './support/embedded-platform.mjs';
 
 const { values } = parseArgs({
@@ -45,17 +46,11 @@ for (;;) {
 }
 console.log(`Rollups ready ${((Date.now() - started) / 1000).toFixed(0)} s after the platform started.`);
 
-// An admin to ask with: any generated learner, promoted (they all share one password).
-const [{ id: adminId, phone }] = (
-  await db.query(`SELECT id, phone FROM users WHERE phone IS NOT NULL ORDER BY id LIMIT 1`)
-).rows;
-await db.query(`INSERT INTO user_roles (user_id, role) VALUES ($1, 'admin') ON CONFLICT DO NOTHING`, [
-  adminId,
-]);
+// The generator's admin (bench/scale.mjs: every generated user shares one password).
 const login = await fetch(`${base}/api/v1/auth/login`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ identifier: phone, password: PASSWORD }),
+  body: JSON.stringify({ identifier: 'quan-tri-1@scale.banso.local', password: PASSWORD }),
 });
 if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
 const token = (await login.json()).accessToken;
@@ -92,6 +87,7 @@ const reports = [
 async function run(path) {
   const latencies = [];
   let failed = 0;
+  const cpuBefore = cpuSnapshot(platform.pid);
   const end = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -104,22 +100,36 @@ async function run(path) {
       }
     }),
   );
+  const cpu = cpuSpent(cpuBefore, cpuSnapshot(platform.pid));
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { rate: latencies.length / SECONDS, p50: at(0.5), p95: at(0.95), p99: at(0.99), failed };
+  return {
+    rate: latencies.length / SECONDS,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    failed,
+    // CPU milliseconds per request, platform and PostgreSQL.
+    cpu: {
+      platform: (1000 * cpu.platform) / latencies.length,
+      postgres: (1000 * cpu.postgres) / latencies.length,
+    },
+  };
 }
 
 console.log(
   `\n${CONNECTIONS} concurrent requests, ${SECONDS} s each, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}`,
 );
-console.log('report                          req/s    p50 ms   p95 ms   p99 ms   failed');
+console.log(
+  'report                          req/s    p50 ms   p95 ms   p99 ms   failed   CPU ms/request: platform, PostgreSQL',
+);
 for (const [name, path] of reports) {
   const first = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (!first.ok) throw new Error(`${name}: ${first.status} ${(await first.text()).slice(0, 300)}`);
   const r = await run(path);
   const ms = (v) => v.toFixed(1).padStart(7);
   console.log(
-    `${name.padEnd(30)} ${r.rate.toFixed(0).padStart(6)}  ${ms(r.p50)}  ${ms(r.p95)}  ${ms(r.p99)}   ${r.failed}`,
+    `${name.padEnd(30)} ${r.rate.toFixed(0).padStart(6)}  ${ms(r.p50)}  ${ms(r.p95)}  ${ms(r.p99)}   ${String(r.failed).padStart(6)}   ${r.cpu.platform.toFixed(2)}, ${r.cpu.postgres.toFixed(2)}`,
   );
 }
 

@@ -58,12 +58,22 @@ export class ReportingRollups1795420000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX reporting_course_days_place_idx ON reporting_course_days (locality_path text_pattern_ops, day)`,
     );
-    // The same counts without days, per course and for all courses (course_id NULL): a report is
-    // a sum over at most villages × groups rows.
+    // Every locality a village path lies in, itself included ('' for none: depth 0).
+    await q.query(`
+      CREATE FUNCTION reporting_ancestor_paths(path text) RETURNS TABLE (path text, depth int)
+        LANGUAGE sql IMMUTABLE AS $$
+          SELECT CASE WHEN i = 0 THEN '' ELSE '/' || array_to_string(parts[1:i], '/') || '/' END, i
+            FROM (SELECT CASE WHEN path = '' THEN '{}'::text[] ELSE string_to_array(trim(both '/' from path), '/') END AS parts) p,
+                 generate_series(CASE WHEN path = '' THEN 0 ELSE 1 END, coalesce(array_length(parts, 1), 0)) AS i
+        $$`);
+    // The same counts without days, per course and for all courses (course_id NULL), for every
+    // locality at every level (a village's learners count in its commune and province too): a
+    // report reads the rows of the place asked about and of its children, a few hundred at most.
     await q.query(`
       CREATE TABLE reporting_progress_totals (
         course_id uuid,
         locality_path text NOT NULL,
+        depth smallint NOT NULL,
         learner_group_id uuid,
         enrolled int NOT NULL DEFAULT 0,
         started int NOT NULL DEFAULT 0,
@@ -71,7 +81,7 @@ export class ReportingRollups1795420000000 implements MigrationInterface {
         CONSTRAINT reporting_progress_totals_key UNIQUE NULLS NOT DISTINCT (course_id, locality_path, learner_group_id)
       )`);
     await q.query(
-      `CREATE INDEX reporting_progress_totals_place_idx ON reporting_progress_totals (locality_path text_pattern_ops)`,
+      `CREATE INDEX reporting_progress_totals_place_idx ON reporting_progress_totals (course_id, depth, locality_path text_pattern_ops)`,
     );
     await q.query(`
       CREATE TABLE reporting_mentor_days (
@@ -101,11 +111,16 @@ export class ReportingRollups1795420000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX reporting_village_days_place_idx ON reporting_village_days (locality_path text_pattern_ops, day)`,
     );
+    // A province's activity over 30 days: by day first (the place index reads a whole province).
+    await q.query(
+      `CREATE INDEX reporting_daily_activity_day_idx ON reporting_daily_activity (day, locality_path text_pattern_ops)`,
+    );
     await q.query(`ALTER TABLE outbox_checkpoints ADD COLUMN skip pg_snapshot`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE outbox_checkpoints DROP COLUMN skip`);
+    await q.query(`DROP INDEX reporting_daily_activity_day_idx`);
     await q.query(`DELETE FROM outbox_checkpoints WHERE consumer = 'reporting.rollups'`);
     await q.query(
       `DELETE FROM domain_events WHERE type IN ('learning.enrolled', 'learning.course_started', 'learning.course_active', 'certification.mentoring_recorded')`,
@@ -114,6 +129,7 @@ export class ReportingRollups1795420000000 implements MigrationInterface {
     await q.query(`DROP TABLE reporting_mentor_months`);
     await q.query(`DROP TABLE reporting_mentor_days`);
     await q.query(`DROP TABLE reporting_progress_totals`);
+    await q.query(`DROP FUNCTION reporting_ancestor_paths(text)`);
     await q.query(`DROP TABLE reporting_course_days`);
     await q.query(`DROP VIEW reporting_certificate_history`);
     await q.query(`DROP VIEW reporting_mentoring`);

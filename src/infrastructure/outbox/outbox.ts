@@ -115,7 +115,7 @@ export class OutboxReader {
    * transactions older than the snapshot are behind the new position; of the others, those the
    * snapshot saw are skipped (`skip`), those it did not are read as usual.
    */
-  async takeOver(consumer: string, m: EntityManager): Promise<void> {
+  async takeOver(consumer: string, m: SqlRunner): Promise<void> {
     await m.query(
       `INSERT INTO outbox_checkpoints AS c (consumer, tx, seq, skip, updated_at)
        VALUES ($1, pg_snapshot_xmin(pg_current_snapshot()), 0, pg_current_snapshot(), now())
@@ -130,7 +130,7 @@ export class OutboxReader {
    * holds them off until it commits. (A lock taken by LOCK TABLE comes before the transaction's
    * snapshot, so the rebuild sees every batch that committed before it.)
    */
-  async lockForTakeOver(m: EntityManager): Promise<void> {
+  async lockForTakeOver(m: SqlRunner): Promise<void> {
     await m.query(`LOCK TABLE outbox_checkpoints IN SHARE ROW EXCLUSIVE MODE`);
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import pg from 'pg';
+import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { OutboxReader, type OutboxEvent } from '../../infrastructure/outbox/outbox.js';
 import {
   CERTIFICATE_ISSUED,
@@ -50,7 +51,7 @@ export class RollupsService {
   constructor(
     @Inject(OutboxReader) private readonly outbox: OutboxReader,
     @Inject(RollupsRepository) private readonly rollups: RollupsRepository,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /** Applies every new fact; returns how many. Rebuilds first if the rollups were never built. */
@@ -97,21 +98,32 @@ export class RollupsService {
     );
   }
 
-  /** Recomputes every rollup from the source tables, in one snapshot, and moves the consumer past it. */
+  /**
+   * Recomputes every rollup from the source tables, in one snapshot, and moves the consumer past
+   * it. On a connection of its own, outside the pool's statement timeout: at province scale it
+   * reads every event of the log (minutes).
+   */
   async rebuild(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = new pg.Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'banso-rollups-rebuild',
+    });
+    await client.connect();
+    const sql = {
+      query: async (text: string, params?: unknown[]) => (await client.query(text, params)).rows,
+    };
     try {
-      await runner.startTransaction('REPEATABLE READ');
-      await this.outbox.lockForTakeOver(runner.manager);
-      await this.rollups.rebuild(runner.manager);
-      await this.outbox.takeOver(ROLLUPS_CONSUMER, runner.manager);
-      await runner.commitTransaction();
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await client.query('SET LOCAL statement_timeout = 0');
+      await this.outbox.lockForTakeOver(sql);
+      await this.rollups.rebuild(sql);
+      await this.outbox.takeOver(ROLLUPS_CONSUMER, sql);
+      await client.query('COMMIT');
     } catch (e) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      await runner.release();
+      await client.end().catch(() => undefined);
     }
   }
 
