@@ -81,7 +81,7 @@ export class ReportingRepository {
           ? `(${roots
               .map((r) => `(depth = ${p(Math.max(level, depthOf(r)))} AND locality_path LIKE ${p(`${r}%`)})`)
               .join(' OR ')})`
-          : `depth <= ${p(level)} AND depth IN (0, ${p(level)})`,
+          : `depth IN (0, ${p(level)})`,
       );
     } else {
       where.push(roots ? `locality_path = ANY (${p(roots)}::text[])` : 'depth <= 1');

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { SqlRunner } from '../../infrastructure/outbox/outbox.js';
 
 /** A learner's step in a course, from the outbox: enrolled, started, completed, active that day. */
@@ -35,8 +35,6 @@ const ROLLUP_TABLES = [
  */
 @Injectable()
 export class RollupsRepository {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
   /** Adds course facts: per day, place, group and course, and to the totals (per course and all). */
   async addCourseFacts(m: EntityManager, facts: readonly CourseFact[]): Promise<void> {
     if (facts.length === 0) return;
@@ -185,14 +183,5 @@ export class RollupsRepository {
     // Tables refilled from scratch: without fresh statistics the planner scans them whole for
     // every report until autovacuum gets to them (a province report took 2.7 s instead of ms).
     await m.query(`ANALYZE ${ROLLUP_TABLES.join(', ')}`);
-  }
-
-  /** Every rollup row, in a stable order (for comparing an incremental result with a rebuild). */
-  async snapshot(): Promise<Record<string, unknown[]>> {
-    const out: Record<string, unknown[]> = {};
-    for (const table of ROLLUP_TABLES) {
-      out[table] = await this.dataSource.query(`SELECT * FROM ${table} t ORDER BY t::text`);
-    }
-    return out;
   }
 }

@@ -15,18 +15,25 @@ export class ApplyReportingEventsJob implements JobHandler<Record<string, never>
     @Inject(RollupsService) private readonly rollups: RollupsService,
     @Inject(Metrics) metrics: Metrics,
   ) {
-    // Read by the worker when Prometheus scrapes: how far the rollups (and so staff reports) are behind.
+    // Read by the worker when Prometheus scrapes: how far the rollups (and so staff reports) are
+    // behind. One query serves both gauges of a scrape.
+    let reading: { at: number; lag: Promise<{ events: number; oldestSeconds: number }> } | undefined;
+    const lag = () => {
+      if (!reading || Date.now() - reading.at > 1_000)
+        reading = { at: Date.now(), lag: withDeadline(this.rollups.lag(), 2_000, 'database') };
+      return reading.lag;
+    };
     metrics.gauge(
       'reporting_rollup_lag_seconds',
       'Age of the oldest outbox fact the reporting rollups have not applied yet (0 when caught up)',
       [],
-      async (gauge) => gauge.set((await withDeadline(this.rollups.lag(), 2_000, 'database')).oldestSeconds),
+      async (gauge) => gauge.set((await lag()).oldestSeconds),
     );
     metrics.gauge(
       'reporting_rollup_lag_events',
       'Outbox facts the reporting rollups have not applied yet',
       [],
-      async (gauge) => gauge.set((await withDeadline(this.rollups.lag(), 2_000, 'database')).events),
+      async (gauge) => gauge.set((await lag()).events),
     );
   }
 
