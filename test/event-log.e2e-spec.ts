@@ -89,6 +89,22 @@ describe('the event log across months', () => {
     expect(await stored([fresh.id])).toEqual([{ partition: current, n: 1 }]);
   });
 
+  it("recognises a replay of an event whose phone clock ran ahead, received in the month before its own time", async () => {
+    // The probe for duplicates reads the months from (event time − allowed clock skew) on: this
+    // event's time says May, but it was received at the end of April, when the phone ran 8 minutes
+    // fast (within the 10 minutes allowed).
+    const ahead = progressEvent('guide.step', guideId, { stepId: stepIds[0] }, new Date('2025-05-01T00:03:00Z'));
+    await db.query(`SELECT progress_events_ensure_partitions('2025-04-01', '2025-05-01')`);
+    await db.query(
+      `INSERT INTO progress_events (learner_id, id, type, lesson_id, lesson_key, course_id, locale, client_at, received_at, payload)
+       SELECT $1, $2, 'guide.step', l.id, l.lesson_key, v.course_id, 'vi', $3, '2025-04-30T23:55:00Z', jsonb_build_object('stepId', $4::text)
+         FROM lessons l JOIN course_versions v ON v.id = l.course_version_id WHERE l.id = $5`,
+      [learner.id, ahead.id, ahead.at, stepIds[0], guideId],
+    );
+    expect((await sync([ahead])).map((r) => r.status)).toEqual(['duplicate']);
+    expect(await stored([ahead.id])).toEqual([{ partition: 'progress_events_2025_04', n: 1 }]);
+  });
+
   it('archives a month to object storage, still recognises its events, and restores it whole', async () => {
     const ids = (
       await db.query(`SELECT id FROM progress_events_2025_03 WHERE learner_id = $1 ORDER BY id`, [learner.id])

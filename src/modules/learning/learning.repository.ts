@@ -156,8 +156,16 @@ export interface LearnerChanges {
 export class ProgressTransaction {
   constructor(private readonly tx: PreparedTx) {}
 
+  /**
+   * `receivedSince`: the earliest instant any of these events can have been received before. An
+   * event is refused when its time is more than the allowed clock skew ahead of the server's, so a
+   * retry (the same id, the same time) can only have been received after its time minus that skew:
+   * the duplicate probe reads the months from there on, not every month of the log (a live
+   * heartbeat reads the current month only).
+   */
   async load(
     wanted: { learnerId: string; eventIds: string[]; lessonKeys: string[]; courseIds: string[] }[],
+    receivedSince: Date,
   ): Promise<Map<string, LearnerState>> {
     const pairs = (pick: (w: (typeof wanted)[number]) => string[]) => {
       const learners: string[] = [];
@@ -178,7 +186,7 @@ export class ProgressTransaction {
       // Seen before: in any month of the log, or in a month already archived.
       `SELECT (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'id', id)), '[]')
                  FROM (SELECT learner_id, id FROM progress_events
-                        WHERE (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
+                        WHERE received_at >= $7 AND (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
                        UNION ALL
                        SELECT learner_id, id FROM progress_events_archived
                         WHERE (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))) seen) AS existing,
@@ -189,7 +197,12 @@ export class ProgressTransaction {
                       to_char(active_on, 'YYYY-MM-DD') AS "activeOn"
                  FROM enrolments
                 WHERE (learner_id, course_id) IN (SELECT * FROM unnest($5::uuid[], $6::uuid[]))) e) AS enrolments`,
-      [...pairs((w) => w.eventIds), ...pairs((w) => w.lessonKeys), ...pairs((w) => w.courseIds)],
+      [
+        ...pairs((w) => w.eventIds),
+        ...pairs((w) => w.lessonKeys),
+        ...pairs((w) => w.courseIds),
+        receivedSince,
+      ],
     );
     const states = new Map<string, LearnerState>(
       wanted.map((w) => [w.learnerId, { existing: new Set(), progress: new Map(), enrolments: new Map() }]),

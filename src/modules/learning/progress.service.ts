@@ -31,7 +31,10 @@ import {
 } from './learning.repository.js';
 import { MicroBatcher } from '../../infrastructure/batching/micro-batcher.js';
 
-/** Client clocks run fast; beyond this an event "from the future" is refused. */
+/**
+ * Client clocks run fast; beyond this an event "from the future" is refused. The duplicate probe
+ * relies on it: an event was received no earlier than its time minus this (ProgressTransaction.load).
+ */
 const CLOCK_SKEW_MS = 10 * 60_000;
 const EARLIEST_EVENT = Date.parse('2024-01-01T00:00:00Z');
 
@@ -269,6 +272,8 @@ export class ProgressService {
       async (tx) => {
         const learners = new Map<string, Submission[]>();
         for (const s of batch) learners.set(s.learnerId, [...(learners.get(s.learnerId) ?? []), s]);
+        let earliest = Infinity;
+        for (const s of batch) for (const e of s.events) earliest = Math.min(earliest, e.at.getTime());
         const loaded = await tx.load(
           [...learners].map(([learnerId, subs]) => {
             const events = subs.flatMap((s) => s.events);
@@ -279,6 +284,7 @@ export class ProgressService {
               courseIds: [...new Set(events.map((e) => e.lesson.courseId))],
             };
           }),
+          new Date(Number.isFinite(earliest) ? earliest - CLOCK_SKEW_MS : Date.now()),
         );
         const decided = [...learners].map(([learnerId, subs]) =>
           this.decide(learnerId, subs, loaded.get(learnerId)!),
