@@ -1907,7 +1907,8 @@ async function certification(ctx) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The reporting module's daily activity, as its outbox consumer would have counted it. (The
+// The reporting module's daily activity, as its outbox consumer would have counted it: at each
+// fact's village and every place above it (migration ActivityByPlace). (The
 // rollups rebuild themselves from the source tables when they were never built.)
 
 async function dailyActivity(ctx) {
@@ -1915,8 +1916,9 @@ async function dailyActivity(ctx) {
   const empty = !(await oneOf(c, `SELECT 1 AS x FROM reporting_daily_activity LIMIT 1`));
   if (empty) await dropIndexes(c, 'reporting_daily_activity');
   await c.query(`
-    INSERT INTO reporting_daily_activity AS d (day, metric, locality_path, count)
-    SELECT day, metric, path, count(*)::int FROM (
+    INSERT INTO reporting_daily_activity AS d (day, metric, locality_path, count, own)
+    SELECT f.day, f.metric, a.path, sum(f.n)::int, coalesce(sum(f.n) FILTER (WHERE a.path = f.path), 0)::int
+      FROM (SELECT day, metric, path, count(*) AS n FROM (
       SELECT (a.done_at AT TIME ZONE ${VN})::date AS day, 'course_completed' AS metric, v.path
         FROM scale_gen.enrol e
         JOIN scale_gen.enrol_agg a ON a.enrol_idx = e.idx
@@ -1929,9 +1931,11 @@ async function dailyActivity(ctx) {
       UNION ALL
       SELECT (ce.revoked_at AT TIME ZONE ${VN})::date, 'certificate_revoked', ce.locality_path
         FROM certificates ce JOIN scale_gen.mentor m ON m.learner_id = ce.holder_id
-       WHERE ce.revoked_at IS NOT NULL AND ce.ready_at IS NOT NULL) f
+       WHERE ce.revoked_at IS NOT NULL AND ce.ready_at IS NOT NULL) facts
+    GROUP BY 1, 2, 3) f
+      CROSS JOIN LATERAL reporting_ancestor_paths(f.path) a
     GROUP BY 1, 2, 3
-    ${empty ? '' : 'ON CONFLICT (metric, locality_path, day) DO UPDATE SET count = d.count + EXCLUDED.count'}`);
+    ${empty ? '' : 'ON CONFLICT (metric, locality_path, day) DO UPDATE SET count = d.count + EXCLUDED.count, own = d.own + EXCLUDED.own'}`);
   if (empty) await S.pool(await restoreIndexTasks(c, ['reporting_daily_activity']));
 }
 

@@ -89,11 +89,16 @@ describe('the event log across months', () => {
     expect(await stored([fresh.id])).toEqual([{ partition: current, n: 1 }]);
   });
 
-  it("recognises a replay of an event whose phone clock ran ahead, received in the month before its own time", async () => {
+  it('recognises a replay of an event whose phone clock ran ahead, received in the month before its own time', async () => {
     // The probe for duplicates reads the months from (event time − allowed clock skew) on: this
     // event's time says May, but it was received at the end of April, when the phone ran 8 minutes
     // fast (within the 10 minutes allowed).
-    const ahead = progressEvent('guide.step', guideId, { stepId: stepIds[0] }, new Date('2025-05-01T00:03:00Z'));
+    const ahead = progressEvent(
+      'guide.step',
+      guideId,
+      { stepId: stepIds[0] },
+      new Date('2025-05-01T00:03:00Z'),
+    );
     await db.query(`SELECT progress_events_ensure_partitions('2025-04-01', '2025-05-01')`);
     await db.query(
       `INSERT INTO progress_events (learner_id, id, type, lesson_id, lesson_key, course_id, locale, client_at, received_at, payload)

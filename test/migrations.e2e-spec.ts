@@ -238,6 +238,55 @@ describe('migrations', () => {
     }
   });
 
+  it('counts daily activity at every place above a fact and back, without changing a count', async () => {
+    expect((await cli('run')).code).toBe(0);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const newest = async () =>
+        (await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t as string;
+      while (Number(await newest()) >= 1795430000000) expect((await cli('revert')).code).toBe(0);
+      const rows = async () =>
+        (
+          await c.query(
+            `SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, locality_path AS place, count
+               FROM reporting_daily_activity ORDER BY 1, 2, 3`,
+          )
+        ).rows;
+      // Two villages of a commune, a fact counted at the commune itself, one with no place (which
+      // stays apart: '' is not above any place).
+      await c.query(`DELETE FROM reporting_daily_activity`);
+      await c.query(
+        `INSERT INTO reporting_daily_activity (day, metric, locality_path, count) VALUES
+           ('2026-11-02', 'course_completed', '/p/c/v1/', 3), ('2026-11-02', 'course_completed', '/p/c/v2/', 2),
+           ('2026-11-02', 'course_completed', '/p/c/', 1), ('2026-11-02', 'course_completed', '', 4),
+           ('2026-11-03', 'certificate_issued', '/p/c/v1/', 1)`,
+      );
+      const before = await rows();
+
+      expect((await cli('run')).code).toBe(0);
+      const counts = Object.fromEntries(
+        (await rows()).map((r) => [`${r.day} ${r.metric} ${r.place}`, r.count as number]),
+      );
+      expect(counts).toEqual({
+        '2026-11-02 course_completed ': 4,
+        '2026-11-02 course_completed /p/': 6,
+        '2026-11-02 course_completed /p/c/': 6,
+        '2026-11-02 course_completed /p/c/v1/': 3,
+        '2026-11-02 course_completed /p/c/v2/': 2,
+        '2026-11-03 certificate_issued /p/': 1,
+        '2026-11-03 certificate_issued /p/c/': 1,
+        '2026-11-03 certificate_issued /p/c/v1/': 1,
+      });
+
+      while (Number(await newest()) >= 1795430000000) expect((await cli('revert')).code).toBe(0);
+      expect(await rows()).toEqual(before);
+      expect((await cli('run')).code).toBe(0);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('refuses an unknown command with the usage', async () => {
     const res = await cli('drop-everything');
     expect(res.code).toBe(2);

@@ -148,14 +148,20 @@ export class ReportingRepository {
    */
   async addActivity(m: EntityManager, facts: readonly ActivityFact[]): Promise<void> {
     if (facts.length === 0) return;
+    // Each fact counts at its place and at every place above it (migration ActivityByPlace).
     await m.query(
-      `INSERT INTO reporting_daily_activity AS d (day, metric, locality_path, count)
-       SELECT (f.at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, f.metric,
-              COALESCE(f.locality_path, l.locality_path, ''), count(*)::int
-         FROM jsonb_to_recordset($1::jsonb) AS f(metric text, at timestamptz, locality_path text, learner_id uuid)
-         LEFT JOIN reporting_learners l ON l.learner_id = f.learner_id
+      `INSERT INTO reporting_daily_activity AS d (day, metric, locality_path, count, own)
+       SELECT f.day, f.metric, a.path, sum(f.n)::int,
+              coalesce(sum(f.n) FILTER (WHERE a.path = f.place), 0)::int
+         FROM (SELECT (f.at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, f.metric,
+                      COALESCE(f.locality_path, l.locality_path, '') AS place, count(*) AS n
+                 FROM jsonb_to_recordset($1::jsonb) AS f(metric text, at timestamptz, locality_path text, learner_id uuid)
+                 LEFT JOIN reporting_learners l ON l.learner_id = f.learner_id
+                GROUP BY 1, 2, 3) f
+        CROSS JOIN LATERAL reporting_ancestor_paths(f.place) a
         GROUP BY 1, 2, 3
-       ON CONFLICT (metric, locality_path, day) DO UPDATE SET count = d.count + EXCLUDED.count`,
+       ON CONFLICT (metric, locality_path, day)
+       DO UPDATE SET count = d.count + EXCLUDED.count, own = d.own + EXCLUDED.own`,
       [
         JSON.stringify(
           facts.map((f) => ({
@@ -169,18 +175,18 @@ export class ReportingRepository {
     );
   }
 
-  /** Daily counts per metric under a locality path, for the days from..to (inclusive). */
+  /** Daily counts per metric of a place (its own and every place below it), for the days from..to. */
   activity(
     path: string,
     from: string,
     to: string,
   ): Promise<{ day: string; metric: ActivityMetric; count: number }[]> {
     return this.dataSource.query(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, sum(count)::int AS count
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, count
          FROM reporting_daily_activity
-        WHERE locality_path LIKE $1 AND day BETWEEN $2::date AND $3::date
-        GROUP BY day, metric ORDER BY day`,
-      [`${path}%`, from, to],
+        WHERE locality_path = $1 AND day BETWEEN $2::date AND $3::date
+        ORDER BY day`,
+      [path, from, to],
     );
   }
 }
