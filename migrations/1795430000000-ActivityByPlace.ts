@@ -11,23 +11,28 @@ export class ActivityByPlace1795430000000 implements MigrationInterface {
   name = 'ActivityByPlace1795430000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`LOCK TABLE reporting_daily_activity IN EXCLUSIVE MODE`);
-    await q.query(
-      `ALTER TABLE reporting_daily_activity ADD COLUMN own int NOT NULL DEFAULT 0 CHECK (own >= 0)`,
-    );
-    await q.query(`UPDATE reporting_daily_activity SET own = count`);
+    // One pass over the old rows (a million on the province-sized data set), then the table is
+    // refilled without its indexes and they are built once.
+    await q.query(`LOCK TABLE reporting_daily_activity IN ACCESS EXCLUSIVE MODE`);
     await q.query(`
       CREATE TEMPORARY TABLE activity_by_place ON COMMIT DROP AS
         SELECT d.day, d.metric, a.path AS locality_path, sum(d.count)::int AS count,
-               sum(d.own) FILTER (WHERE a.path = d.locality_path)::int AS own
+               coalesce(sum(d.count) FILTER (WHERE a.path = d.locality_path), 0)::int AS own
           FROM reporting_daily_activity d CROSS JOIN LATERAL reporting_ancestor_paths(d.locality_path) a
          GROUP BY 1, 2, 3`);
-    await q.query(`DELETE FROM reporting_daily_activity`);
-    await q.query(`
-      INSERT INTO reporting_daily_activity (day, metric, locality_path, count, own)
-      SELECT day, metric, locality_path, count, coalesce(own, 0) FROM activity_by_place`);
+    await q.query(`TRUNCATE reporting_daily_activity`);
     await q.query(`DROP INDEX reporting_daily_activity_day_idx`);
     await q.query(`DROP INDEX reporting_daily_activity_place_idx`);
+    await q.query(`ALTER TABLE reporting_daily_activity DROP CONSTRAINT reporting_daily_activity_pkey`);
+    await q.query(
+      `ALTER TABLE reporting_daily_activity ADD COLUMN own int NOT NULL DEFAULT 0 CHECK (own >= 0)`,
+    );
+    await q.query(`
+      INSERT INTO reporting_daily_activity (day, metric, locality_path, count, own)
+      SELECT day, metric, locality_path, count, own FROM activity_by_place`);
+    await q.query(
+      `ALTER TABLE reporting_daily_activity ADD CONSTRAINT reporting_daily_activity_pkey PRIMARY KEY (metric, locality_path, day)`,
+    );
     await q.query(
       `CREATE INDEX reporting_daily_activity_place_idx ON reporting_daily_activity (locality_path, day)`,
     );

@@ -21,6 +21,7 @@ import { BODY_LIMITS, installBodyIntake } from './infrastructure/http/body-intak
 import { answerClientError, answerFrameworkError } from './infrastructure/http/client-errors.js';
 import { installHttpMetrics } from './infrastructure/http/http-metrics.js';
 import { inputHygieneHook } from './infrastructure/http/input-hygiene.js';
+import { installResponseCache, ResponseCache } from './infrastructure/http/response-cache.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { setupApiDocs } from './infrastructure/http/api-docs.js';
 import { generateRequestId } from './infrastructure/http/request-id.js';
@@ -167,6 +168,7 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
       done(null, payload);
     },
   );
+  installResponseCache(fastify, app.get(ResponseCache));
   const auth = app.get(AuthService);
   await mountQueueDashboard(
     app,

@@ -145,4 +145,52 @@ describe('catalog for learners', () => {
     const signedIn = await api('/api/v1/courses', { token: author.accessToken });
     expect(signedIn.headers.get('cache-control')).toMatch(/^private/);
   });
+
+  it('answers a repeated read from the kept answer, the same as made, until a publication', async () => {
+    const path = `/api/v1/courses?topic=online-public-services&pageSize=100&lang=hmn,vi&t=${Date.now()}`;
+    // An unknown query parameter is a 400, never kept.
+    expectError(await api(path), 400, 'VALIDATION_FAILED');
+    expect((await api(path)).headers.get('x-cache')).toBeNull();
+
+    const kept = `/api/v1/courses?topic=online-public-services&pageSize=100&lang=hmn,vi&page=1`;
+    const made = await api(kept);
+    const hit = await api(kept);
+    expect(made.status).toBe(200);
+    expect(made.headers.get('x-cache')).toBeNull();
+    expect(hit.headers.get('x-cache')).toBe('hit');
+    expect(hit.text).toBe(made.text);
+    for (const header of [
+      'etag',
+      'cache-control',
+      'vary',
+      'content-type',
+      'x-content-type-options',
+      'content-security-policy',
+    ])
+      expect([header, hit.headers.get(header)]).toEqual([header, made.headers.get(header)]);
+    expect(hit.headers.get('x-request-id')).toMatch(/.+/);
+    expect(hit.headers.get('x-request-id')).not.toBe(made.headers.get('x-request-id'));
+    const signedIn = await api(kept, { token: author.accessToken });
+    expect([signedIn.headers.get('x-cache'), signedIn.text]).toEqual(['hit', made.text]);
+    expect(signedIn.headers.get('cache-control')).toMatch(/^private/);
+    const revalidated = await api(kept, { headers: { 'if-none-match': made.headers.get('etag')! } });
+    expect([revalidated.status, revalidated.text, revalidated.headers.get('x-cache')]).toEqual([
+      304,
+      '',
+      'hit',
+    ]);
+
+    // A publication on this replica forgets what was kept: the next read shows the new course.
+    const another = await createCourse(author.accessToken, {
+      slug: `dich-vu-cong-${Date.now().toString(36)}`,
+      topic: 'online-public-services',
+      title: { vi: 'Nộp hồ sơ trên Cổng dịch vụ công' },
+    });
+    await addLessons(author.accessToken, another, [guideLesson]);
+    await publishCourse(author.accessToken, reviewer.accessToken, another);
+    const after = await api(kept);
+    expect(after.headers.get('x-cache')).toBeNull();
+    expect(ids(after.body)).toContain(another);
+    expect(ids(made.body)).not.toContain(another);
+  });
 });

@@ -12,8 +12,9 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { map, type Observable } from 'rxjs';
+import { matchesEtag, ResponseCache, setCachingHeaders } from './response-cache.js';
 
-const CACHE_SECONDS = Symbol('CACHE_SECONDS');
+const CACHE_OPTIONS = Symbol('HTTP_CACHE_OPTIONS');
 
 /**
  * The body is serialised once, here, and sent as that string (Fastify would serialise it again);
@@ -32,42 +33,50 @@ function serialise(body: object): { json: string; etag: string } {
 
 /**
  * ETag + Cache-Control for read routes: an unchanged response revalidates with a 304 and no body,
- * which is what weak 3G needs. Responses to signed-in callers are `private`.
+ * which is what weak 3G needs. Responses to signed-in callers are `private`. With `keepMs` the
+ * answer is also kept in the ResponseCache, which answers the same URL before Nest runs.
  */
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
-  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ResponseCache) private readonly responses: ResponseCache,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const seconds = this.reflector.get<number>(CACHE_SECONDS, context.getHandler()) ?? 0;
+    const options = this.reflector.get<HttpCacheOptions>(CACHE_OPTIONS, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body) => {
         if (typeof body !== 'object' || body === null) return body;
-        const { json, etag } = serialise(body);
-        const personal = !!request.headers.authorization || !!request.cookies?.bs_session;
-        void reply
-          .header('etag', etag)
-          .header(
-            'cache-control',
-            `${personal ? 'private' : 'public'}, max-age=${seconds}, stale-while-revalidate=${seconds * 10}`,
-          )
-          .header('vary', 'Authorization, Cookie, Accept-Encoding');
-        const match = String(request.headers['if-none-match'] ?? '')
-          .split(',')
-          .map((t) => t.trim());
-        if (match.includes(etag) || match.includes('*')) {
+        const response = { ...serialise(body), maxAgeSeconds: options.maxAgeSeconds };
+        if (options.keepMs && request.method === 'GET' && reply.statusCode === 200)
+          this.responses.set(request.url, response, options.keepMs);
+        setCachingHeaders(request, reply, response);
+        if (matchesEtag(request, response.etag)) {
           void reply.status(304);
           return undefined;
         }
         void reply.type('application/json; charset=utf-8');
-        return json;
+        return response.json;
       }),
     );
   }
 }
 
-/** Marks a GET route as cacheable for `maxAgeSeconds` with ETag revalidation. */
-export const HttpCache = (maxAgeSeconds: number) =>
-  applyDecorators(SetMetadata(CACHE_SECONDS, maxAgeSeconds), UseInterceptors(HttpCacheInterceptor));
+interface HttpCacheOptions {
+  maxAgeSeconds: number;
+  keepMs?: number;
+}
+
+/**
+ * Marks a GET route as cacheable for `maxAgeSeconds` with ETag revalidation. `keepMs`: keep the
+ * answer in this replica's ResponseCache that long — only for public routes whose answer depends
+ * on the URL alone (never on the caller), and whose owner clears the cache when the data changes.
+ */
+export const HttpCache = (maxAgeSeconds: number, { keepMs }: { keepMs?: number } = {}) =>
+  applyDecorators(
+    SetMetadata(CACHE_OPTIONS, { maxAgeSeconds, keepMs } satisfies HttpCacheOptions),
+    UseInterceptors(HttpCacheInterceptor),
+  );

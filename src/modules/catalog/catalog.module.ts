@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ResponseCacheModule } from '../../infrastructure/http/response-cache.js';
 import { MediaCoreModule } from '../media/media.module.js';
 import { CourseCatalogService } from './course-catalog.service.js';
 import { CourseContentService } from './course-content.service.js';
@@ -15,12 +16,15 @@ export class LearnerGroupsModule {}
 
 /** Learner groups, courses and lessons as services (for other modules, the worker and CLIs). */
 @Module({
-  imports: [LearnerGroupsModule, MediaCoreModule],
+  imports: [LearnerGroupsModule, MediaCoreModule, ResponseCacheModule],
   providers: [CourseRepository, CourseCatalogService, CourseContentService, LearnableContentService],
   exports: [LearnerGroupsModule, CourseCatalogService, CourseContentService, LearnableContentService],
 })
 export class CatalogCoreModule {}
 
 /** The HTTP role adds the learner-facing catalog routes. */
-@Module({ imports: [CatalogCoreModule], controllers: [LearnerGroupsController, CoursesController] })
+@Module({
+  imports: [CatalogCoreModule, ResponseCacheModule],
+  controllers: [LearnerGroupsController, CoursesController],
+})
 export class CatalogModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import { CatalogError } from './catalog.errors.js';
 import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
+import { ResponseCache } from '../../infrastructure/http/response-cache.js';
 import { CourseRepository, type CatalogRow } from './course.repository.js';
 import type {
   CatalogQueryDto,
@@ -18,8 +19,12 @@ import { courseSummaryView, lessonSummaryView } from './catalog.views.js';
 import type { MediaAsset } from '../media/media.types.js';
 import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
 
-/** Catalog reads may be this stale on other replicas after a publication. */
-export const CATALOG_CACHE_MS = 15_000;
+/**
+ * Catalog reads may be this stale on other replicas after a publication: the data is kept this
+ * long, and the answers made from it `CATALOG_ANSWER_MS` more (ResponseCache), 15 s together.
+ */
+export const CATALOG_CACHE_MS = 10_000;
+export const CATALOG_ANSWER_MS = 5_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,6 +41,7 @@ export class CourseCatalogService {
     @Inject(CourseRepository) private readonly courses: CourseRepository,
     @Inject(LearnerGroupsService) private readonly learnerGroups: LearnerGroupsService,
     @Inject(MediaService) private readonly media: MediaService,
+    @Inject(ResponseCache) private readonly answers: ResponseCache,
   ) {}
 
   /** Learner-facing reads are cached briefly per replica; publishing or archiving clears this replica's cache. */
@@ -43,6 +49,7 @@ export class CourseCatalogService {
 
   invalidate(): void {
     this.cache.clear();
+    this.answers.clear();
   }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -18,7 +18,7 @@ import { ApiErrors } from '../../infrastructure/http/api-docs.js';
 import { HttpCache } from '../../infrastructure/http/http-cache.interceptor.js';
 import { Public } from '../../infrastructure/auth/auth.decorators.js';
 import { CatalogErrorCode } from './catalog.errors.js';
-import { CourseCatalogService } from './course-catalog.service.js';
+import { CATALOG_ANSWER_MS, CourseCatalogService } from './course-catalog.service.js';
 import {
   CatalogQueryDto,
   CourseDetailResponse,
@@ -37,7 +37,7 @@ export class CoursesController {
   ) {}
 
   @Get('courses')
-  @HttpCache(60)
+  @HttpCache(60, { keepMs: CATALOG_ANSWER_MS })
   @ApiOperation({
     summary: 'Published courses by learner group, language, topic and accent-insensitive search',
   })
@@ -48,7 +48,7 @@ export class CoursesController {
   }
 
   @Get('courses/:idOrSlug')
-  @HttpCache(60)
+  @HttpCache(60, { keepMs: CATALOG_ANSWER_MS })
   @ApiOperation({ summary: 'A published course with its lessons' })
   @ApiOkResponse({ type: CourseDetailResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
@@ -58,7 +58,7 @@ export class CoursesController {
   }
 
   @Get('lessons/:id')
-  @HttpCache(300)
+  @HttpCache(300, { keepMs: CATALOG_ANSWER_MS })
   @ApiOperation({ summary: 'A lesson for learners: localized, never with answer keys' })
   @ApiOkResponse({ type: LessonDetailResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
