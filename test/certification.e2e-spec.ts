@@ -786,6 +786,43 @@ describe('certification: Người bản số', () => {
     expect(coverage.body.uncovered.map((v: any) => v.id).sort()).toEqual(
       [area.communes[0].villageIds[1], area.communes[1].villageIds[1]].sort(),
     );
+    // The area's villages are kept between reports while the locality tree is unchanged: a village
+    // added or renamed shows at once.
+    const communeCode = (await db.query(`SELECT code FROM localities WHERE id = $1`, [area.communes[0].id]))
+      .rows[0].code;
+    const added = await api('/api/v1/localities', {
+      token: admin,
+      body: {
+        code: `${communeCode}-009`,
+        level: 'village',
+        kind: 'bản',
+        name: 'Sín Chải',
+        parentId: area.communes[0].id,
+      },
+    });
+    expect(added.status).toBe(201);
+    const renamed = await api(`/api/v1/localities/${area.communes[0].villageIds[1]}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { name: 'Pạc Tà Trên' },
+    });
+    expect(renamed.status).toBe(200);
+    const grown = await api(`/api/v1/certification/coverage?localityId=${area.provinceId}`, { token: admin });
+    expect(grown.body).toMatchObject({ villages: 5, covered: 2, coverage: 0.4 });
+    expect(grown.body.uncovered.map((v: any) => [v.id, v.name]).sort()).toEqual(
+      [
+        [added.body.id, 'Sín Chải'],
+        [area.communes[0].villageIds[1], 'Pạc Tà Trên'],
+        [area.communes[1].villageIds[1], 'Pạc Tà 2.2'],
+      ].sort(),
+    );
+    expect(
+      (await api(`/api/v1/localities/${added.body.id}`, { method: 'DELETE', token: admin })).status,
+    ).toBe(204);
+    expect(
+      (await api(`/api/v1/certification/coverage?localityId=${area.provinceId}`, { token: admin })).body,
+    ).toMatchObject({ villages: 4, covered: 2 });
+
     const commune = await api(`/api/v1/certification/coverage?localityId=${area.communes[1].id}`, {
       token: otherCommuneCoordinator.accessToken,
     });

@@ -12,6 +12,12 @@ export const ALL_LOCALES = ['vi', 'hmn', 'ium', 'tyz', 'en'] as const;
 export type Locale = (typeof ALL_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'vi';
 
+/**
+ * Names in Vietnamese alphabetical order (Đ after D, tones after the bare letter). One collator:
+ * `localeCompare(b, 'vi')` builds one per call, five times slower in a sort of village names.
+ */
+export const byVietnameseName = new Intl.Collator('vi').compare;
+
 export const isLocale = (value: string): value is Locale =>
   (ALL_LOCALES as readonly string[]).includes(value);
 

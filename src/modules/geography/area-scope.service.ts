@@ -1,3 +1,4 @@
+import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import { CommonError } from '../../infrastructure/errors/domain-error.js';
@@ -51,7 +52,7 @@ export class AreaScope {
     const granted = await this.granted(who);
     const roots = granted
       .filter((l) => !granted.some((o) => o.id !== l.id && l.path.startsWith(o.path)))
-      .sort((a, b) => a.path.length - b.path.length || a.name.localeCompare(b.name, 'vi'));
+      .sort((a, b) => a.path.length - b.path.length || byVietnameseName(a.name, b.name));
     if (roots.length === 0) throw CommonError.forbidden('This needs a coordinator role for a locality.');
     return roots;
   }

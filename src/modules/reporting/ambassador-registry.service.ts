@@ -1,9 +1,13 @@
+import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AreaScope } from '../geography/area-scope.service.js';
 import { GeographyService } from '../geography/geography.service.js';
 import { childPart, depthOf } from '../geography/locality-rules.js';
 import type { Principal } from '../../infrastructure/auth/roles.js';
-import { ReportingRepository } from './reporting.repository.js';
+import { ReportingRepository, type AreaVillage } from './reporting.repository.js';
+
+/** Areas whose villages are kept (a province, its ~100 communes and a few more). */
+const MAX_KEPT_AREAS = 256;
 
 const ratio = (covered: number, total: number) =>
   total === 0 ? 0 : Math.round((10_000 * covered) / total) / 10_000;
@@ -19,6 +23,8 @@ export class AmbassadorRegistryService {
     @Inject(GeographyService) private readonly geography: GeographyService,
     @Inject(AreaScope) private readonly scope: AreaScope,
   ) {}
+
+  private readonly areaVillages = new Map<string, { tree: string; villages: AreaVillage[] }>();
 
   async ambassadors(who: Principal, localityId: string, page: number, pageSize: number) {
     const locality = await this.geography.get(localityId);
@@ -49,26 +55,39 @@ export class AmbassadorRegistryService {
     };
   }
 
+  /**
+   * Coverage of an area. The certificates are read on every request (a certificate just issued
+   * counts at once); an area's villages, thousands of rows that seldom change, are kept per area
+   * while the locality tree's mark is unchanged.
+   */
   async coverage(who: Principal, localityId: string) {
     const locality = await this.geography.get(localityId);
     await this.scope.assertCovers(who, locality.path);
-    const rows = await this.reporting.coverage(locality.path, childPart(locality.path));
-    const covered = rows.filter((r) => r.ambassadors > 0).length;
+    const { tree, byVillage } = await this.reporting.villageAmbassadors(locality.path);
+    const villages = await this.villagesUnder(locality.path, tree);
+    let covered = 0;
+    let activeAmbassadors = 0;
     const byChild = new Map<string, { villages: number; covered: number }>();
-    for (const r of rows) {
-      if (!r.childId) continue;
-      const c = byChild.get(r.childId) ?? { villages: 0, covered: 0 };
+    const uncovered: AreaVillage[] = [];
+    for (const v of villages) {
+      const ambassadors = byVillage[v.id] ?? 0;
+      activeAmbassadors += ambassadors;
+      if (ambassadors > 0) covered++;
+      else uncovered.push(v);
+      if (!v.childId) continue;
+      const c = byChild.get(v.childId) ?? { villages: 0, covered: 0 };
       c.villages++;
-      if (r.ambassadors > 0) c.covered++;
-      byChild.set(r.childId, c);
+      if (ambassadors > 0) c.covered++;
+      byChild.set(v.childId, c);
     }
     const children = new Map((await this.geography.findMany([...byChild.keys()])).map((l) => [l.id, l]));
+    const inProvince = depthOf(locality.path) === 1;
     return {
       locality: { id: locality.id, name: locality.name, level: locality.level },
-      villages: rows.length,
+      villages: villages.length,
       covered,
-      coverage: ratio(covered, rows.length),
-      activeAmbassadors: rows.reduce((n, r) => n + r.ambassadors, 0),
+      coverage: ratio(covered, villages.length),
+      activeAmbassadors,
       parts: [...byChild.entries()]
         .map(([id, c]) => ({
           id,
@@ -78,14 +97,24 @@ export class AmbassadorRegistryService {
           covered: c.covered,
           coverage: ratio(c.covered, c.villages),
         }))
-        .sort((a, b) => a.coverage - b.coverage || String(a.name).localeCompare(String(b.name), 'vi')),
-      uncovered: rows
-        .filter((r) => r.ambassadors === 0)
-        .map((r) => ({
-          id: r.villageId,
-          name: r.villageName,
-          communeId: r.childId && depthOf(locality.path) === 1 ? r.childId : null,
-        })),
+        .sort((a, b) => a.coverage - b.coverage || byVietnameseName(String(a.name), String(b.name))),
+      uncovered: uncovered.map((v) => ({
+        id: v.id,
+        name: v.name,
+        communeId: v.childId && inProvince ? v.childId : null,
+      })),
     };
+  }
+
+  /** The villages of an area, by name; kept while the locality tree is unchanged (`tree`). */
+  private async villagesUnder(path: string, tree: string): Promise<AreaVillage[]> {
+    const kept = this.areaVillages.get(path);
+    if (kept?.tree === tree) return kept.villages;
+    const villages = await this.reporting.villagesUnder(path, childPart(path));
+    this.areaVillages.delete(path);
+    this.areaVillages.set(path, { tree, villages });
+    if (this.areaVillages.size > MAX_KEPT_AREAS)
+      this.areaVillages.delete(this.areaVillages.keys().next().value!);
+    return villages;
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { pickLocalized, type Locale } from '../../infrastructure/i18n/locales.js';
+import { pickLocalized, type Locale, byVietnameseName } from '../../infrastructure/i18n/locales.js';
 import { vietnamDay } from '../../infrastructure/i18n/vietnam-time.js';
 import type { Principal } from '../../infrastructure/auth/roles.js';
 import { ApplicationsService } from '../certification/applications.service.js';
@@ -101,8 +101,8 @@ export class ExportsService {
       .map(([id, h]) => ({ ...places.get(id), ambassadors: h.size }))
       .sort(
         (a, b) =>
-          String(a.commune).localeCompare(String(b.commune), 'vi') ||
-          String(a.village).localeCompare(String(b.village), 'vi'),
+          byVietnameseName(String(a.commune), String(b.commune)) ||
+          byVietnameseName(String(a.village), String(b.village)),
       );
     type Row = (typeof rows)[number];
     const columns: CsvColumn<Row>[] = [

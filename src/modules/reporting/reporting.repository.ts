@@ -8,12 +8,12 @@ export interface ProgressCounts {
   completed: number;
 }
 
-export interface VillageCoverageRow {
-  villageId: string;
-  villageName: string;
-  /** The locality one level below the area asked about (a commune for a province). */
+/** A village of an area, with the locality one level below the area it lies in. */
+export interface AreaVillage {
+  id: string;
+  name: string;
+  /** A commune for a province, a village for a commune (itself), null for a village. */
   childId: string | null;
-  ambassadors: number;
 }
 
 export interface AmbassadorRow {
@@ -124,20 +124,27 @@ export class ReportingRepository {
     return { items: rows.map(({ total: _, ...r }) => r), total: rows[0]?.total ?? 0 };
   }
 
-  /** Every village under a path with its number of active ambassadors (distinct holders). */
-  coverage(path: string, childPart: number): Promise<VillageCoverageRow[]> {
-    // One pass over the active certificates of the area, joined to its villages (a count per
-    // village in a subquery read the certificates once per village: 3 s for a province).
-    return this.dataSource.query<VillageCoverageRow[]>(
-      `SELECT v.village_id AS "villageId", v.name AS "villageName",
-              NULLIF(split_part(v.path, '/', $2), '')::uuid AS "childId",
-              coalesce(a.ambassadors, 0) AS ambassadors
-         FROM reporting_villages v
-         LEFT JOIN (SELECT village_id, count(DISTINCT holder_id)::int AS ambassadors
-                      FROM reporting_active_ambassadors WHERE locality_path LIKE $1 GROUP BY 1) a
-                ON a.village_id = v.village_id
-        WHERE v.path LIKE $1
-        ORDER BY v.name, v.village_id`,
+  /**
+   * The active ambassadors (distinct holders) of each village under a path that has any, with a
+   * mark of the locality tree's state (any locality added, removed or changed changes it).
+   */
+  async villageAmbassadors(path: string): Promise<{ tree: string; byVillage: Record<string, number> }> {
+    const [row] = await this.dataSource.query<{ tree: string; byVillage: Record<string, number> }[]>(
+      `SELECT (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM localities) AS tree,
+              coalesce((SELECT json_object_agg(village_id, n)
+                          FROM (SELECT village_id, count(DISTINCT holder_id)::int AS n
+                                  FROM reporting_active_ambassadors
+                                 WHERE locality_path LIKE $1 AND village_id IS NOT NULL GROUP BY 1) a), '{}') AS "byVillage"`,
+      [`${path}%`],
+    );
+    return row;
+  }
+
+  /** Every village under a path, by name. */
+  villagesUnder(path: string, childPart: number): Promise<AreaVillage[]> {
+    return this.dataSource.query<AreaVillage[]>(
+      `SELECT village_id AS id, name, NULLIF(split_part(path, '/', $2), '')::uuid AS "childId"
+         FROM reporting_villages WHERE path LIKE $1 ORDER BY name, village_id`,
       [`${path}%`, childPart],
     );
   }

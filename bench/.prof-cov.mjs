@@ -1,0 +1,16 @@
+import { startEmbeddedPlatform } from '/work/main/bench/support/embedded-platform.mjs';
+import pg from 'pg';
+const platform = await startEmbeddedPlatform({ logLevel: 'info' });
+const db = new pg.Client({ connectionString: process.env.DATABASE_URL }); await db.connect();
+const province = (await db.query(`SELECT id FROM localities WHERE level = 'province' AND code = '15'`)).rows[0].id;
+await db.end();
+const login = await fetch(`${platform.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'quan-tri-1@scale.banso.local', password: 'Mat-khau-2026!' }) });
+const token = (await login.json()).accessToken;
+const url = `${platform.base}/api/v1/certification/coverage?localityId=${province}`;
+const first = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+const body = await first.text();
+console.log('status', first.status, 'bytes', body.length, 'encoding', first.headers.get('content-encoding'));
+let n = 0; const end = Date.now() + 10000;
+await Promise.all(Array.from({ length: 16 }, async () => { while (Date.now() < end) { const r = await fetch(url, { headers: { authorization: `Bearer ${token}` } }); await r.arrayBuffer(); n++; } }));
+console.log('req/s', n / 10);
+await platform.stop();
