@@ -17,22 +17,28 @@ function ticksOf(pid) {
   }
 }
 
-/** CPU seconds so far: `platform` (one pid) and every process named postgres. */
+/** CPU seconds so far: `platform` (one pid) and each process named postgres, by pid. */
 export function cpuSnapshot(platformPid) {
-  let postgres = 0;
+  const postgres = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const p = ticksOf(name);
-    if (p && p.comm === 'postgres') postgres += p.ticks;
+    if (p && p.comm === 'postgres') postgres.set(name, p.ticks);
   }
-  return { platform: (ticksOf(platformPid)?.ticks ?? 0) / TICK, postgres: postgres / TICK, at: Date.now() };
+  return { platform: (ticksOf(platformPid)?.ticks ?? 0) / TICK, postgres, at: Date.now() };
 }
 
-/** What happened between two snapshots: CPU seconds each side and the wall time. */
+/**
+ * What happened between two snapshots: CPU seconds each side and the wall time. PostgreSQL's
+ * side sums each process's own growth (a backend that started in between counts from zero); a
+ * backend that exited in between is left out rather than subtracting everything it ever used.
+ */
 export function cpuSpent(before, after) {
+  let postgres = 0;
+  for (const [pid, ticks] of after.postgres) postgres += ticks - (before.postgres.get(pid) ?? 0);
   return {
     platform: after.platform - before.platform,
-    postgres: after.postgres - before.postgres,
+    postgres: postgres / TICK,
     seconds: (after.at - before.at) / 1000,
   };
 }
