@@ -47,6 +47,27 @@ describe('project conventions', () => {
     expect(statSync(join(ROOT, nest.compilerOptions.tsConfigPath)).isFile()).toBe(true);
   });
 
+  it('maps responses in one kind of place: each module’s <module>.views.ts', () => {
+    const modules = join(ROOT, 'src', 'modules');
+    const mapping = sourceFiles(modules)
+      .map((f) => f.slice(modules.length + 1))
+      .filter((f) => /(mapper|\.views?)\.ts$/.test(f));
+    // Nothing else maps: no mappers, no per-entity view files, one views file per module.
+    expect(mapping.filter((f) => !/^([a-z-]+)\/\1\.views\.ts$/.test(f))).toEqual([]);
+    // Every module whose controllers return mapped records has one (reporting computes its
+    // answers in the services that count them; the portal renders pages).
+    for (const module of [
+      'authoring',
+      'catalog',
+      'certification',
+      'geography',
+      'identity',
+      'learning',
+      'media',
+    ])
+      expect(mapping).toContain(`${module}/${module}.views.ts`);
+  });
+
   it('uses every runtime dependency it declares', () => {
     const text = ['src', 'seeds', 'docker', 'test']
       .flatMap((dir) => sourceFiles(join(ROOT, dir)))
