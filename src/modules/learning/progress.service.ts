@@ -10,7 +10,7 @@ import {
   type LearnableLesson,
 } from '../catalog/learnable-content.service.js';
 import { UsersService } from '../identity/users.service.js';
-import { KindRejection, type KindLesson } from '../lesson-kinds/lesson-kind.js';
+import { copyState, KindRejection, type KindLesson } from '../lesson-kinds/lesson-kind.js';
 import { kindOfEvent, lessonKind } from '../lesson-kinds/lesson-kinds.js';
 import { parseProgressEvent, type ProgressEventInput } from './event-parser.js';
 import {
@@ -327,7 +327,7 @@ export class ProgressService {
       completedBy.set(sub, newlyCompleted);
       // Client-time order, so "the latest position" and "the first passing attempt" are the client's.
       const ordered = [...sub.events].sort(
-        (a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id),
+        (a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       );
       for (const event of ordered) {
         if (existing.has(event.id)) {
@@ -346,7 +346,7 @@ export class ProgressService {
         const state = states.get(lesson.lessonKey) ?? this.fresh(lesson, event);
         const kind = lessonKind(lesson.kind);
         // The kind works on a copy: a refused event leaves the stored state as it was.
-        const kindState = structuredClone(state.state);
+        const kindState = copyState(state.state);
         const outcome = kind.apply(
           kindState,
           { payload: event.payload, at: event.at, locale: event.locale },

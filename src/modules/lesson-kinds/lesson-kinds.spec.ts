@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { httpStatusOf } from '../../infrastructure/errors/domain-error.js';
 import { UI_LOCALES } from '../../infrastructure/i18n/locales.js';
 import { hasMessage, missingKeys } from '../../infrastructure/i18n/messages.js';
+import { copyState } from './lesson-kind.js';
 import { LESSON_KIND_DEFINITIONS, lessonKind, PROGRESS_EVENT_TYPES } from './lesson-kinds.js';
 
 /** What the registry promises every kind: the rest of the platform relies on it without asking. */
@@ -41,5 +42,30 @@ describe('the lesson kind registry', () => {
         k.progress(lesson, null, { videoCompletionShare: 0.9 }, false),
       );
     }
+  });
+});
+
+describe('copyState', () => {
+  it('copies JSON state deeply, so changing the copy leaves the original as it was', () => {
+    const state = { watched: { hmn: [[0, 42.5]] }, watchedSeconds: 42.5, positionAt: null, done: ['a'] };
+    const copy = copyState(state);
+    expect(copy).toEqual(state);
+    copy.watched.hmn[0][1] = 60;
+    copy.done.push('b');
+    expect(state).toEqual({
+      watched: { hmn: [[0, 42.5]] },
+      watchedSeconds: 42.5,
+      positionAt: null,
+      done: ['a'],
+    });
+  });
+
+  it('copies what is not plain JSON the general way', () => {
+    const at = new Date('2026-12-07T00:00:00Z');
+    const copy = copyState({ at });
+    // (structuredClone makes it in Node's own realm, not the test's: compare by tag, not class.)
+    expect(Object.prototype.toString.call(copy.at)).toBe('[object Date]');
+    expect(copy.at).not.toBe(at);
+    expect(copy.at.getTime()).toBe(at.getTime());
   });
 });
