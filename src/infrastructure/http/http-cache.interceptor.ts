@@ -47,12 +47,13 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const options = this.reflector.get<HttpCacheOptions>(CACHE_OPTIONS, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const generation = this.responses.generation;
     return next.handle().pipe(
       map((body) => {
         if (typeof body !== 'object' || body === null) return body;
         const response = { ...serialise(body), maxAgeSeconds: options.maxAgeSeconds };
         if (options.keepMs && request.method === 'GET' && reply.statusCode === 200)
-          this.responses.set(request.url, response, options.keepMs);
+          this.responses.set(request.url, response, options.keepMs, generation);
         setCachingHeaders(request, reply, response);
         if (matchesEtag(request, response.etag)) {
           void reply.status(304);

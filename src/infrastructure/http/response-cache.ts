@@ -28,6 +28,15 @@ const MAX_BYTES = 32 * 1024 * 1024;
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
+  /**
+   * How many times the cache was cleared: an answer made from data read before a clear (a read
+   * racing a publication) is not kept after it.
+   */
+  private clears = 0;
+
+  get generation(): number {
+    return this.clears;
+  }
 
   get(url: string, now = Date.now()): CachedResponse | undefined {
     const hit = this.entries.get(url);
@@ -37,7 +46,9 @@ export class ResponseCache {
     return undefined;
   }
 
-  set(url: string, response: CachedResponse, keepMs: number, now = Date.now()): void {
+  /** Keeps an answer made since `generation` (see `generation`); a later clear makes it stale. */
+  set(url: string, response: CachedResponse, keepMs: number, generation: number, now = Date.now()): void {
+    if (generation !== this.clears) return;
     const old = this.entries.get(url);
     if (old) this.remove(url, old);
     this.entries.set(url, { ...response, expires: now + keepMs });
@@ -52,6 +63,7 @@ export class ResponseCache {
   clear(): void {
     this.entries.clear();
     this.bytes = 0;
+    this.clears++;
   }
 
   get size(): number {

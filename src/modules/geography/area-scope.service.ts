@@ -1,10 +1,10 @@
-import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import { CommonError } from '../../infrastructure/errors/domain-error.js';
 import type { LocalityEntity } from './entities/locality.entity.js';
 import { GeographyError } from './geography.errors.js';
 import { LocalityRepository } from './locality.repository.js';
+import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
 
 /**
  * The one rule for where staff may act, asked by every module (certification, progress reports,

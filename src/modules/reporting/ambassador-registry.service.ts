@@ -1,10 +1,10 @@
-import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AreaScope } from '../geography/area-scope.service.js';
 import { GeographyService } from '../geography/geography.service.js';
 import { childPart, depthOf } from '../geography/locality-rules.js';
 import type { Principal } from '../../infrastructure/auth/roles.js';
 import { ReportingRepository, type AreaVillage } from './reporting.repository.js';
+import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
 
 /** Areas whose villages are kept (a province, its ~100 communes and a few more). */
 const MAX_KEPT_AREAS = 256;
