@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CommonError, CommonErrorCode } from '../errors/domain-error.js';
 import { toErrorBody } from '../http/error-body.js';
 import { isSameOriginRequest } from '../http/same-origin.js';
@@ -14,18 +14,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * bull-board for admins. Its Fastify plugin is open by default below its root, so one onRequest
- * hook guards the whole prefix (pages and its JSON API alike). Its scripts cannot send our CSRF
- * token, so its state-changing calls (retry, clean, pause…) must come from our own origin.
+ * hook in its scope guards every route it serves (pages and its JSON API alike). Its scripts
+ * cannot send our CSRF token, so its state-changing calls (retry, clean, pause…) must come from
+ * our own origin.
  */
 export async function mountQueueDashboard(
   app: NestFastifyApplication,
   isAdmin: (request: FastifyRequest) => Promise<'admin' | 'forbidden' | 'anonymous'>,
   ownOrigins: string[],
 ): Promise<void> {
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0];
-    if (path !== QUEUE_DASHBOARD_PATH && !path.startsWith(`${QUEUE_DASHBOARD_PATH}/`)) return;
+  const guard = async (request: FastifyRequest, reply: FastifyReply) => {
     if (
       !SAFE_METHODS.has(request.method) &&
       !isSameOriginRequest(request.headers, ownOrigins, request.protocol)
@@ -47,7 +45,7 @@ export async function mountQueueDashboard(
         : CommonError.forbidden('The queue dashboard is for admins.');
     const body = toErrorBody(error, String(request.id));
     return reply.status(body.statusCode).send(body);
-  });
+  };
 
   const serverAdapter = new BullBoardAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
@@ -59,5 +57,10 @@ export async function mountQueueDashboard(
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Bản Số queues' } },
   });
-  await app.register(serverAdapter.registerPlugin() as never, { prefix: QUEUE_DASHBOARD_PATH });
+  // The guard is a hook of the dashboard's own plugin scope: it runs for the dashboard's routes
+  // and costs every other request nothing.
+  await app.register((async (scope: FastifyInstance) => {
+    scope.addHook('onRequest', guard);
+    await scope.register(serverAdapter.registerPlugin() as never, { prefix: QUEUE_DASHBOARD_PATH });
+  }) as never);
 }
