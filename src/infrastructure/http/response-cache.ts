@@ -18,8 +18,8 @@ const MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * The answers of public read routes marked `@HttpCache(…, { keepMs })`, by URL, answered from a
- * Fastify hook before Nest's part of the request: no guard, pipe, interceptor or handler runs for a hit
- * (on a catalog page that pipeline cost more than the data it returned). Only 200 answers of
+ * Fastify hook before Nest's part of the request: no guard, pipe, interceptor or handler runs for
+ * a hit (on a catalog page that pipeline cost more than the data it returned). Only 200 answers of
  * GETs whose body is the same for every caller are kept; what varies per caller (private or
  * public caching, the 304) is decided per request, as the interceptor does. Each API replica
  * has its own; the owner of the data clears it when the data changes (CourseCatalogService).

@@ -183,7 +183,7 @@ export class ProgressTransaction {
       progress: JsonRow[];
       enrolments: JsonRow[];
     }>(
-      // Seen before: in any month of the log, or in a month already archived.
+      // Seen before: in a month of the log it can have been received in, or in an archived month.
       `SELECT (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'id', id)), '[]')
                  FROM (SELECT learner_id, id FROM progress_events
                         WHERE received_at >= $7 AND (learner_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
