@@ -32,6 +32,13 @@ describe('migrations', () => {
     return rows.rows[0].n as number;
   };
 
+  /** Reverts the newest migrations until none at or after `timestamp` is applied. */
+  const revertTo = async (c: pg.Client, timestamp: number) => {
+    const newest = async () =>
+      Number((await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t);
+    while ((await newest()) >= timestamp) expect((await cli('revert')).code).toBe(0);
+  };
+
   beforeAll(async () => {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
@@ -83,9 +90,7 @@ describe('migrations', () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      const newest = async () =>
-        (await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t as string;
-      while (Number(await newest()) >= 1795380000000) expect((await cli('revert')).code).toBe(0);
+      await revertTo(c, 1795380000000);
 
       // Rows as the old columns held them (foreign keys off: only these rows matter here).
       const learner = '11111111-1111-4111-8111-111111111111';
@@ -128,7 +133,7 @@ describe('migrations', () => {
       expect(Date.parse(states.quiz.lastAt)).toBe(Date.parse('2026-11-29T09:00:00Z'));
 
       // And back: the old columns hold what they held.
-      while (Number(await newest()) >= 1795380000000) expect((await cli('revert')).code).toBe(0);
+      await revertTo(c, 1795380000000);
       const rows = Object.fromEntries(
         (
           await c.query(
@@ -152,9 +157,7 @@ describe('migrations', () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      const newest = async () =>
-        (await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t as string;
-      while (Number(await newest()) >= 1795410000000) expect((await cli('revert')).code).toBe(0);
+      await revertTo(c, 1795410000000);
       expect((await c.query(`SELECT relkind FROM pg_class WHERE relname = 'progress_events'`)).rows).toEqual([
         { relkind: 'r' },
       ]);
@@ -224,7 +227,7 @@ describe('migrations', () => {
       );
 
       // And back: one plain table with every event.
-      while (Number(await newest()) >= 1795410000000) expect((await cli('revert')).code).toBe(0);
+      await revertTo(c, 1795410000000);
       expect((await c.query(`SELECT relkind FROM pg_class WHERE relname = 'progress_events'`)).rows).toEqual([
         { relkind: 'r' },
       ]);
@@ -243,9 +246,7 @@ describe('migrations', () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      const newest = async () =>
-        (await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t as string;
-      while (Number(await newest()) >= 1795430000000) expect((await cli('revert')).code).toBe(0);
+      await revertTo(c, 1795430000000);
       const rows = async () =>
         (
           await c.query(
@@ -279,7 +280,7 @@ describe('migrations', () => {
         '2026-11-03 certificate_issued /p/c/v1/': 1,
       });
 
-      while (Number(await newest()) >= 1795430000000) expect((await cli('revert')).code).toBe(0);
+      await revertTo(c, 1795430000000);
       expect(await rows()).toEqual(before);
       expect((await cli('run')).code).toBe(0);
     } finally {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { depthOf } from '../geography/locality-rules.js';
 
 export interface ProgressCounts {
   enrolled: number;
@@ -71,7 +72,6 @@ export class ReportingRepository {
     const given = filter.withinPath ? [filter.withinPath] : filter.scopePaths;
     const roots = given?.filter((r) => !given.some((o) => o !== r && r.startsWith(o)));
     if (roots && roots.length === 0) return [];
-    const depthOf = (path: string) => path.split('/').filter(Boolean).length;
     if (filter.groupBy === 'child_locality') {
       // Each root's rows one level above the grouping's (its children), or the root itself when
       // it lies deeper than the grouping level.
