@@ -19,19 +19,19 @@ import type { AppConfig } from './infrastructure/config/app-config.js';
 import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './infrastructure/queue/queue-dashboard.js';
 import { BODY_LIMITS, installBodyIntake } from './infrastructure/http/body-intake.js';
 import { answerClientError, answerFrameworkError } from './infrastructure/http/client-errors.js';
-import { installHttpMetrics } from './infrastructure/http/http-metrics.js';
-import { inputHygieneHook } from './infrastructure/http/input-hygiene.js';
-import { installResponseCache, ResponseCache } from './infrastructure/http/response-cache.js';
+import { installLiveness } from './infrastructure/health/liveness.js';
+import { httpMetrics } from './infrastructure/http/http-metrics.js';
+import { installRequestPipeline } from './infrastructure/http/request-pipeline.js';
+import { ResponseCache } from './infrastructure/http/response-cache.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { setupApiDocs } from './infrastructure/http/api-docs.js';
 import { generateRequestId } from './infrastructure/http/request-id.js';
 import { securityHeaders } from './infrastructure/http/security-headers.js';
-import { installRequestLogging } from './infrastructure/logging/request-logging.js';
+import { requestLogging } from './infrastructure/logging/request-logging.js';
 import { STORAGE_GATEWAY_PATH, storageGateway } from './infrastructure/storage/storage-gateway.js';
 
 /** Source folders read at run time (templates, assets), found from src/ or dist/src/. */
 const srcRoot = dirname(fileURLToPath(import.meta.url)).replace(`${join('dist', 'src')}`, 'src');
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Builds the HTTP role: Nest on Fastify with security headers, CSRF, docs and the queue dashboard. */
 export async function createHttpApp(config: AppConfig, options: { runWorkers: boolean }) {
@@ -54,7 +54,6 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  installRequestLogging(fastify, await app.resolve(PinoLogger));
   // Storage links point at the store's public address, or at our own (storage-gateway.ts), which
   // may differ from the page's origin (a laptop's own browser on localhost, links for the hall's
   // address).
@@ -81,19 +80,37 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
       },
     },
   });
-  fastify.addHook('onRequest', (_req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    void reply.headers(headers);
-    done();
-  });
   const logger = app.get(Logger);
-  installBodyIntake(fastify, (entry) => logger.warn(entry, 'HTTP'));
-  installHttpMetrics(fastify, app.get(Metrics));
-  fastify.addHook('preValidation', inputHygieneHook);
-  app.enableCors({
-    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
-    credentials: true,
-    exposedHeaders: ['x-request-id', 'retry-after', 'etag'],
+  installBodyIntake(fastify);
+  // CSRF: portal forms always; API calls only when authenticated by the session cookie (bearer
+  // clients are immune). The queue dashboard checks the Origin instead (queue-dashboard.ts).
+  // Safe methods never reach this (request-pipeline.ts).
+  const csrfCheck = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const path = req.url.split('?')[0];
+    if (path.startsWith(QUEUE_DASHBOARD_PATH)) return done();
+    // A storage link carries its own permission: a signature for one file (storage-gateway.ts).
+    if (path.startsWith(`${STORAGE_GATEWAY_PATH}/`)) return done();
+    const cookieSession = !req.headers.authorization && !!req.cookies?.[SESSION_COOKIE];
+    if (path.startsWith('/api/') && !cookieSession) return done();
+    fastify.csrfProtection(req, reply, done);
+  };
+  installRequestPipeline(fastify, {
+    securityHeaders: headers,
+    logging: requestLogging(await app.resolve(PinoLogger)),
+    logRefusal: (entry) => logger.warn(entry, 'HTTP'),
+    observe: httpMetrics(app.get(Metrics)),
+    csrf: csrfCheck,
+    cache: app.get(ResponseCache),
   });
+  // Cross-origin API clients only where configured; otherwise no CORS hook at all (answers carry no
+  // CORS headers and preflights find no route, as @fastify/cors with `origin: false` answers them).
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      credentials: true,
+      exposedHeaders: ['x-request-id', 'retry-after', 'etag'],
+    });
+  }
   await app.register(compress as never, {
     threshold: 256,
     encodings: ['br', 'gzip'],
@@ -113,21 +130,6 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
       (req.headers['x-csrf-token'] as string | undefined) ??
       (req.body as { _csrf?: string } | undefined)?._csrf,
   });
-  // CSRF: portal forms always; API calls only when authenticated by the session cookie (bearer
-  // clients are immune). The queue dashboard checks the Origin instead (queue-dashboard.ts).
-  fastify.addHook(
-    'preValidation',
-    (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-      const path = req.url.split('?')[0];
-      if (SAFE_METHODS.has(req.method) || path.startsWith(QUEUE_DASHBOARD_PATH)) return done();
-      // A storage link carries its own permission: a signature for one file (storage-gateway.ts).
-      if (path.startsWith(`${STORAGE_GATEWAY_PATH}/`)) return done();
-      const cookieSession = !req.headers.authorization && !!req.cookies?.[SESSION_COOKIE];
-      if (path.startsWith('/api/') && !cookieSession) return done();
-      fastify.csrfProtection(req, reply, done);
-    },
-  );
-
   if (!config.s3.publicUrl) await app.register(storageGateway(config) as never);
 
   // Subtitles are uploaded as the WebVTT text itself.
@@ -156,19 +158,6 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
     production: config.nodeEnv !== 'development',
   } as never);
 
-  fastify.addHook(
-    'onSend',
-    (
-      req: FastifyRequest,
-      reply: FastifyReply,
-      payload: unknown,
-      done: (err: null, payload: unknown) => void,
-    ) => {
-      void reply.header('x-request-id', req.id);
-      done(null, payload);
-    },
-  );
-  installResponseCache(fastify, app.get(ResponseCache));
   const auth = app.get(AuthService);
   await mountQueueDashboard(
     app,
@@ -181,5 +170,9 @@ export async function createHttpApp(config: AppConfig, options: { runWorkers: bo
   );
 
   setupApiDocs(app, SESSION_COOKIE);
+  // A Fastify route keeps the error handler in place when it is added, and Nest puts its own
+  // (AllExceptionsFilter's) there during init: the liveness route comes after it.
+  await app.init();
+  installLiveness(fastify);
   return app;
 }

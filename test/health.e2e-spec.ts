@@ -75,6 +75,21 @@ describe('health, errors and HTTP hygiene', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('sends data answers the short API set: a CSP that allows nothing, no document headers', async () => {
+    for (const path of ['/api/v1/learner-groups', '/health/live', '/api/v1/no-such-route']) {
+      const res = await api(path);
+      expect([path, res.headers.get('content-security-policy')]).toEqual([
+        path,
+        "default-src 'none'; frame-ancestors 'none'",
+      ]);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('cross-origin-opener-policy')).toBeNull();
+      expect(res.headers.get('x-request-id')).toMatch(/.+/);
+    }
+    // Swagger UI is a page under /api/: the document set.
+    expect((await api('/api/docs')).headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
   it('refuses cross-origin browser requests unless CORS_ORIGINS allows them', async () => {
     const res = await api('/api/v1/learner-groups', { headers: { origin: 'https://evil.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();

@@ -30,6 +30,8 @@ export async function startRawFastify({ cpu } = {}) {
   });
   return {
     url: `http://127.0.0.1:${port}/`,
+    // taskset execs node in place: the same process.
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r()));

@@ -14,10 +14,6 @@ import { QueueService } from '../queue/queue.service.js';
 import { StorageService } from '../storage/storage.service.js';
 import { readinessNotes } from './readiness-notes.js';
 
-class LiveResponse {
-  @ApiProperty({ example: 'ok' }) status!: 'ok';
-}
-
 class CheckResult {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
   @ApiProperty() latencyMs!: number;
@@ -61,6 +57,7 @@ async function check(probe: () => Promise<unknown>): Promise<CheckResult> {
   }
 }
 
+/** Readiness; liveness is answered before Nest (liveness.ts). */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -91,13 +88,6 @@ export class HealthController {
       check(() => this.storage.ping()),
     ]);
     return { database, queue, storage };
-  }
-
-  @Get('live')
-  @ApiOperation({ summary: 'The process is up' })
-  @ApiOkResponse({ type: LiveResponse })
-  live(): LiveResponse {
-    return { status: 'ok' };
   }
 
   @Get('ready')

@@ -9,6 +9,7 @@ import {
   type SchemaObject,
 } from '@nestjs/swagger';
 import { CommonErrorCode } from '../errors/domain-error.js';
+import { documentLiveness } from '../health/liveness.js';
 
 /** Route-specific error codes by status, read (and removed) when the document is built. */
 const ERROR_CODES = 'x-error-codes';
@@ -187,6 +188,7 @@ export function setupApiDocs(app: INestApplication, cookieName: string): void {
       .addCookieAuth(cookieName)
       .build(),
   );
+  documentLiveness(document);
   for (const item of Object.values(document.paths)) {
     for (const op of Object.values(item) as Operation[]) {
       // @Authenticated() on a controller and @Roles() on its method both name the schemes.

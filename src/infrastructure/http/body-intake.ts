@@ -101,31 +101,36 @@ export function checkJsonShape(
 type Done = (err: Error | null, body?: unknown) => void;
 
 /**
+ * A body declared at more than twice the route's limit is refused before anything else runs
+ * (the request logger and Nest: this logs the refusal itself), and its connection closed unread.
+ * Bodies a little over the limit are refused by Fastify's parser and drained, so a clumsy client
+ * reads its 413 (see AllExceptionsFilter). Called first by the request pipeline's onRequest hook
+ * (request-pipeline.ts); true when it answered.
+ */
+export function refuseOversizedBody(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  logRefusal: (entry: Record<string, unknown>) => void,
+): boolean {
+  const declared = Number(req.headers['content-length']);
+  const limit = req.routeOptions?.bodyLimit ?? BODY_LIMITS.default;
+  if (!(declared > 2 * limit)) return false;
+  logRefusal({ msg: 'Body refused', requestId: req.id, url: req.url, declared, limit });
+  void reply
+    .code(413)
+    .header('connection', 'close')
+    .send(toErrorBody(new BodyTooLargeError(limit, 'bytes'), String(req.id)));
+  return true;
+}
+
+/**
  * Installs the body parsers (JSON and forms) and per-route byte limits. Call before Nest
  * registers its routes (the limits are applied as each route is added) and its middleware.
  */
-export function installBodyIntake(
-  fastify: FastifyInstance,
-  logRefusal: (entry: Record<string, unknown>) => void,
-): void {
+export function installBodyIntake(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const limit = (route.config as { bodyLimit?: number } | undefined)?.bodyLimit;
     if (limit) route.bodyLimit = limit;
-  });
-
-  // A body declared at more than twice the route's limit is refused before anything else runs
-  // (middleware, the request logger: this logs the refusal itself), and its connection closed
-  // unread. Bodies a little over the limit are refused by Fastify's parser and drained, so a
-  // clumsy client reads its 413 (see AllExceptionsFilter).
-  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const declared = Number(req.headers['content-length']);
-    const limit = req.routeOptions?.bodyLimit ?? BODY_LIMITS.default;
-    if (!(declared > 2 * limit)) return done();
-    logRefusal({ msg: 'Body refused', requestId: req.id, url: req.url, declared, limit });
-    void reply
-      .code(413)
-      .header('connection', 'close')
-      .send(toErrorBody(new BodyTooLargeError(limit, 'bytes'), String(req.id)));
   });
 
   // Fastify's own JSON parser (prototype-poisoning checks included), after the shape check.

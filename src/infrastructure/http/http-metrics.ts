@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../metrics/metrics.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -6,15 +6,16 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 /**
  * Every answer, by route template (`/api/v1/courses/:courseId`, never the raw path: ids would
  * make a series per course), method and status. Requests that matched no route count as
- * `unmatched`, so a scan of random paths cannot grow the series.
+ * `unmatched`, so a scan of random paths cannot grow the series. Returns what the request
+ * pipeline calls once an answer is sent (request-pipeline.ts).
  */
-export function installHttpMetrics(fastify: FastifyInstance, metrics: Metrics): void {
+export function httpMetrics(metrics: Metrics): (req: FastifyRequest, reply: FastifyReply) => void {
   const duration = metrics.histogram(
     'http_request_duration_seconds',
     'HTTP requests: latency by route, method and status',
     ['route', 'method', 'status'],
   );
-  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  return (req, reply) =>
     duration.observe(
       {
         route: req.routeOptions?.url ?? 'unmatched',
@@ -23,6 +24,4 @@ export function installHttpMetrics(fastify: FastifyInstance, metrics: Metrics): 
       },
       reply.elapsedTime / 1000,
     );
-    done();
-  });
 }

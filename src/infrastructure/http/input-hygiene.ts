@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { CommonErrorCode, DomainError } from '../errors/domain-error.js';
 
 /**
@@ -61,16 +61,15 @@ export function cleanInput(value: unknown, where: string, path = '', secret = fa
   return value;
 }
 
-/** The preValidation hook: runs after parsing and routing, before guards, pipes and handlers. */
-export function inputHygieneHook(req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) {
-  try {
-    if (req.params) cleanInput(req.params, 'path');
-    if (req.query) cleanInput(req.query, 'query');
-    if (req.body !== undefined && req.body !== null && typeof req.body === 'object')
-      cleanInput(req.body, 'body');
-    else if (typeof req.body === 'string') req.body = cleanInput(req.body, 'body');
-    done();
-  } catch (e) {
-    done(e as Error);
-  }
+/**
+ * Cleans what a request carries, or throws InvalidTextError: called by the request pipeline's
+ * preValidation hook (request-pipeline.ts), after parsing and routing, before guards, pipes and
+ * handlers.
+ */
+export function cleanRequestInput(req: FastifyRequest): void {
+  if (req.params) cleanInput(req.params, 'path');
+  if (req.query) cleanInput(req.query, 'query');
+  if (req.body !== undefined && req.body !== null && typeof req.body === 'object')
+    cleanInput(req.body, 'body');
+  else if (typeof req.body === 'string') req.body = cleanInput(req.body, 'body');
 }

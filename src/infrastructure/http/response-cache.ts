@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** A cached answer: the JSON as sent, its ETag and the route's max-age. */
 export interface CachedResponse {
@@ -106,19 +106,19 @@ export function matchesEtag(req: FastifyRequest, etag: string): boolean {
 }
 
 /**
- * Answers hits before Nest runs: the last preValidation hook, so every onRequest hook (security
- * headers, CORS, request logging, body intake) and the input hygiene have run; the answer still
- * passes the onSend hooks (compression, request id) and the onResponse hooks (logs, metrics).
+ * Answers a hit before Nest runs: called last by the request pipeline's preValidation hook
+ * (request-pipeline.ts), so the security headers, CORS, request logging, body intake and the input
+ * hygiene have run; the answer still passes the onSend hooks (compression) and the onResponse hook
+ * (logs, metrics). True when it answered.
  */
-export function installResponseCache(fastify: FastifyInstance, cache: ResponseCache): void {
-  fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    if (req.method !== 'GET') return done();
-    const hit = cache.get(req.url);
-    if (!hit) return done();
-    setCachingHeaders(req, reply, hit);
-    // As caching proxies say it: the answer was kept, not made for this request.
-    void reply.header('x-cache', 'hit');
-    if (matchesEtag(req, hit.etag)) void reply.status(304).send();
-    else void reply.type('application/json; charset=utf-8').send(hit.json);
-  });
+export function answerFromCache(cache: ResponseCache, req: FastifyRequest, reply: FastifyReply): boolean {
+  if (req.method !== 'GET') return false;
+  const hit = cache.get(req.url);
+  if (!hit) return false;
+  setCachingHeaders(req, reply, hit);
+  // As caching proxies say it: the answer was kept, not made for this request.
+  void reply.header('x-cache', 'hit');
+  if (matchesEtag(req, hit.etag)) void reply.status(304).send();
+  else void reply.type('application/json; charset=utf-8').send(hit.json);
+  return true;
 }
