@@ -39,6 +39,7 @@ export const programmeView = (p: ProgrammeEntity) => ({
   minHouseholds: p.minHouseholds,
   validityMonths: p.validityMonths,
   renewalWindowDays: p.renewalWindowDays,
+  activeWithinDays: p.activeWithinDays,
   active: p.active,
 });
 

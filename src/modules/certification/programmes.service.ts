@@ -64,6 +64,7 @@ export class ProgrammesService {
       ...(dto.minHouseholds !== undefined && { minHouseholds: dto.minHouseholds }),
       ...(dto.validityMonths !== undefined && { validityMonths: dto.validityMonths }),
       ...(dto.renewalWindowDays !== undefined && { renewalWindowDays: dto.renewalWindowDays }),
+      ...(dto.activeWithinDays !== undefined && { activeWithinDays: dto.activeWithinDays }),
       ...(dto.active !== undefined && { active: dto.active }),
     });
   }

@@ -3,6 +3,7 @@ import { OutboxReader } from '../../infrastructure/outbox/outbox.js';
 import { CatalogCoreModule } from '../catalog/catalog.module.js';
 import { CertificationModule } from '../certification/certification.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
+import { IdentityCoreModule } from '../identity/identity.module.js';
 import { ActivityService } from './activity.service.js';
 import { AmbassadorRegistryService } from './ambassador-registry.service.js';
 import { ExportsService } from './exports.service.js';
@@ -12,6 +13,9 @@ import { ReportingController } from './reporting.controller.js';
 import { ReportingRepository } from './reporting.repository.js';
 import { RollupsRepository } from './rollups.repository.js';
 import { RollupsService } from './rollups.service.js';
+import { TargetsController } from './targets.controller.js';
+import { TargetsRepository } from './targets.repository.js';
+import { TargetsService } from './targets.service.js';
 
 /** What both process roles need: the read model and the outbox consumer that fills it. */
 @Module({
@@ -21,16 +25,16 @@ import { RollupsService } from './rollups.service.js';
 })
 export class ReportingCoreModule {}
 
-const REPORTING_SERVICES = [AmbassadorRegistryService, ProgressReportService, ExportsService];
+const REPORTING_SERVICES = [AmbassadorRegistryService, ProgressReportService, ExportsService, TargetsService];
 
 /**
  * Staff reports over the other modules' data, read through the `reporting_*` views and the
  * rollups this module keeps from the outbox: registry and coverage, progress, activity, exports.
  */
 @Module({
-  imports: [ReportingCoreModule, GeographyModule, CatalogCoreModule, CertificationModule],
-  providers: REPORTING_SERVICES,
-  controllers: [ReportingController],
+  imports: [ReportingCoreModule, GeographyModule, CatalogCoreModule, CertificationModule, IdentityCoreModule],
+  providers: [...REPORTING_SERVICES, TargetsRepository],
+  controllers: [ReportingController, TargetsController],
   exports: REPORTING_SERVICES,
 })
 export class ReportingModule {}

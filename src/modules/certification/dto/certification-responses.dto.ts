@@ -29,6 +29,12 @@ export class ProgrammeResponse {
   @ApiProperty({ type: 'integer', description: 'Households helped under "1 kèm 5"' }) minHouseholds!: number;
   @ApiProperty({ type: 'integer' }) validityMonths!: number;
   @ApiProperty({ type: 'integer' }) renewalWindowDays!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'An ambassador is active while they helped a household, or were certified, within this many days',
+  })
+  activeWithinDays!: number;
   @ApiProperty() active!: boolean;
 }
 

@@ -69,6 +69,18 @@ export class CreateProgrammeDto {
   @Min(0)
   @Max(365)
   renewalWindowDays?: number;
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 730,
+    default: 90,
+    description:
+      'An ambassador is active while they helped a household, or were certified, within this many days',
+  })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  activeWithinDays?: number;
 }
 
 export class UpdateProgrammeDto {
@@ -95,6 +107,7 @@ export class UpdateProgrammeDto {
   @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(1000) minHouseholds?: number;
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) @Max(120) validityMonths?: number;
   @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(365) renewalWindowDays?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) @Max(730) activeWithinDays?: number;
   @ApiPropertyOptional() @Optional() @IsBoolean() active?: boolean;
 }
 

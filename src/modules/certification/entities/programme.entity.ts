@@ -24,6 +24,11 @@ export class ProgrammeEntity {
   @Column({ name: 'validity_months', type: 'int' }) validityMonths!: number;
   /** How long before expiry a holder may apply for renewal. */
   @Column({ name: 'renewal_window_days', type: 'int', default: 90 }) renewalWindowDays!: number;
+  /**
+   * An ambassador is active while they helped a household, or were certified, within this many
+   * days (reporting_ambassadors): coverage, the registry, dashboards and rankings count only them.
+   */
+  @Column({ name: 'active_within_days', type: 'int', default: 90 }) activeWithinDays!: number;
   @Column({ type: 'boolean', default: true }) active!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

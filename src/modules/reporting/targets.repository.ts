@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
+import { PACE_WINDOW_DAYS, type TargetGoals } from './targets.js';
+
+export interface TargetVersion extends TargetGoals {
+  version: number;
+  removed: boolean;
+  deadline: string | null;
+  note: string | null;
+  changedBy: string;
+  changedAt: Date;
+}
+
+export type TargetChange = TargetGoals & {
+  removed: boolean;
+  deadline: string | null;
+  note: string | null;
+  changedBy: string;
+};
+
+/** Where an area stands, from the read model and the rollups, and what it gained in the pace window. */
+export interface AreaStanding {
+  /** Vietnam's calendar day the figures are for. */
+  today: string;
+  certifiedAmbassadors: number;
+  activeAmbassadors: number;
+  villages: number;
+  coveredVillages: number;
+  householdsHelped: number;
+  /** Gained over the last PACE_WINDOW_DAYS days. */
+  recent: { certifiedAmbassadors: number; coveredVillages: number; householdsHelped: number };
+}
+
+const VERSION_COLUMNS = `version, removed, to_char(deadline, 'YYYY-MM-DD') AS deadline,
+  certified_ambassadors AS "certifiedAmbassadors", active_village_percent::float8 AS "activeVillagePercent",
+  households_helped AS "householdsHelped", note, changed_by AS "changedBy", changed_at AS "changedAt"`;
+
+/** Programme targets (append-only versions, `reporting_targets`) and the figures they are held against. */
+@Injectable()
+export class TargetsRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** The current version of each locality's target (removed ones included), by locality id. */
+  async current(programmeId: string, localityIds: string[]): Promise<Map<string, TargetVersion>> {
+    const rows = await this.dataSource.query<(TargetVersion & { localityId: string })[]>(
+      `SELECT DISTINCT ON (locality_id) locality_id AS "localityId", ${VERSION_COLUMNS}
+         FROM reporting_targets WHERE programme_id = $1 AND locality_id = ANY ($2::uuid[])
+        ORDER BY locality_id, version DESC`,
+      [programmeId, localityIds],
+    );
+    return new Map(rows.map(({ localityId, ...v }) => [localityId, v]));
+  }
+
+  history(programmeId: string, localityId: string): Promise<TargetVersion[]> {
+    return this.dataSource.query<TargetVersion[]>(
+      `SELECT ${VERSION_COLUMNS} FROM reporting_targets
+        WHERE programme_id = $1 AND locality_id = $2 ORDER BY version DESC`,
+      [programmeId, localityId],
+    );
+  }
+
+  /**
+   * Appends a version after `after` (0: the first). False when another change took that number
+   * first (two admins at once): the caller answers 409 and the loser looks again.
+   */
+  async append(
+    programmeId: string,
+    localityId: string,
+    after: number,
+    change: TargetChange,
+  ): Promise<boolean> {
+    try {
+      await this.dataSource.query(
+        `INSERT INTO reporting_targets (programme_id, locality_id, version, removed, deadline,
+                certified_ambassadors, active_village_percent, households_helped, note, changed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          programmeId,
+          localityId,
+          after + 1,
+          change.removed,
+          change.deadline,
+          change.certifiedAmbassadors,
+          change.activeVillagePercent,
+          change.householdsHelped,
+          change.note,
+          change.changedBy,
+        ],
+      );
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * An area's figures: certified = distinct holders of a valid certificate; covered villages have
+   * an active ambassador (the programme's definition, `reporting_active_ambassadors`); households
+   * helped from the mentoring rollup. Gains in the window: holders certified (or renewed) in it,
+   * villages whose earliest active ambassador was certified in it, households helped in it.
+   */
+  async standing(path: string): Promise<AreaStanding> {
+    const [row] = await this.dataSource.query<(Omit<AreaStanding, 'recent'> & Record<string, number>)[]>(
+      `WITH today AS (SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day),
+            certified AS (SELECT holder_id, bool_or(active) AS active, max(issued_at) AS issued_at
+                            FROM reporting_ambassadors WHERE locality_path LIKE $1 GROUP BY 1),
+            covered AS (SELECT village_id, min(issued_at) AS first_issued_at FROM reporting_active_ambassadors
+                         WHERE locality_path LIKE $1 AND village_id IS NOT NULL GROUP BY 1),
+            helped AS (SELECT coalesce(sum(households), 0)::int AS total,
+                              coalesce(sum(households) FILTER (WHERE day > (SELECT day FROM today) - $2::int), 0)::int AS recent
+                         FROM reporting_village_days WHERE locality_path LIKE $1)
+       SELECT to_char((SELECT day FROM today), 'YYYY-MM-DD') AS today,
+              (SELECT count(*) FROM certified)::int AS "certifiedAmbassadors",
+              (SELECT count(*) FILTER (WHERE active) FROM certified)::int AS "activeAmbassadors",
+              (SELECT count(*) FROM reporting_villages WHERE path LIKE $1)::int AS villages,
+              (SELECT count(*) FROM covered)::int AS "coveredVillages",
+              (SELECT total FROM helped) AS "householdsHelped",
+              (SELECT count(*) FROM certified
+                WHERE (issued_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > (SELECT day FROM today) - $2::int)::int AS "recentCertified",
+              (SELECT count(*) FROM covered
+                WHERE (first_issued_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > (SELECT day FROM today) - $2::int)::int AS "recentCovered",
+              (SELECT recent FROM helped) AS "recentHouseholds"`,
+      [`${path}%`, PACE_WINDOW_DAYS],
+    );
+    const { recentCertified, recentCovered, recentHouseholds, ...now } = row;
+    return {
+      ...(now as Omit<AreaStanding, 'recent'>),
+      recent: {
+        certifiedAmbassadors: recentCertified,
+        coveredVillages: recentCovered,
+        householdsHelped: recentHouseholds,
+      },
+    };
+  }
+}

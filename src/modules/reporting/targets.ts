@@ -1,0 +1,78 @@
+/** The three programme targets, as set by admins for a province or a commune. */
+export interface TargetGoals {
+  /** Distinct holders of a valid certificate. */
+  certifiedAmbassadors: number | null;
+  /** Villages with at least one active ambassador, in % of all villages. */
+  activeVillagePercent: number | null;
+  /** Households helped under "1 kèm 5" (mentoring records, each a household helped with a task). */
+  householdsHelped: number | null;
+}
+
+export const TARGET_METRICS = ['certifiedAmbassadors', 'activeVillagePercent', 'householdsHelped'] as const;
+export type TargetMetric = (typeof TARGET_METRICS)[number];
+
+/** The days over which the current pace is measured. */
+export const PACE_WINDOW_DAYS = 90;
+
+export interface Projection {
+  goal: number;
+  actual: number;
+  /** Gained per day over the last PACE_WINDOW_DAYS days. */
+  perDay: number;
+  /** What the rest would need per day from today to the deadline (0 once reached). */
+  neededPerDay: number;
+  /**
+   * `reached`; `on_track` (at this pace, by the deadline); `behind` (at this pace, after it);
+   * `stalled` (no gain in the window: at this pace, never).
+   */
+  status: 'reached' | 'on_track' | 'behind' | 'stalled';
+  /** The day the goal is reached at this pace (null when reached or stalled). */
+  reachesOn: string | null;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+const dayString = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Where the current pace leads: "at this pace the province reaches 100 % of villages in …".
+ * Days are calendar days (YYYY-MM-DD, Vietnam's). Pure arithmetic, tested on its own.
+ */
+export function project(input: {
+  goal: number;
+  actual: number;
+  perDay: number;
+  today: string;
+  deadline: string;
+}): Projection {
+  const { goal, actual, perDay, today, deadline } = input;
+  const remaining = goal - actual;
+  const base = { goal, actual, perDay: round(perDay) };
+  if (remaining <= 0) return { ...base, neededPerDay: 0, status: 'reached', reachesOn: null };
+  const daysLeft = Math.max(1, dayNumber(deadline) - dayNumber(today));
+  const neededPerDay = round(remaining / daysLeft);
+  if (!(perDay > 0)) return { ...base, neededPerDay, status: 'stalled', reachesOn: null };
+  const reachesOn = dayString(dayNumber(today) + Math.ceil(remaining / perDay));
+  return { ...base, neededPerDay, status: reachesOn <= deadline ? 'on_track' : 'behind', reachesOn };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * A commune without a target of its own takes its share of the province's: counts in proportion
+ * to its villages (rounded up: a share is never zero while the province's goal is not), the
+ * percentage of villages as it is.
+ */
+export function inheritedGoals(
+  province: TargetGoals,
+  villages: number,
+  provinceVillages: number,
+): TargetGoals {
+  const share = provinceVillages === 0 ? 0 : villages / provinceVillages;
+  const part = (n: number | null) => (n === null ? null : Math.ceil(n * share));
+  return {
+    certifiedAmbassadors: part(province.certifiedAmbassadors),
+    activeVillagePercent: province.activeVillagePercent,
+    householdsHelped: part(province.householdsHelped),
+  };
+}

@@ -1,0 +1,346 @@
+import pg from 'pg';
+import {
+  coordinatorOf,
+  eligibleCandidate,
+  quizCourse,
+  testArea,
+  testProgramme,
+  waitForCertificate,
+  type QuizCourse,
+  type TestArea,
+} from './factories/certification.factory.js';
+import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
+import { api, expectError, testEnv } from './support/api.js';
+
+/**
+ * The cockpit's foundations: one definition of an active ambassador (the programme's window, used
+ * by coverage and the registry), and programme targets — versioned, inherited by communes as a
+ * share, held against the area's figures with a projection at the current pace.
+ */
+describe('programme targets and active ambassadors', () => {
+  let db: pg.Client;
+  let area: TestArea;
+  let course: QuizCourse;
+  let programmeId: string;
+  let admin: string;
+  let active: TestUser;
+  let dormant: TestUser;
+  let communeCoordinator: TestUser;
+  let provinceCoordinator: TestUser;
+  const target = (localityId: string, suffix = '') =>
+    `/api/v1/certification/programmes/${programmeId}/targets/${localityId}${suffix}`;
+
+  const certify = async (villageId: string, name: string) => {
+    const candidate = await eligibleCandidate(villageId, course, 2, { displayName: name });
+    const application = (
+      await api('/api/v1/certification/applications', { token: candidate.accessToken, body: { programmeId } })
+    ).body;
+    expect(
+      (
+        await api(`/api/v1/certification/applications/${application.id}/approve`, {
+          token: admin,
+          body: { reason: 'Đã xác minh các hộ tại thôn.' },
+        })
+      ).status,
+    ).toBe(200);
+    const { rows } = await db.query('SELECT id FROM certificates WHERE application_id = $1', [
+      application.id,
+    ]);
+    await waitForCertificate(candidate.accessToken, rows[0].id);
+    return candidate;
+  };
+
+  /** The worker applies mentoring records to the rollups from the outbox, a little later. */
+  const mentoringApplied = async (mentorId: string, records: number) => {
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
+      const { rows } = await db.query(
+        'SELECT coalesce(sum(households), 0)::int AS n FROM reporting_mentor_days WHERE mentor_id = $1',
+        [mentorId],
+      );
+      if (rows[0].n === records) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`mentoring of ${mentorId} not applied`);
+  };
+
+  beforeAll(async () => {
+    db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
+    await db.connect();
+    admin = await adminAccessToken();
+    area = await testArea(2, 2);
+    const author = await userWithRoles([{ role: 'trainer' }]);
+    const reviewer = await userWithRoles([{ role: 'trainer' }]);
+    course = await quizCourse(author, reviewer);
+    programmeId = await testProgramme(area, [course.courseId], 2);
+    communeCoordinator = await coordinatorOf(area.communes[0].id);
+    provinceCoordinator = await coordinatorOf(area.provinceId);
+    active = await certify(area.communes[0].villageIds[0], 'Giàng Thị Dua');
+    dormant = await certify(area.communes[1].villageIds[0], 'Vàng A Chứ');
+    await mentoringApplied(active.id, 2);
+    await mentoringApplied(dormant.id, 2);
+    // Time passes: one was certified and last helped a household 100 days ago, the other helped
+    // 10 days ago (the rollups' days moved, so the test holds whatever today is).
+    await db.query(`UPDATE certificates SET issued_at = now() - interval '100 days' WHERE holder_id = $1`, [
+      dormant.id,
+    ]);
+    for (const [who, villageId, ago] of [
+      [active.id, area.communes[0].villageIds[0], 10],
+      [dormant.id, area.communes[1].villageIds[0], 100],
+    ] as const) {
+      const today = `(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+      await db.query(`UPDATE reporting_mentor_days SET day = ${today} - $2::int WHERE mentor_id = $1`, [
+        who,
+        ago,
+      ]);
+      await db.query(
+        `UPDATE reporting_village_days SET day = ${today} - $2::int
+          WHERE locality_path = (SELECT path FROM localities WHERE id = $1) AND households > 0`,
+        [villageId, ago],
+      );
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await db.end();
+  });
+
+  it('counts an ambassador as active by the programme window, in coverage and the registry alike', async () => {
+    const coverage = async () =>
+      (await api(`/api/v1/certification/coverage?localityId=${area.provinceId}`, { token: admin })).body;
+    const registry = async () =>
+      (
+        await api(`/api/v1/certification/ambassadors?localityId=${area.provinceId}`, { token: admin })
+      ).body.items.map((i: any) => i.holderId);
+    expect(await coverage()).toMatchObject({ villages: 4, covered: 1 });
+    expect(await registry()).toEqual([active.id]);
+
+    const widen = await api(`/api/v1/certification/programmes/${programmeId}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { activeWithinDays: 120 },
+    });
+    expect([widen.status, widen.body.activeWithinDays]).toEqual([200, 120]);
+    expect(await coverage()).toMatchObject({ villages: 4, covered: 2 });
+    expect((await registry()).sort()).toEqual([active.id, dormant.id].sort());
+
+    expectError(
+      await api(`/api/v1/certification/programmes/${programmeId}`, {
+        method: 'PATCH',
+        token: admin,
+        body: { activeWithinDays: 0 },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await api(`/api/v1/certification/programmes/${programmeId}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { activeWithinDays: 90 },
+    });
+    expect(await coverage()).toMatchObject({ covered: 1 });
+  });
+
+  it("shows an area's figures, equal to a direct count, before any target is set", async () => {
+    const res = await api(target(area.provinceId), { token: provinceCoordinator.accessToken });
+    expect(res.status).toBe(200);
+    const { rows } = await db.query(
+      `SELECT (SELECT count(DISTINCT holder_id) FROM certificates c JOIN localities l ON l.id = c.village_id
+                WHERE l.path LIKE $1 || '%' AND c.ready_at IS NOT NULL AND c.revoked_at IS NULL
+                  AND c.superseded_at IS NULL AND c.expires_at > now())::int AS certified,
+              (SELECT count(*) FROM mentoring_records m JOIN users u ON u.id = m.candidate_id
+                  JOIN localities l ON l.id = coalesce(m.village_id, u.village_id)
+                WHERE l.path LIKE $1 || '%')::int AS households,
+              (SELECT count(*) FROM localities WHERE level = 'village' AND path LIKE $1 || '%')::int AS villages`,
+      [(await db.query('SELECT path FROM localities WHERE id = $1', [area.provinceId])).rows[0].path],
+    );
+    expect(res.body).toMatchObject({
+      source: 'none',
+      version: 0,
+      goals: null,
+      deadline: null,
+      projections: { certifiedAmbassadors: null, activeVillagePercent: null, householdsHelped: null },
+      actual: {
+        certifiedAmbassadors: rows[0].certified,
+        activeAmbassadors: 1,
+        villages: rows[0].villages,
+        coveredVillages: 1,
+        activeVillagePercent: 25,
+        householdsHelped: rows[0].households,
+      },
+    });
+    expect([rows[0].certified, rows[0].households, rows[0].villages]).toEqual([2, 4, 4]);
+  });
+
+  it('sets targets as versions, gives communes their share and projects the current pace', async () => {
+    const set = await api(target(area.provinceId), {
+      method: 'PUT',
+      token: admin,
+      body: {
+        deadline: '2028-12-31',
+        certifiedAmbassadors: 40,
+        activeVillagePercent: 100,
+        householdsHelped: 200,
+        note: 'Theo Kế hoạch của tỉnh',
+      },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ source: 'own', version: 1, deadline: '2028-12-31' });
+    // One ambassador certified in the last 90 days (the other 100 days ago): 1/90 a day.
+    expect(set.body.projections.certifiedAmbassadors).toMatchObject({
+      goal: 40,
+      actual: 2,
+      perDay: 0.011,
+      status: 'behind',
+    });
+    // 4 households helped, 2 of them in the window; one village of four newly covered.
+    expect(set.body.projections.householdsHelped).toMatchObject({ goal: 200, actual: 4, perDay: 0.022 });
+    expect(set.body.projections.activeVillagePercent).toMatchObject({ goal: 100, actual: 25, perDay: 0.278 });
+
+    const commune = await api(target(area.communes[0].id), { token: communeCoordinator.accessToken });
+    expect(commune.body).toMatchObject({
+      source: 'province',
+      version: 0,
+      deadline: '2028-12-31',
+      goals: { certifiedAmbassadors: 20, activeVillagePercent: 100, householdsHelped: 100 },
+      actual: { certifiedAmbassadors: 1, villages: 2, coveredVillages: 1, activeVillagePercent: 50 },
+    });
+
+    const own = await api(target(area.communes[0].id), {
+      method: 'PUT',
+      token: admin,
+      body: { deadline: '2027-06-30', activeVillagePercent: 100, basedOnVersion: 0 },
+    });
+    expect(own.body).toMatchObject({
+      source: 'own',
+      version: 1,
+      goals: { certifiedAmbassadors: null, activeVillagePercent: 100, householdsHelped: null },
+    });
+    expect(own.body.projections.certifiedAmbassadors).toBeNull();
+
+    // A change made from an old version is refused, and of two at once only one lands.
+    expectError(
+      await api(target(area.communes[0].id), {
+        method: 'PUT',
+        token: admin,
+        body: { deadline: '2027-06-30', activeVillagePercent: 90, basedOnVersion: 0 },
+      }),
+      409,
+      'REPORTING_TARGET_CHANGED',
+    );
+    const both = await Promise.all(
+      [80, 85].map((activeVillagePercent) =>
+        api(target(area.communes[0].id), {
+          method: 'PUT',
+          token: admin,
+          body: { deadline: '2027-06-30', activeVillagePercent, basedOnVersion: 1 },
+        }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+
+    const removed = await api(`${target(area.communes[0].id)}?basedOnVersion=2`, {
+      method: 'DELETE',
+      token: admin,
+    });
+    expect(removed.body).toMatchObject({ source: 'province', version: 3 });
+    expectError(
+      await api(target(area.communes[0].id), { method: 'DELETE', token: admin }),
+      404,
+      'REPORTING_TARGET_NOT_FOUND',
+    );
+
+    const history = await api(target(area.communes[0].id, '/history'), {
+      token: provinceCoordinator.accessToken,
+    });
+    expect(
+      history.body.items.map((v: any) => [v.version, v.removed, v.goals?.activeVillagePercent ?? null]),
+    ).toEqual([
+      [3, true, null],
+      [2, false, expect.any(Number)],
+      [1, false, 100],
+    ]);
+    expect(history.body.items[0].changedBy).toMatchObject({ displayName: expect.any(String) });
+    const { rows } = await db.query(
+      'SELECT count(*)::int AS n FROM reporting_targets WHERE programme_id = $1',
+      [programmeId],
+    );
+    expect(rows[0].n).toBe(4); // nothing overwritten
+  });
+
+  it('refuses targets outside the programme, without figures or with bad ones', async () => {
+    expectError(
+      await api(target(area.communes[0].villageIds[0]), {
+        method: 'PUT',
+        token: admin,
+        body: { deadline: '2028-12-31', certifiedAmbassadors: 1 },
+      }),
+      400,
+      'REPORTING_TARGET_LOCALITY_INVALID',
+    );
+    const elsewhere = await testArea(1, 1);
+    expectError(
+      await api(target(elsewhere.communes[0].id), {
+        method: 'PUT',
+        token: admin,
+        body: { deadline: '2028-12-31', certifiedAmbassadors: 1 },
+      }),
+      400,
+      'REPORTING_TARGET_LOCALITY_INVALID',
+    );
+    expectError(
+      await api(target(area.provinceId), { method: 'PUT', token: admin, body: { deadline: '2028-12-31' } }),
+      400,
+      'REPORTING_TARGET_INVALID',
+    );
+    for (const body of [
+      { deadline: '31/12/2028', certifiedAmbassadors: 1 },
+      { deadline: '2028-02-30', certifiedAmbassadors: 1 },
+      { deadline: '1999-12-31', certifiedAmbassadors: 1 },
+      { deadline: '2028-12-31', activeVillagePercent: 101 },
+      { deadline: '2028-12-31', certifiedAmbassadors: -1 },
+      { deadline: '2028-12-31', householdsHelped: 1.5 },
+    ])
+      expectError(
+        await api(target(area.provinceId), { method: 'PUT', token: admin, body }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    expectError(
+      await api(`/api/v1/certification/programmes/${crypto.randomUUID()}/targets/${area.provinceId}`, {
+        token: admin,
+      }),
+      404,
+      'CERT_PROGRAMME_NOT_FOUND',
+    );
+  });
+
+  it('lets admins set targets and coordinators see only their area', async () => {
+    const body = { deadline: '2028-12-31', certifiedAmbassadors: 5 };
+    expectError(
+      await api(target(area.provinceId), { method: 'PUT', token: provinceCoordinator.accessToken, body }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(
+      await api(target(area.communes[0].id), { method: 'DELETE', token: communeCoordinator.accessToken }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(
+      await api(target(area.provinceId), { token: communeCoordinator.accessToken }),
+      403,
+      'OUTSIDE_YOUR_AREA',
+    );
+    expectError(
+      await api(target(area.communes[1].id, '/history'), { token: communeCoordinator.accessToken }),
+      403,
+      'OUTSIDE_YOUR_AREA',
+    );
+    expect((await api(target(area.communes[1].id), { token: provinceCoordinator.accessToken })).status).toBe(
+      200,
+    );
+    const learner = await registerLearner({ villageId: area.communes[0].villageIds[0] });
+    expectError(await api(target(area.communes[0].id), { token: learner.accessToken }), 403, 'FORBIDDEN');
+    expectError(await api(target(area.communes[0].id)), 401, 'UNAUTHENTICATED');
+  });
+});
