@@ -343,4 +343,88 @@ describe('programme targets and active ambassadors', () => {
     expectError(await api(target(area.communes[0].id), { token: learner.accessToken }), 403, 'FORBIDDEN');
     expectError(await api(target(area.communes[0].id)), 401, 'UNAUTHENTICATED');
   });
+
+  it('ranks communes by coverage and by targets, and publishes only what admins decide', async () => {
+    // A third commune with one village and nobody yet: it ties with the one whose ambassador is
+    // dormant. A fourth without villages is not ranked.
+    const code = (await db.query('SELECT code FROM localities WHERE id = $1', [area.provinceId])).rows[0]
+      .code;
+    const commune = async (n: number, name: string) =>
+      (
+        await api('/api/v1/localities', {
+          token: admin,
+          body: { code: `${code}${n}`, level: 'commune', kind: 'xã', name, parentId: area.provinceId },
+        })
+      ).body.id as string;
+    const third = await commune(198, 'Tả Van');
+    await commune(199, 'Bản Hồ');
+    const village = await api('/api/v1/localities', {
+      token: admin,
+      body: { code: `${code}198-001`, level: 'village', kind: 'thôn', name: 'Séo Mý Tỷ', parentId: third },
+    });
+    expect(village.status).toBe(201);
+    const ranking = (by: string, token = communeCoordinator.accessToken) =>
+      api(`/api/v1/certification/programmes/${programmeId}/ranking?by=${by}`, { token });
+    const coverage = await ranking('coverage');
+    expect(coverage.status).toBe(200);
+    expect(
+      coverage.body.items.map((r: any) => [r.rank, r.communeId, r.coveredVillages, r.activeVillagePercent]),
+    ).toEqual([
+      [1, area.communes[0].id, 1, 50],
+      [2, area.communes[1].id, 0, 0],
+      [2, third, 0, 0],
+    ]);
+    // Progress toward the province's 40 / 100 % / 200, shared by villages (2, 2 and 1 of 5): the
+    // mean of the goals reached.
+    const targets = await ranking('targets', provinceCoordinator.accessToken);
+    expect(
+      targets.body.items.map((r: any) => [r.rank, r.communeId, r.targetProgressPercent, r.targetSource]),
+    ).toEqual([
+      [1, area.communes[0].id, 19.58, 'province'], // (1/16 + 50/100 + 2/80) / 3
+      [2, area.communes[1].id, 2.92, 'province'], // (1/16 + 0 + 2/80) / 3
+      [3, third, 0, 'province'],
+    ]);
+
+    const outsider = await coordinatorOf((await testArea(1, 1)).provinceId);
+    expectError(await ranking('coverage', outsider.accessToken), 403, 'OUTSIDE_YOUR_AREA');
+    const learner = await registerLearner({ villageId: area.communes[0].villageIds[0] });
+    expectError(await ranking('coverage', learner.accessToken), 403, 'FORBIDDEN');
+    expectError(await ranking('best'), 400, 'VALIDATION_FAILED');
+
+    const publicRanking = () => api(`/api/v1/public/programmes/${programmeId}/ranking`);
+    const picture = () => api(`/api/v1/public/programmes/${programmeId}/ranking.svg?lang=hmn`);
+    const publish = (publishedFrom: string | null, token = admin) =>
+      api(`/api/v1/certification/programmes/${programmeId}/ranking/publication`, {
+        method: 'PUT',
+        token,
+        body: { publishedFrom },
+      });
+    expectError(await publicRanking(), 404, 'REPORTING_RANKING_NOT_PUBLISHED');
+    expectError(await publish(new Date().toISOString(), provinceCoordinator.accessToken), 403, 'FORBIDDEN');
+    expectError(await publish('next monday'), 400, 'VALIDATION_FAILED');
+    const later = await publish(new Date(Date.now() + 86_400_000).toISOString());
+    expect([later.status, later.body.published]).toEqual([200, false]);
+    expectError(await publicRanking(), 404, 'REPORTING_RANKING_NOT_PUBLISHED');
+    expectError(await picture(), 404, 'REPORTING_RANKING_NOT_PUBLISHED');
+
+    expect((await publish(new Date(Date.now() - 1000).toISOString())).body.published).toBe(true);
+    const open = await publicRanking();
+    expect(open.status).toBe(200);
+    expect(open.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(open.body.items).toEqual(coverage.body.items);
+    // Counts only: no ambassador's name or id anywhere.
+    for (const person of ['Giàng Thị Dua', 'Vàng A Chứ', active.id, dormant.id])
+      expect(open.text).not.toContain(person);
+    const image = await picture();
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
+    expect(image.text).toMatch(/^<svg [^>]*width="1080" height="1080"/);
+    expect(image.text).toContain('Người bản số raws li xã');
+    expect(image.text).toContain('Tả Van');
+    expect(image.text).not.toContain('Bản Hồ');
+    expect(image.text).not.toContain('Giàng Thị Dua');
+
+    expect((await publish(null)).body).toMatchObject({ published: false, publishedFrom: null });
+    expectError(await publicRanking(), 404, 'REPORTING_RANKING_NOT_PUBLISHED');
+  });
 });

@@ -7,6 +7,8 @@ export enum ReportingErrorCode {
   TargetNotFound = 'REPORTING_TARGET_NOT_FOUND',
   /** Someone else changed the target since the version the change was based on. */
   TargetChanged = 'REPORTING_TARGET_CHANGED',
+  /** The public ranking of a programme that admins have not published (or not yet). */
+  RankingNotPublished = 'REPORTING_RANKING_NOT_PUBLISHED',
 }
 
 /** The HTTP status of each code (read by the JSON filter and the portal's pages). */
@@ -15,6 +17,7 @@ export const REPORTING_ERROR_STATUS = errorStatuses({
   [ReportingErrorCode.TargetInvalid]: 400,
   [ReportingErrorCode.TargetNotFound]: 404,
   [ReportingErrorCode.TargetChanged]: 409,
+  [ReportingErrorCode.RankingNotPublished]: 404,
 } satisfies Record<ReportingErrorCode, number>);
 
 export class ReportingError extends DomainError {}

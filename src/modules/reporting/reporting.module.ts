@@ -9,6 +9,9 @@ import { AmbassadorRegistryService } from './ambassador-registry.service.js';
 import { ExportsService } from './exports.service.js';
 import { ApplyReportingEventsJob } from './jobs/apply-reporting-events.job.js';
 import { ProgressReportService } from './progress-report.service.js';
+import { PublicRankingController, RankingController } from './ranking.controller.js';
+import { RankingRepository } from './ranking.repository.js';
+import { RankingService } from './ranking.service.js';
 import { ReportingController } from './reporting.controller.js';
 import { ReportingRepository } from './reporting.repository.js';
 import { RollupsRepository } from './rollups.repository.js';
@@ -25,7 +28,13 @@ import { TargetsService } from './targets.service.js';
 })
 export class ReportingCoreModule {}
 
-const REPORTING_SERVICES = [AmbassadorRegistryService, ProgressReportService, ExportsService, TargetsService];
+const REPORTING_SERVICES = [
+  AmbassadorRegistryService,
+  ProgressReportService,
+  ExportsService,
+  TargetsService,
+  RankingService,
+];
 
 /**
  * Staff reports over the other modules' data, read through the `reporting_*` views and the
@@ -33,8 +42,8 @@ const REPORTING_SERVICES = [AmbassadorRegistryService, ProgressReportService, Ex
  */
 @Module({
   imports: [ReportingCoreModule, GeographyModule, CatalogCoreModule, CertificationModule, IdentityCoreModule],
-  providers: [...REPORTING_SERVICES, TargetsRepository],
-  controllers: [ReportingController, TargetsController],
+  providers: [...REPORTING_SERVICES, TargetsRepository, RankingRepository],
+  controllers: [ReportingController, TargetsController, RankingController, PublicRankingController],
   exports: REPORTING_SERVICES,
 })
 export class ReportingModule {}

@@ -102,36 +102,80 @@ export class TargetsRepository {
    * villages whose earliest active ambassador was certified in it, households helped in it.
    */
   async standing(path: string): Promise<AreaStanding> {
-    const [row] = await this.dataSource.query<(Omit<AreaStanding, 'recent'> & Record<string, number>)[]>(
+    return (await this.standings(path)).get('') ?? emptyStanding(await this.today());
+  }
+
+  /**
+   * The same figures for each locality one level below `path` (its `split_part` index `part`), by
+   * id; without `part`, for the area as a whole (key ''). Places with nothing yet are left out.
+   */
+  async standings(path: string, part?: number): Promise<Map<string, AreaStanding>> {
+    const key = (column: string) => (part ? `split_part(${column}, '/', ${Number(part)})` : `''`);
+    const rows = await this.dataSource.query<(Record<string, number> & { key: string; today: string })[]>(
       `WITH today AS (SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day),
-            certified AS (SELECT holder_id, bool_or(active) AS active, max(issued_at) AS issued_at
-                            FROM reporting_ambassadors WHERE locality_path LIKE $1 GROUP BY 1),
-            covered AS (SELECT village_id, min(issued_at) AS first_issued_at FROM reporting_active_ambassadors
-                         WHERE locality_path LIKE $1 AND village_id IS NOT NULL GROUP BY 1),
-            helped AS (SELECT coalesce(sum(households), 0)::int AS total,
-                              coalesce(sum(households) FILTER (WHERE day > (SELECT day FROM today) - $2::int), 0)::int AS recent
-                         FROM reporting_village_days WHERE locality_path LIKE $1)
-       SELECT to_char((SELECT day FROM today), 'YYYY-MM-DD') AS today,
-              (SELECT count(*) FROM certified)::int AS "certifiedAmbassadors",
-              (SELECT count(*) FILTER (WHERE active) FROM certified)::int AS "activeAmbassadors",
-              (SELECT count(*) FROM reporting_villages WHERE path LIKE $1)::int AS villages,
-              (SELECT count(*) FROM covered)::int AS "coveredVillages",
-              (SELECT total FROM helped) AS "householdsHelped",
-              (SELECT count(*) FROM certified
-                WHERE (issued_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > (SELECT day FROM today) - $2::int)::int AS "recentCertified",
-              (SELECT count(*) FROM covered
-                WHERE (first_issued_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > (SELECT day FROM today) - $2::int)::int AS "recentCovered",
-              (SELECT recent FROM helped) AS "recentHouseholds"`,
+            since AS (SELECT day - $2::int AS day FROM today),
+            certified AS (SELECT ${key('locality_path')} AS key, holder_id, bool_or(active) AS active,
+                                 max(issued_at) AS issued_at
+                            FROM reporting_ambassadors WHERE locality_path LIKE $1 GROUP BY 1, 2),
+            covered AS (SELECT ${key('locality_path')} AS key, village_id, min(issued_at) AS first_issued_at
+                          FROM reporting_active_ambassadors
+                         WHERE locality_path LIKE $1 AND village_id IS NOT NULL GROUP BY 1, 2),
+            a AS (SELECT key, count(*)::int AS certified, count(*) FILTER (WHERE active)::int AS active,
+                         count(*) FILTER (WHERE (issued_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                                                  > (SELECT day FROM since))::int AS recent_certified
+                    FROM certified GROUP BY 1),
+            c AS (SELECT key, count(*)::int AS covered,
+                         count(*) FILTER (WHERE (first_issued_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                                                  > (SELECT day FROM since))::int AS recent_covered
+                    FROM covered GROUP BY 1),
+            v AS (SELECT ${key('path')} AS key, count(*)::int AS villages
+                    FROM reporting_villages WHERE path LIKE $1 GROUP BY 1),
+            h AS (SELECT ${key('locality_path')} AS key, sum(households)::int AS households,
+                         coalesce(sum(households) FILTER (WHERE day > (SELECT day FROM since)), 0)::int AS recent_households
+                    FROM reporting_village_days WHERE locality_path LIKE $1 GROUP BY 1),
+            keys AS (SELECT key FROM a UNION SELECT key FROM c UNION SELECT key FROM v UNION SELECT key FROM h)
+       SELECT keys.key, to_char((SELECT day FROM today), 'YYYY-MM-DD') AS today,
+              coalesce(a.certified, 0) AS certified, coalesce(a.active, 0) AS active,
+              coalesce(a.recent_certified, 0) AS recent_certified, coalesce(c.covered, 0) AS covered,
+              coalesce(c.recent_covered, 0) AS recent_covered, coalesce(v.villages, 0) AS villages,
+              coalesce(h.households, 0) AS households, coalesce(h.recent_households, 0) AS recent_households
+         FROM keys LEFT JOIN a USING (key) LEFT JOIN c USING (key) LEFT JOIN v USING (key) LEFT JOIN h USING (key)`,
       [`${path}%`, PACE_WINDOW_DAYS],
     );
-    const { recentCertified, recentCovered, recentHouseholds, ...now } = row;
-    return {
-      ...(now as Omit<AreaStanding, 'recent'>),
-      recent: {
-        certifiedAmbassadors: recentCertified,
-        coveredVillages: recentCovered,
-        householdsHelped: recentHouseholds,
-      },
-    };
+    return new Map(
+      rows.map((r) => [
+        r.key,
+        {
+          today: r.today,
+          certifiedAmbassadors: r.certified,
+          activeAmbassadors: r.active,
+          villages: r.villages,
+          coveredVillages: r.covered,
+          householdsHelped: r.households,
+          recent: {
+            certifiedAmbassadors: r.recent_certified,
+            coveredVillages: r.recent_covered,
+            householdsHelped: r.recent_households,
+          },
+        },
+      ]),
+    );
+  }
+
+  private async today(): Promise<string> {
+    const [row] = await this.dataSource.query<{ today: string }[]>(
+      `SELECT to_char((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD') AS today`,
+    );
+    return row.today;
   }
 }
+
+const emptyStanding = (today: string): AreaStanding => ({
+  today,
+  certifiedAmbassadors: 0,
+  activeAmbassadors: 0,
+  villages: 0,
+  coveredVillages: 0,
+  householdsHelped: 0,
+  recent: { certifiedAmbassadors: 0, coveredVillages: 0, householdsHelped: 0 },
+});

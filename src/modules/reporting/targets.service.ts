@@ -7,8 +7,9 @@ import { UsersService } from '../identity/users.service.js';
 import type { SetTargetDto } from './dto/targets.dto.js';
 import { ReportingError, ReportingErrorCode } from './reporting.errors.js';
 import {
-  inheritedGoals,
+  effectiveTarget,
   PACE_WINDOW_DAYS,
+  pickGoals,
   project,
   TARGET_METRICS,
   type Projection,
@@ -125,21 +126,15 @@ export class TargetsService {
     await this.scope.assertCovers(who, locality.path);
     const versions = await this.targets.current(programmeId, [...new Set([locality.id, province.id])]);
     const own = versions.get(locality.id);
-    const fromProvince = locality.id === province.id ? undefined : versions.get(province.id);
     const standing = await this.targets.standing(locality.path);
-    let source: 'own' | 'province' | 'none' = 'none';
-    let goals: TargetGoals | null = null;
-    let deadline: string | null = null;
-    if (own && !own.removed) {
-      [source, goals, deadline] = ['own', own, own.deadline];
-    } else if (fromProvince && !fromProvince.removed) {
-      const provinceVillages = (await this.targets.standing(province.path)).villages;
-      [source, goals, deadline] = [
-        'province',
-        inheritedGoals(fromProvince, standing.villages, provinceVillages),
-        fromProvince.deadline,
-      ];
-    }
+    const provinceVillages =
+      locality.id === province.id ? standing.villages : (await this.targets.standing(province.path)).villages;
+    const { source, goals, deadline } = effectiveTarget(
+      own,
+      locality.id === province.id ? undefined : versions.get(province.id),
+      standing.villages,
+      provinceVillages,
+    );
     const actual = actualFigures(standing);
     const perDay = paceFigures(standing);
     const projections = Object.fromEntries(
@@ -194,13 +189,7 @@ export class TargetsService {
   }
 }
 
-const pickGoals = (g: TargetGoals): TargetGoals => ({
-  certifiedAmbassadors: g.certifiedAmbassadors,
-  activeVillagePercent: g.activeVillagePercent,
-  householdsHelped: g.householdsHelped,
-});
-
-const actualFigures = (s: AreaStanding): Record<TargetMetric, number> => ({
+export const actualFigures = (s: AreaStanding): Record<TargetMetric, number> => ({
   certifiedAmbassadors: s.certifiedAmbassadors,
   activeVillagePercent: percent(s.coveredVillages, s.villages),
   householdsHelped: s.householdsHelped,

@@ -76,3 +76,54 @@ export function inheritedGoals(
     householdsHelped: part(province.householdsHelped),
   };
 }
+
+/** A locality's current target version, as far as inheritance needs it. */
+export interface TargetState extends TargetGoals {
+  removed: boolean;
+  deadline: string | null;
+}
+
+/**
+ * The target in force for a locality: its own, else (a commune) its share of the province's, else
+ * none.
+ */
+export function effectiveTarget(
+  own: TargetState | undefined,
+  province: TargetState | undefined,
+  villages: number,
+  provinceVillages: number,
+): { source: 'own' | 'province' | 'none'; goals: TargetGoals | null; deadline: string | null } {
+  if (own && !own.removed) return { source: 'own', goals: pickGoals(own), deadline: own.deadline };
+  if (province && !province.removed)
+    return {
+      source: 'province',
+      goals: inheritedGoals(province, villages, provinceVillages),
+      deadline: province.deadline,
+    };
+  return { source: 'none', goals: null, deadline: null };
+}
+
+export const pickGoals = (g: TargetGoals): TargetGoals => ({
+  certifiedAmbassadors: g.certifiedAmbassadors,
+  activeVillagePercent: g.activeVillagePercent,
+  householdsHelped: g.householdsHelped,
+});
+
+/**
+ * How far along the targets a place is, 0–1: each goal's share reached (capped at 1; a goal of 0
+ * is reached), averaged over the goals set. Null without any.
+ */
+export function targetProgress(
+  goals: TargetGoals | null,
+  actual: Record<TargetMetric, number>,
+): number | null {
+  if (!goals) return null;
+  const shares = TARGET_METRICS.flatMap((m) => {
+    const goal = goals[m];
+    if (goal === null) return [];
+    return [goal <= 0 ? 1 : Math.min(1, actual[m] / goal)];
+  });
+  return shares.length === 0
+    ? null
+    : Math.round((10_000 * shares.reduce((a, b) => a + b, 0)) / shares.length) / 10_000;
+}
