@@ -424,7 +424,23 @@ describe('programme targets and active ambassadors', () => {
     expect(image.text).not.toContain('Bản Hồ');
     expect(image.text).not.toContain('Giàng Thị Dua');
 
+    // The public page a shared link opens: the table and the picture, in the reader's language.
+    const page = await api(`/ranking/${programmeId}`, {
+      headers: { cookie: 'bs_lang=en', accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Digital ambassadors by commune');
+    expect(page.text).toMatch(/<th scope="row">Tả Van<\/th>/);
+    expect(page.text.replaceAll('&#x3D;', '=')).toContain(
+      `/api/v1/public/programmes/${programmeId}/ranking.svg?lang=en`,
+    );
+    expect(page.text).not.toContain('Giàng Thị Dua');
+    expect(Buffer.byteLength(page.text)).toBeLessThan(50_000);
+
     expect((await publish(null)).body).toMatchObject({ published: false, publishedFrom: null });
+    const withdrawn = await api(`/ranking/${programmeId}`, { headers: { accept: 'text/html' } });
+    expect(withdrawn.status).toBe(404);
+    expect(withdrawn.text).toContain('Bảng xếp hạng này chưa được công bố.');
     expectError(await publicRanking(), 404, 'REPORTING_RANKING_NOT_PUBLISHED');
   });
 });

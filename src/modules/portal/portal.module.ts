@@ -13,6 +13,7 @@ import { AmbassadorPagesController } from './learn/ambassador-pages.controller.j
 import { LearnerPagesController } from './learn/learner-pages.controller.js';
 import { PortalErrorPages } from './shell/portal-error-pages.js';
 import { PortalView } from './shell/portal-view.js';
+import { RankingPageController } from './shell/ranking-page.controller.js';
 import { ShellPagesController } from './shell/shell-pages.controller.js';
 import { VerifyPageController } from './shell/verify-page.controller.js';
 import { CoursePagesController } from './teach/course-pages.controller.js';
@@ -41,6 +42,7 @@ import { TeachView } from './teach/teach-view.js';
   controllers: [
     ShellPagesController,
     VerifyPageController,
+    RankingPageController,
     LearnerPagesController,
     AmbassadorPagesController,
     CoursePagesController,
