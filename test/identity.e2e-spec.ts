@@ -233,6 +233,71 @@ describe('roles cannot be self-granted', () => {
     expect((await api('/api/v1/me', { token: target.accessToken })).body.roles).toHaveLength(3);
   });
 
+  it('grants and removes one role at a time, keeping the others, even when two changes meet', async () => {
+    const admin = await adminAccessToken();
+    const target = await registerLearner();
+    const communes = (await api('/api/v1/localities?level=commune&pageSize=2')).body.items;
+    const roles = (path: string, method: string, body?: unknown) =>
+      api(`/api/v1/admin/users/${target.id}/roles${path}`, { method, token: admin, body });
+    const grant = await roles('', 'POST', { role: 'trainer' });
+    expect(grant.status).toBe(200);
+    expect(grant.body.roles).toEqual(
+      expect.arrayContaining([
+        { role: 'learner', localityId: null },
+        { role: 'trainer', localityId: null },
+      ]),
+    );
+    // Granting one already held changes nothing.
+    expect((await roles('', 'POST', { role: 'trainer' })).body.roles).toHaveLength(2);
+    // Two coordinator grants at once: both land (each reads the roles under the same lock).
+    const both = await Promise.all(
+      communes.map((c: { id: string }) => roles('', 'POST', { role: 'coordinator', localityId: c.id })),
+    );
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    const me = await api(`/api/v1/admin/users/${target.id}`, { token: admin });
+    expect(me.body.roles).toHaveLength(4);
+
+    const removed = await roles(`/coordinator?localityId=${communes[0].id}`, 'DELETE');
+    expect(removed.status).toBe(200);
+    expect(removed.body.roles).toEqual(
+      expect.arrayContaining([
+        { role: 'learner', localityId: null },
+        { role: 'trainer', localityId: null },
+        { role: 'coordinator', localityId: communes[1].id },
+      ]),
+    );
+    expect(removed.body.roles).toHaveLength(3);
+    expectError(
+      await roles(`/coordinator?localityId=${communes[0].id}`, 'DELETE'),
+      404,
+      'IDENTITY_ROLE_NOT_HELD',
+    );
+    expectError(await roles('/admin', 'DELETE'), 404, 'IDENTITY_ROLE_NOT_HELD');
+    expectError(await roles('/overlord', 'DELETE'), 400, 'VALIDATION_FAILED');
+    expectError(await roles('', 'POST', { role: 'coordinator' }), 400, 'IDENTITY_INVALID_ROLE_GRANT');
+    expectError(
+      await roles('', 'POST', { role: 'trainer', localityId: communes[0].id }),
+      400,
+      'IDENTITY_INVALID_ROLE_GRANT',
+    );
+    // Only admins; and an admin cannot drop their own admin role this way either.
+    expectError(
+      await api(`/api/v1/admin/users/${target.id}/roles`, {
+        method: 'POST',
+        token: target.accessToken,
+        body: { role: 'admin' },
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    const self = (await api('/api/v1/me', { token: admin })).body;
+    expectError(
+      await api(`/api/v1/admin/users/${self.id}/roles/admin`, { method: 'DELETE', token: admin }),
+      409,
+      'IDENTITY_LAST_ADMIN',
+    );
+  });
+
   it('does not let an admin remove their own admin role (so at least one admin always remains)', async () => {
     const admin = await adminAccessToken();
     const me = (await api('/api/v1/me', { token: admin })).body;
@@ -261,6 +326,8 @@ describe('admin routes', () => {
       ['GET', '/api/v1/admin/users'],
       ['GET', `/api/v1/admin/users/${someone.id}`],
       ['PUT', `/api/v1/admin/users/${someone.id}/roles`, { roles: [] }],
+      ['POST', `/api/v1/admin/users/${someone.id}/roles`, { role: 'trainer' }],
+      ['DELETE', `/api/v1/admin/users/${someone.id}/roles/learner`],
       [
         'POST',
         '/api/v1/localities',

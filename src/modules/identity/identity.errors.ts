@@ -15,6 +15,8 @@ export enum IdentityErrorCode {
   UnknownLearnerGroup = 'IDENTITY_UNKNOWN_LEARNER_GROUP',
   InvalidVillage = 'IDENTITY_INVALID_VILLAGE',
   UserNotFound = 'IDENTITY_USER_NOT_FOUND',
+  /** Removing a role (with its locality) the user does not have. */
+  RoleNotHeld = 'IDENTITY_ROLE_NOT_HELD',
 }
 
 /** The HTTP status of each code (read by the JSON filter and the portal's pages). */
@@ -32,6 +34,7 @@ export const IDENTITY_ERROR_STATUS = errorStatuses({
   [IdentityErrorCode.RegisterRateLimited]: 429,
   [IdentityErrorCode.UnknownLearnerGroup]: 400,
   [IdentityErrorCode.UserNotFound]: 404,
+  [IdentityErrorCode.RoleNotHeld]: 404,
   [IdentityErrorCode.WeakPassword]: 400,
 } satisfies Record<IdentityErrorCode, number>);
 

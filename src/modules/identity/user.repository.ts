@@ -83,12 +83,34 @@ export class UserRepository {
     grantedBy: string,
     check: (adminsLeft: number) => void = () => undefined,
   ): Promise<void> {
+    await this.updateRoles(userId, () => roles, grantedBy, check);
+  }
+
+  /**
+   * Changes a user's roles from what they are now: `next` gets the current grants (read under the
+   * lock, so two changes at once both count) and returns the new set. Grants kept keep their row.
+   */
+  async updateRoles(
+    userId: string,
+    next: (current: RoleGrant[]) => RoleGrant[],
+    grantedBy: string,
+    check: (adminsLeft: number) => void = () => undefined,
+  ): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       // Serialise role changes so two admins cannot remove each other's admin role at once.
       await em.query('SELECT pg_advisory_xact_lock(7340219002)');
-      await em.getRepository(UserRoleEntity).delete({ userId });
-      await this.insertRoles(em, userId, roles, grantedBy);
-      check(await em.getRepository(UserRoleEntity).count({ where: { role: 'admin' } }));
+      const roles = em.getRepository(UserRoleEntity);
+      const rows = await roles.find({ where: { userId } });
+      const wanted = next(rows.map((r) => ({ role: r.role, localityId: r.localityId })));
+      const same = (a: RoleGrant, b: RoleGrant) => a.role === b.role && a.localityId === b.localityId;
+      // Grants kept keep their row (and who granted them); only what changed is written.
+      const removed = rows.filter((r) => !wanted.some((w) => same(w, r)));
+      if (removed.length > 0) await roles.delete(removed.map((r) => r.id));
+      const added = wanted.filter(
+        (w, i) => !rows.some((r) => same(w, r)) && wanted.findIndex((o) => same(o, w)) === i,
+      );
+      await this.insertRoles(em, userId, added, grantedBy);
+      check(await roles.count({ where: { role: 'admin' } }));
     });
   }
 

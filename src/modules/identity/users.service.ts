@@ -154,36 +154,67 @@ export class UsersService {
   /** Only admins call this (guarded). Coordinators must be scoped to a province or commune. */
   async setRoles(adminId: string, userId: string, grants: RoleGrantDto[]): Promise<UserEntity> {
     await this.get(userId);
-    if (adminId === userId && !grants.some((g) => g.role === 'admin')) {
-      throw new IdentityError(
-        IdentityErrorCode.LastAdmin,
-        'You cannot remove your own admin role; ask another admin.',
-      );
-    }
+    if (adminId === userId && !grants.some((g) => g.role === 'admin')) throw ownAdminRole();
     const roles: RoleGrant[] = [];
     for (const g of grants) {
-      if (g.role === 'coordinator') {
-        if (!g.localityId || !(await this.geography.findOfLevel(g.localityId, ['province', 'commune']))) {
-          throw new IdentityError(
-            IdentityErrorCode.InvalidRoleGrant,
-            'A coordinator role needs the province or commune it covers (localityId).',
-          );
-        }
-      } else if (g.localityId) {
-        throw new IdentityError(
-          IdentityErrorCode.InvalidRoleGrant,
-          `The ${g.role} role is not scoped to a place.`,
-        );
-      }
-      const grant = { role: g.role, localityId: g.localityId ?? null };
+      const grant = await this.validGrant(g);
       if (!roles.some((r) => r.role === grant.role && r.localityId === grant.localityId)) roles.push(grant);
     }
-    await this.users.replaceRoles(userId, roles, adminId, (adminsLeft) => {
-      if (adminsLeft === 0) {
-        throw new IdentityError(IdentityErrorCode.LastAdmin, 'The last admin cannot lose the admin role.');
-      }
-    });
+    await this.users.replaceRoles(userId, roles, adminId, keepAnAdmin);
     return this.get(userId);
+  }
+
+  /** Adds one role (admins); the others stay as they are. Granting one already held changes nothing. */
+  async grantRole(adminId: string, userId: string, dto: RoleGrantDto): Promise<UserEntity> {
+    await this.get(userId);
+    const grant = await this.validGrant(dto);
+    await this.users.updateRoles(
+      userId,
+      (current) => (current.some((r) => sameGrant(r, grant)) ? current : [...current, grant]),
+      adminId,
+      keepAnAdmin,
+    );
+    return this.get(userId);
+  }
+
+  /** Removes one role (a coordinator's for one locality); 404 when the user does not have it. */
+  async revokeRole(adminId: string, userId: string, dto: RoleGrantDto): Promise<UserEntity> {
+    await this.get(userId);
+    const grant = { role: dto.role, localityId: dto.localityId ?? null };
+    if (adminId === userId && grant.role === 'admin') throw ownAdminRole();
+    await this.users.updateRoles(
+      userId,
+      (current) => {
+        if (!current.some((r) => sameGrant(r, grant))) {
+          throw new IdentityError(
+            IdentityErrorCode.RoleNotHeld,
+            `The user does not have this ${grant.role} role.`,
+          );
+        }
+        return current.filter((r) => !sameGrant(r, grant));
+      },
+      adminId,
+      keepAnAdmin,
+    );
+    return this.get(userId);
+  }
+
+  /** A coordinator is scoped to an existing province or commune; no other role is scoped. */
+  private async validGrant(g: RoleGrantDto): Promise<RoleGrant> {
+    if (g.role === 'coordinator') {
+      if (!g.localityId || !(await this.geography.findOfLevel(g.localityId, ['province', 'commune']))) {
+        throw new IdentityError(
+          IdentityErrorCode.InvalidRoleGrant,
+          'A coordinator role needs the province or commune it covers (localityId).',
+        );
+      }
+    } else if (g.localityId) {
+      throw new IdentityError(
+        IdentityErrorCode.InvalidRoleGrant,
+        `The ${g.role} role is not scoped to a place.`,
+      );
+    }
+    return { role: g.role, localityId: g.localityId ?? null };
   }
 
   /** CLI and env bootstrap: creates the admin, or grants admin to an existing account. Idempotent. */
@@ -220,3 +251,14 @@ export class UsersService {
     }
   }
 }
+
+const sameGrant = (a: RoleGrant, b: RoleGrant) => a.role === b.role && a.localityId === b.localityId;
+
+const ownAdminRole = () =>
+  new IdentityError(IdentityErrorCode.LastAdmin, 'You cannot remove your own admin role; ask another admin.');
+
+const keepAnAdmin = (adminsLeft: number) => {
+  if (adminsLeft === 0) {
+    throw new IdentityError(IdentityErrorCode.LastAdmin, 'The last admin cannot lose the admin role.');
+  }
+};
