@@ -11,6 +11,7 @@ import {
 } from './factories/certification.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
 import { api, expectError, testEnv } from './support/api.js';
+import { Browser } from './support/portal-browser.js';
 
 /**
  * The cockpit's foundations: one definition of an active ambassador (the programme's window, used
@@ -442,5 +443,36 @@ describe('programme targets and active ambassadors', () => {
     expect(withdrawn.status).toBe(404);
     expect(withdrawn.text).toContain('Bảng xếp hạng này chưa được công bố.');
     expectError(await publicRanking(), 404, 'REPORTING_RANKING_NOT_PUBLISHED');
+  });
+
+  it("shows a coordinator's dashboard: targets with the projection, weekly charts beside their figures, drill-down", async () => {
+    const browser = await Browser.signedIn(provinceCoordinator);
+    const province = await browser.request(`/coordinate/dashboard?locality=${area.provinceId}&lang=en`);
+    expect(province.status).toBe(200);
+    const html = province.text.replaceAll('&#x3D;', '=');
+    expect(Buffer.byteLength(html)).toBeLessThan(50_000);
+    // The province's own target (set above): 2 of 40 ambassadors, behind at 1/90 a day.
+    expect(html).toContain('Certified ambassadors: 2 / 40');
+    expect(html).toMatch(
+      /At this pace it is reached on \d{2}\/\d{2}\/\d{4}, after the deadline \(31\/12\/2028\)/,
+    );
+    // Four charts, each an image described by its table of 12 weeks.
+    expect(html.match(/<svg class="chart"[^>]*role="img"/g)).toHaveLength(4);
+    for (const id of ['enrolments', 'completions', 'certificatesIssued', 'householdsHelped'])
+      expect(html).toContain(`aria-describedby="trend-${id}-data"`);
+    expect(html.match(/<table id="trend-enrolments-data">[\s\S]*?<\/table>/)![0].match(/<tr>/g)).toHaveLength(
+      13,
+    );
+    // The dormant ambassador is listed; the active one is not.
+    expect(html).toContain('Vàng A Chứ');
+    expect(html).not.toContain('Giàng Thị Dua');
+    // Drill down into a commune: its share of the province's target.
+    expect(html).toContain(`/coordinate/dashboard?locality=${area.communes[0].id}`);
+    const commune = await browser.request(`/coordinate/dashboard?locality=${area.communes[0].id}&lang=vi`);
+    expect(commune.text).toContain('Phần chia từ chỉ tiêu của tỉnh');
+    // A commune coordinator cannot open the province's dashboard.
+    const narrow = await Browser.signedIn(communeCoordinator);
+    expect((await narrow.request(`/coordinate/dashboard?locality=${area.provinceId}`)).status).toBe(403);
+    expect((await narrow.request('/coordinate/dashboard')).status).toBe(200);
   });
 });

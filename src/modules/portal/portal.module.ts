@@ -9,6 +9,7 @@ import { LearningModule } from '../learning/learning.module.js';
 import { ReportingModule } from '../reporting/reporting.module.js';
 import { ApplicationsPagesController } from './coordinate/applications-pages.controller.js';
 import { CoveragePagesController } from './coordinate/coverage-pages.controller.js';
+import { DashboardPagesController } from './coordinate/dashboard-pages.controller.js';
 import { AmbassadorPagesController } from './learn/ambassador-pages.controller.js';
 import { LearnerPagesController } from './learn/learner-pages.controller.js';
 import { PortalErrorPages } from './shell/portal-error-pages.js';
@@ -50,6 +51,7 @@ import { TeachView } from './teach/teach-view.js';
     ReviewPagesController,
     ApplicationsPagesController,
     CoveragePagesController,
+    DashboardPagesController,
   ],
 })
 export class PortalModule {}

@@ -6,6 +6,8 @@ import { GeographyModule } from '../geography/geography.module.js';
 import { IdentityCoreModule } from '../identity/identity.module.js';
 import { ActivityService } from './activity.service.js';
 import { AmbassadorRegistryService } from './ambassador-registry.service.js';
+import { DashboardRepository } from './dashboard.repository.js';
+import { DashboardService } from './dashboard.service.js';
 import { ExportsService } from './exports.service.js';
 import { ApplyReportingEventsJob } from './jobs/apply-reporting-events.job.js';
 import { ProgressReportService } from './progress-report.service.js';
@@ -34,6 +36,7 @@ const REPORTING_SERVICES = [
   ExportsService,
   TargetsService,
   RankingService,
+  DashboardService,
 ];
 
 /**
@@ -42,7 +45,7 @@ const REPORTING_SERVICES = [
  */
 @Module({
   imports: [ReportingCoreModule, GeographyModule, CatalogCoreModule, CertificationModule, IdentityCoreModule],
-  providers: [...REPORTING_SERVICES, TargetsRepository, RankingRepository],
+  providers: [...REPORTING_SERVICES, TargetsRepository, RankingRepository, DashboardRepository],
   controllers: [ReportingController, TargetsController, RankingController, PublicRankingController],
   exports: REPORTING_SERVICES,
 })

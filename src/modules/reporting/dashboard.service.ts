@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../../infrastructure/auth/roles.js';
+import { ProgrammesService } from '../certification/programmes.service.js';
+import { AreaScope } from '../geography/area-scope.service.js';
+import { GeographyService } from '../geography/geography.service.js';
+import { AmbassadorRegistryService } from './ambassador-registry.service.js';
+import { DashboardRepository } from './dashboard.repository.js';
+import { ProgressReportService } from './progress-report.service.js';
+import { TargetsService } from './targets.service.js';
+
+/** Weeks in the trend charts: a quarter. */
+export const TREND_WEEKS = 12;
+const INACTIVE_LISTED = 50;
+
+/**
+ * The coordinators' dashboard for one place of their area: figures against the programme's
+ * targets with a projection (province and communes), weekly trends, progress by learner group and
+ * by the places below, coverage by the places below (to drill down), and the ambassadors gone
+ * quiet. Everything from the rollups and the read model.
+ */
+@Injectable()
+export class DashboardService {
+  constructor(
+    @Inject(DashboardRepository) private readonly dashboards: DashboardRepository,
+    @Inject(TargetsService) private readonly targets: TargetsService,
+    @Inject(ProgrammesService) private readonly programmes: ProgrammesService,
+    @Inject(ProgressReportService) private readonly progress: ProgressReportService,
+    @Inject(AmbassadorRegistryService) private readonly registry: AmbassadorRegistryService,
+    @Inject(GeographyService) private readonly geography: GeographyService,
+    @Inject(AreaScope) private readonly scope: AreaScope,
+  ) {}
+
+  async overview(who: Principal, localityId: string, lang?: string) {
+    const locality = await this.geography.get(localityId);
+    await this.scope.assertCovers(who, locality.path);
+    const provinceId = locality.path.split('/').filter(Boolean)[0];
+    const programme = (await this.programmes.list(false)).find((p) => p.provinceId === provinceId) ?? null;
+    const [target, weeks, progress, coverage, inactive] = await Promise.all([
+      programme && locality.level !== 'village' ? this.targets.view(who, programme.id, localityId) : null,
+      this.dashboards.weekly(locality.path, TREND_WEEKS),
+      this.progress.localityReport(who, localityId, lang),
+      this.registry.coverage(who, localityId),
+      this.dashboards.inactiveAmbassadors(locality.path, INACTIVE_LISTED),
+    ]);
+    const villages = new Map(
+      (await this.geography.findMany(inactive.flatMap((a) => (a.villageId ? [a.villageId] : [])))).map(
+        (v) => [v.id, v.name],
+      ),
+    );
+    return {
+      locality: { id: locality.id, name: locality.name, level: locality.level },
+      programme: programme && { id: programme.id, activeWithinDays: programme.activeWithinDays },
+      target,
+      weeks,
+      progress,
+      coverage,
+      inactiveAmbassadors: inactive.map((a) => ({
+        ...a,
+        villageName: a.villageId ? (villages.get(a.villageId) ?? null) : null,
+      })),
+    };
+  }
+}
