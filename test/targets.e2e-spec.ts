@@ -474,5 +474,19 @@ describe('programme targets and active ambassadors', () => {
     const narrow = await Browser.signedIn(communeCoordinator);
     expect((await narrow.request(`/coordinate/dashboard?locality=${area.provinceId}`)).status).toBe(403);
     expect((await narrow.request('/coordinate/dashboard')).status).toBe(200);
+    // Admins see any province's, without the coordinators' tabs; learners none.
+    const adminUser = await userWithRoles([{ role: 'admin' }]);
+    const asAdmin = await (
+      await Browser.signedIn(adminUser)
+    ).request(`/coordinate/dashboard?locality=${area.provinceId}`);
+    expect(asAdmin.status).toBe(200);
+    expect(asAdmin.text).toContain(
+      'Certified ambassadors: 2 / 40'.replace('Certified ambassadors', 'Người bản số có chứng nhận'),
+    );
+    expect(asAdmin.text).not.toContain('href="/coordinate/coverage"');
+    const learner = await Browser.signedIn(
+      await registerLearner({ villageId: area.communes[0].villageIds[0] }),
+    );
+    expect((await learner.request('/coordinate/dashboard')).status).toBe(403);
   });
 });

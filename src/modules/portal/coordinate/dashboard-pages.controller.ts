@@ -1,8 +1,10 @@
 import { Get, Inject, Query } from '@nestjs/common';
 import { IsUUID } from 'class-validator';
 import { Roles } from '../../../infrastructure/auth/auth.decorators.js';
+import { hasRole, type Principal } from '../../../infrastructure/auth/roles.js';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { AreaScope } from '../../geography/area-scope.service.js';
+import { GeographyService } from '../../geography/geography.service.js';
 import { DashboardService } from '../../reporting/dashboard.service.js';
 import type { Projection } from '../../reporting/targets.js';
 import { Page, PortalPages } from '../shell/page.js';
@@ -20,22 +22,29 @@ const shortDay = (day: string) => day.slice(8, 10) + '/' + day.slice(5, 7);
 const longDay = (day: string | null) => (day ? day.split('-').reverse().join('/') : '');
 
 /**
- * The coordinators' dashboard: one place of their area against the programme's targets, with
+ * The coordinators' (and admins') dashboard: one place of their area against the programme's targets, with
  * where the current pace leads, weekly trends (server-drawn SVG beside their tables), progress by
  * learner group, coverage of the places below (to drill down) and the ambassadors gone quiet.
  */
-@Roles('coordinator')
+@Roles('coordinator', 'admin')
 @PortalPages('coordinate', 'coordinate')
 export class DashboardPagesController {
   constructor(
     @Inject(DashboardService) private readonly dashboards: DashboardService,
     @Inject(AreaScope) private readonly area: AreaScope,
+    @Inject(GeographyService) private readonly geography: GeographyService,
   ) {}
+
+  /** Where a coordinator may look (their grants), or, for admins, every province. */
+  private async roots(who: Principal) {
+    if (!hasRole(who, 'admin')) return this.area.roots(who);
+    return (await this.geography.search({ level: 'province', page: 1, pageSize: 100 })).items;
+  }
 
   @Get('dashboard')
   async dashboard(@Page() page: PortalPage, @Query() query: DashboardQueryDto) {
     const who = page.principal!;
-    const roots = await this.area.roots(who);
+    const roots = await this.roots(who);
     const localityId = query.locality ?? roots[0].id;
     const d = await this.dashboards.overview(who, localityId, page.locale);
     const projection = (metric: string, p: Projection) =>
@@ -82,6 +91,8 @@ export class DashboardPagesController {
       'coordinate/dashboard',
       {
         locality: { name: d.locality.name, level: page.t(`coordinate.level.${d.locality.level}`) },
+        // Admins without a coordinator grant have no queue or coverage tabs to go to.
+        tabs: hasRole(who, 'coordinator'),
         areas: roots.map((r) => ({
           name: r.name,
           level: page.t(`coordinate.level.${r.level}`),

@@ -178,6 +178,7 @@ export class PortalView {
         learner: !!principal,
         trainer: hasRole(principal, 'trainer') || hasRole(principal, 'admin'),
         coordinator: hasRole(principal, 'coordinator'),
+        admin: hasRole(principal, 'admin'),
       },
     });
   }
