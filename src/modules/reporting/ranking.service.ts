@@ -9,9 +9,8 @@ import { GeographyError } from '../geography/geography.errors.js';
 import { childPart } from '../geography/locality-rules.js';
 import { RankingRepository } from './ranking.repository.js';
 import { ReportingError, ReportingErrorCode } from './reporting.errors.js';
-import { effectiveTarget, targetProgress } from './targets.js';
+import { actualFigures, effectiveTarget, targetProgress } from './targets.js';
 import { TargetsRepository } from './targets.repository.js';
-import { actualFigures } from './targets.service.js';
 
 export const RANK_BY = ['coverage', 'targets'] as const;
 export type RankBy = (typeof RANK_BY)[number];

@@ -7,8 +7,10 @@ import { UsersService } from '../identity/users.service.js';
 import type { SetTargetDto } from './dto/targets.dto.js';
 import { ReportingError, ReportingErrorCode } from './reporting.errors.js';
 import {
+  actualFigures,
   effectiveTarget,
   PACE_WINDOW_DAYS,
+  percent,
   pickGoals,
   project,
   TARGET_METRICS,
@@ -22,9 +24,6 @@ import {
   type TargetChange,
   type TargetVersion,
 } from './targets.repository.js';
-
-const percent = (covered: number, villages: number) =>
-  villages === 0 ? 0 : Math.round((10_000 * covered) / villages) / 100;
 
 /**
  * Programme targets: admins set them for the programme's province and its communes, each change a
@@ -188,12 +187,6 @@ export class TargetsService {
     };
   }
 }
-
-export const actualFigures = (s: AreaStanding): Record<TargetMetric, number> => ({
-  certifiedAmbassadors: s.certifiedAmbassadors,
-  activeVillagePercent: percent(s.coveredVillages, s.villages),
-  householdsHelped: s.householdsHelped,
-});
 
 /** Gains per day over the window; coverage as percentage points of the area's villages. */
 const paceFigures = (s: AreaStanding): Record<TargetMetric, number> => ({

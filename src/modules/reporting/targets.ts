@@ -1,3 +1,5 @@
+import type { AreaStanding } from './targets.repository.js';
+
 /** The three programme targets, as set by admins for a province or a commune. */
 export interface TargetGoals {
   /** Distinct holders of a valid certificate. */
@@ -127,3 +129,14 @@ export function targetProgress(
     ? null
     : Math.round((10_000 * shares.reduce((a, b) => a + b, 0)) / shares.length) / 10_000;
 }
+
+/** A share in %, two decimals (0 for no villages). */
+export const percent = (part: number, whole: number) =>
+  whole === 0 ? 0 : Math.round((10_000 * part) / whole) / 100;
+
+/** An area's figures in the targets' terms. */
+export const actualFigures = (s: AreaStanding): Record<TargetMetric, number> => ({
+  certifiedAmbassadors: s.certifiedAmbassadors,
+  activeVillagePercent: percent(s.coveredVillages, s.villages),
+  householdsHelped: s.householdsHelped,
+});
