@@ -463,6 +463,21 @@ describe('programme targets and active ambassadors', () => {
     expect(html.match(/<table id="trend-enrolments-data">[\s\S]*?<\/table>/)![0].match(/<tr>/g)).toHaveLength(
       13,
     );
+    // An application submitted 12 days ago and not decided is waiting too long.
+    const waiting = await eligibleCandidate(area.communes[1].villageIds[1], course, 2, {
+      displayName: 'Lý Thị Mai',
+    });
+    const application = (
+      await api('/api/v1/certification/applications', { token: waiting.accessToken, body: { programmeId } })
+    ).body;
+    await db.query(
+      `UPDATE certification_applications SET created_at = now() - interval '12 days' WHERE id = $1`,
+      [application.id],
+    );
+    const withWaiting = (await browser.request(`/coordinate/dashboard?locality=${area.provinceId}&lang=en`))
+      .text;
+    expect(withWaiting).toContain(`<a href="/coordinate/applications/${application.id}">Lý Thị Mai</a>`);
+    expect(withWaiting).toMatch(/<td>First certificate<\/td><td>12<\/td>/);
     // The dormant ambassador is listed; the active one is not.
     expect(html).toContain('Vàng A Chứ');
     expect(html).not.toContain('Giàng Thị Dua');

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../infrastructure/auth/roles.js';
+import { ApplicationsService } from '../certification/applications.service.js';
 import { ProgrammesService } from '../certification/programmes.service.js';
 import { AreaScope } from '../geography/area-scope.service.js';
 import { GeographyService } from '../geography/geography.service.js';
@@ -11,12 +12,16 @@ import { TargetsService } from './targets.service.js';
 /** Weeks in the trend charts: a quarter. */
 export const TREND_WEEKS = 12;
 const INACTIVE_LISTED = 50;
+/** Applications older than this are listed as waiting too long (the oldest 50 looked at). */
+export const WAITING_DAYS = 10;
+const WAITING_LOOKED_AT = 50;
+const DAY_MS = 86_400_000;
 
 /**
  * The coordinators' dashboard for one place of their area: figures against the programme's
  * targets with a projection (province and communes), weekly trends, progress by learner group and
- * by the places below, coverage by the places below (to drill down), and the ambassadors gone
- * quiet. Everything from the rollups and the read model.
+ * by the places below, coverage by the places below (to drill down), applications waiting more
+ * than WAITING_DAYS days, and the ambassadors gone quiet. Everything from the rollups and the read model.
  */
 @Injectable()
 export class DashboardService {
@@ -24,6 +29,7 @@ export class DashboardService {
     @Inject(DashboardRepository) private readonly dashboards: DashboardRepository,
     @Inject(TargetsService) private readonly targets: TargetsService,
     @Inject(ProgrammesService) private readonly programmes: ProgrammesService,
+    @Inject(ApplicationsService) private readonly applications: ApplicationsService,
     @Inject(ProgressReportService) private readonly progress: ProgressReportService,
     @Inject(AmbassadorRegistryService) private readonly registry: AmbassadorRegistryService,
     @Inject(GeographyService) private readonly geography: GeographyService,
@@ -35,13 +41,16 @@ export class DashboardService {
     await this.scope.assertCovers(who, locality.path);
     const provinceId = locality.path.split('/').filter(Boolean)[0];
     const programme = (await this.programmes.list(false)).find((p) => p.provinceId === provinceId) ?? null;
-    const [target, weeks, progress, coverage, inactive] = await Promise.all([
+    const [target, weeks, progress, coverage, inactive, queue] = await Promise.all([
       programme && locality.level !== 'village' ? this.targets.view(who, programme.id, localityId) : null,
       this.dashboards.weekly(locality.path, TREND_WEEKS),
       this.progress.localityReport(who, localityId, lang),
       this.registry.coverage(who, localityId),
       this.dashboards.inactiveAmbassadors(locality.path, INACTIVE_LISTED),
+      // Oldest first: those waiting too long are at the front.
+      this.applications.queue(who, { localityId, status: 'submitted', page: 1, pageSize: WAITING_LOOKED_AT }),
     ]);
+    const waitingSince = Date.now() - WAITING_DAYS * DAY_MS;
     const villages = new Map(
       (await this.geography.findMany(inactive.flatMap((a) => (a.villageId ? [a.villageId] : [])))).map(
         (v) => [v.id, v.name],
@@ -54,6 +63,14 @@ export class DashboardService {
       weeks,
       progress,
       coverage,
+      waitingApplications: queue.items
+        .filter((a) => Date.parse(a.createdAt) < waitingSince)
+        .map((a) => ({
+          id: a.id,
+          candidateName: a.candidateName,
+          kind: a.kind,
+          days: Math.floor((Date.now() - Date.parse(a.createdAt)) / DAY_MS),
+        })),
       inactiveAmbassadors: inactive.map((a) => ({
         ...a,
         villageName: a.villageId ? (villages.get(a.villageId) ?? null) : null,

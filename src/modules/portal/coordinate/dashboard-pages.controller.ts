@@ -5,7 +5,7 @@ import { hasRole, type Principal } from '../../../infrastructure/auth/roles.js';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { AreaScope } from '../../geography/area-scope.service.js';
 import { GeographyService } from '../../geography/geography.service.js';
-import { DashboardService } from '../../reporting/dashboard.service.js';
+import { DashboardService, WAITING_DAYS } from '../../reporting/dashboard.service.js';
 import type { Projection } from '../../reporting/targets.js';
 import { Page, PortalPages } from '../shell/page.js';
 import { type PortalPage } from '../shell/portal-view.js';
@@ -121,6 +121,13 @@ export class DashboardPagesController {
           name: g.name ?? page.t('dashboard.noGroup'),
           enrolled: g.enrolled,
           completed: g.completed,
+        })),
+        waitingDays: WAITING_DAYS,
+        waiting: d.waitingApplications.map((a) => ({
+          name: a.candidateName ?? '',
+          kind: page.t(`dashboard.kind.${a.kind}`),
+          days: a.days,
+          href: `/coordinate/applications/${a.id}`,
         })),
         inactive: d.inactiveAmbassadors.map((a) => ({
           name: a.holderName,
