@@ -18,3 +18,6 @@ export const vietnamYear = (d: Date): number => Number(vietnamDay(d).slice(0, 4)
 
 /** `30/11/2026`, as on Vietnamese documents. */
 export const documentDate = (d: Date): string => documentDay.format(d);
+
+/** A calendar day already in Vietnam's calendar (`2026-11-30`) as on documents: `30/11/2026`. */
+export const documentDayOf = (day: string): string => day.split('-').reverse().join('/');

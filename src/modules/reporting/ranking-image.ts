@@ -1,15 +1,11 @@
+import { escapeXml } from '../../infrastructure/http/xml.js';
+import { documentDayOf } from '../../infrastructure/i18n/vietnam-time.js';
 import { translate } from '../../infrastructure/i18n/messages.js';
 import type { Ranking } from './ranking.service.js';
 
 /** 1080 × 1080: a square that Zalo and other chat apps show whole in a group, on any phone. */
 export const RANKING_IMAGE_SIZE = 1080;
 const ROWS = 10;
-
-const escapeXml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
 
 /**
  * The shareable picture of a ranking by coverage: the top ten communes with a bar each, the
@@ -46,7 +42,7 @@ export function rankingImage(ranking: Ranking, locale: string): string {
     `<text x="60" y="110" font-size="52" font-weight="700" fill="#0b5d3b">${t('ranking.title')}</text>`,
     `<text x="60" y="170" font-size="28" fill="#52606d">${t('ranking.subtitle', {
       province: ranking.provinceName,
-      day: ranking.today.split('-').reverse().join('/'),
+      day: documentDayOf(ranking.today),
     })}</text>`,
     `<text x="${barX}" y="228" font-size="24" fill="#52606d">${t('ranking.col.coverage')}</text>`,
     ...rows,

@@ -1,3 +1,5 @@
+import { escapeXml } from '../../../infrastructure/http/xml.js';
+
 /** One bar of a chart: its label under the axis and its value. */
 export interface Bar {
   label: string;
@@ -7,9 +9,6 @@ export interface Bar {
 const WIDTH = 320;
 const HEIGHT = 150;
 const PLOT = { left: 36, right: 8, top: 12, bottom: 26 };
-
-const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * A bar chart as inline SVG, drawn on the server: no chart library in the browser, under 2 KB,

@@ -3,6 +3,7 @@ import { IsUUID } from 'class-validator';
 import { Roles } from '../../../infrastructure/auth/auth.decorators.js';
 import { hasRole, type Principal } from '../../../infrastructure/auth/roles.js';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
+import { documentDayOf } from '../../../infrastructure/i18n/vietnam-time.js';
 import { AreaScope } from '../../geography/area-scope.service.js';
 import { GeographyService } from '../../geography/geography.service.js';
 import { DashboardService, WAITING_DAYS } from '../../reporting/dashboard.service.js';
@@ -19,7 +20,7 @@ class DashboardQueryDto extends PortalPageQueryDto {
 const TRENDS = ['enrolments', 'completions', 'certificatesIssued', 'householdsHelped'] as const;
 const METRICS = ['certifiedAmbassadors', 'activeVillagePercent', 'householdsHelped'] as const;
 const shortDay = (day: string) => day.slice(8, 10) + '/' + day.slice(5, 7);
-const longDay = (day: string | null) => (day ? day.split('-').reverse().join('/') : '');
+const longDay = (day: string | null) => (day ? documentDayOf(day) : '');
 
 /**
  * The coordinators' (and admins') dashboard: one place of their area against the programme's targets, with

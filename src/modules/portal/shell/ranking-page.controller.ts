@@ -1,5 +1,6 @@
 import { Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Public } from '../../../infrastructure/auth/auth.decorators.js';
+import { documentDayOf } from '../../../infrastructure/i18n/vietnam-time.js';
 import { RankingService } from '../../reporting/ranking.service.js';
 import { Page, PortalPages } from './page.js';
 import { type PortalPage } from './portal-view.js';
@@ -28,7 +29,7 @@ export class RankingPageController {
         ranking,
         subtitle: page.t('ranking.subtitle', {
           province: ranking.provinceName,
-          day: ranking.today.split('-').reverse().join('/'),
+          day: documentDayOf(ranking.today),
         }),
         imageUrl: `/api/v1/public/programmes/${programmeId}/ranking.svg?lang=${page.locale}`,
       },
