@@ -162,6 +162,15 @@ export class TargetsRepository {
     );
   }
 
+  /** The villages under a place (what a commune's share of the province's target is counted from). */
+  async villages(path: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM reporting_villages WHERE path LIKE $1`,
+      [`${path}%`],
+    );
+    return row.n;
+  }
+
   private async today(): Promise<string> {
     const [row] = await this.dataSource.query<{ today: string }[]>(
       `SELECT to_char((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD') AS today`,

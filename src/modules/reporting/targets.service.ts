@@ -60,7 +60,7 @@ export class TargetsService {
   }
 
   async set(who: Principal, programmeId: string, localityId: string, dto: SetTargetDto) {
-    await this.place(programmeId, localityId);
+    const place = await this.place(programmeId, localityId);
     const goals: TargetGoals = {
       certifiedAmbassadors: dto.certifiedAmbassadors ?? null,
       activeVillagePercent: dto.activeVillagePercent ?? null,
@@ -77,12 +77,12 @@ export class TargetsService {
       deadline: dto.deadline,
       note: dto.note ?? null,
     });
-    return this.view(who, programmeId, localityId);
+    return this.viewOf(who, programmeId, place);
   }
 
   /** A removed target leaves a commune to inherit the province's share again. */
   async remove(who: Principal, programmeId: string, localityId: string, basedOnVersion?: number) {
-    await this.place(programmeId, localityId);
+    const place = await this.place(programmeId, localityId);
     const current = (await this.targets.current(programmeId, [localityId])).get(localityId);
     if (!current || current.removed) {
       throw new ReportingError(ReportingErrorCode.TargetNotFound, 'This locality has no target of its own.');
@@ -95,7 +95,7 @@ export class TargetsService {
       deadline: null,
       note: null,
     });
-    return this.view(who, programmeId, localityId);
+    return this.viewOf(who, programmeId, place);
   }
 
   private async append(
@@ -121,13 +121,20 @@ export class TargetsService {
 
   /** The target in force (own or inherited), the area's figures and where the current pace leads. */
   async view(who: Principal, programmeId: string, localityId: string) {
-    const { province, locality } = await this.place(programmeId, localityId);
+    return this.viewOf(who, programmeId, await this.place(programmeId, localityId));
+  }
+
+  private async viewOf(
+    who: Principal,
+    programmeId: string,
+    { province, locality }: Awaited<ReturnType<TargetsService['place']>>,
+  ) {
     await this.scope.assertCovers(who, locality.path);
     const versions = await this.targets.current(programmeId, [...new Set([locality.id, province.id])]);
     const own = versions.get(locality.id);
     const standing = await this.targets.standing(locality.path);
     const provinceVillages =
-      locality.id === province.id ? standing.villages : (await this.targets.standing(province.path)).villages;
+      locality.id === province.id ? standing.villages : await this.targets.villages(province.path);
     const { source, goals, deadline } = effectiveTarget(
       own,
       locality.id === province.id ? undefined : versions.get(province.id),
