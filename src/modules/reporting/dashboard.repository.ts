@@ -51,15 +51,20 @@ export class DashboardRepository {
     );
   }
 
-  /** Holders of a valid certificate under a place who are not active (the programme's window), longest idle first. */
+  /**
+   * Holders of a valid certificate under a place none of whose certificates is active (the
+   * programme's window), longest idle first: one row per holder, however many certificates.
+   */
   inactiveAmbassadors(path: string, limit: number): Promise<InactiveAmbassador[]> {
     return this.dataSource.query<InactiveAmbassador[]>(
-      `SELECT DISTINCT ON (coalesce(last_helped_on, issued_at::date), holder_id)
-              holder_id AS "holderId", holder_name AS "holderName", village_id AS "villageId",
-              to_char(last_helped_on, 'YYYY-MM-DD') AS "lastHelpedOn", issued_at AS "issuedAt"
+      `SELECT holder_id AS "holderId", min(holder_name) AS "holderName",
+              (array_agg(village_id ORDER BY issued_at DESC))[1] AS "villageId",
+              to_char(max(last_helped_on), 'YYYY-MM-DD') AS "lastHelpedOn", max(issued_at) AS "issuedAt"
          FROM reporting_ambassadors
-        WHERE locality_path LIKE $1 AND NOT active
-        ORDER BY coalesce(last_helped_on, issued_at::date), holder_id
+        WHERE locality_path LIKE $1
+        GROUP BY holder_id
+       HAVING NOT bool_or(active)
+        ORDER BY coalesce(max(last_helped_on), (max(issued_at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date), holder_id
         LIMIT $2`,
       [`${path}%`, limit],
     );
