@@ -47,6 +47,19 @@ export class AreaScope {
     throw GeographyError.outsideArea();
   }
 
+  /**
+   * For what concerns a whole place and is shown to anyone working in any part of it (a province's
+   * ranking of communes): admins, and coordinators granted the place, something inside it or
+   * something containing it. 403 FORBIDDEN without a staff role, OUTSIDE_YOUR_AREA elsewhere.
+   */
+  async assertOverlaps(who: Principal, localityPath: string): Promise<void> {
+    if (hasRole(who, 'admin')) return;
+    const paths = await this.coordinatedPaths(who);
+    if (paths.length === 0) throw CommonError.forbidden('This needs the coordinator or admin role.');
+    if (!paths.some((p) => p.startsWith(localityPath) || localityPath.startsWith(p)))
+      throw GeographyError.outsideArea();
+  }
+
   /** The granted localities, leaving out any inside another one, widest first; 403 without any. */
   async roots(who: Principal): Promise<LocalityEntity[]> {
     const granted = await this.granted(who);

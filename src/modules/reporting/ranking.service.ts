@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
-import { CommonError } from '../../infrastructure/errors/domain-error.js';
+import type { Principal } from '../../infrastructure/auth/roles.js';
 import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
 import { ProgrammesService } from '../certification/programmes.service.js';
 import { AreaScope } from '../geography/area-scope.service.js';
 import { GeographyService } from '../geography/geography.service.js';
-import { GeographyError } from '../geography/geography.errors.js';
 import { childPart } from '../geography/locality-rules.js';
 import { RankingRepository } from './ranking.repository.js';
 import { ReportingError, ReportingErrorCode } from './reporting.errors.js';
@@ -58,12 +56,7 @@ export class RankingService {
 
   async ranking(who: Principal, programmeId: string, by: RankBy): Promise<Ranking> {
     const province = await this.province(programmeId);
-    if (!hasRole(who, 'admin')) {
-      const paths = await this.scope.coordinatedPaths(who);
-      if (paths.length === 0) throw CommonError.forbidden('This needs the coordinator or admin role.');
-      if (!paths.some((p) => p.startsWith(province.path) || province.path.startsWith(p)))
-        throw GeographyError.outsideArea();
-    }
+    await this.scope.assertOverlaps(who, province.path);
     return this.rank(programmeId, province, by);
   }
 
