@@ -14,6 +14,7 @@ export const MODULE_LAYERS = [
   ['authoring', 'learning'],
   ['certification'],
   ['reporting'],
+  ['notifications'],
   ['portal'],
 ];
 const MODULES = MODULE_LAYERS.flat();

@@ -19,6 +19,7 @@ import { GeographyModule } from './modules/geography/geography.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { LearningModule } from './modules/learning/learning.module.js';
 import { MediaModule } from './modules/media/media.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { PortalModule } from './modules/portal/portal.module.js';
 import { ReportingModule } from './modules/reporting/reporting.module.js';
 import { WORKER_MODULES } from './worker.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         LearningModule,
         CertificationModule,
         ReportingModule,
+        NotificationsModule,
         PortalModule,
         ...(options.runWorkers ? WORKER_MODULES : []),
       ],

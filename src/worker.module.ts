@@ -12,6 +12,7 @@ import { CertificationJobsModule } from './modules/certification/certification.m
 import { IdentityJobsModule } from './modules/identity/identity.module.js';
 import { LearningJobsModule } from './modules/learning/learning.module.js';
 import { MediaJobsModule } from './modules/media/media.module.js';
+import { NotificationsJobsModule } from './modules/notifications/notifications.module.js';
 import { ReportingJobsModule } from './modules/reporting/reporting.module.js';
 /** The queue consumers and every domain's job handlers. */
 export const WORKER_MODULES = [
@@ -21,6 +22,7 @@ export const WORKER_MODULES = [
   MediaJobsModule,
   CertificationJobsModule,
   ReportingJobsModule,
+  NotificationsJobsModule,
 ];
 
 /** The worker role: queue processors only, no HTTP server. */

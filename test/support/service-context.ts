@@ -28,6 +28,10 @@ import { AuthService } from '../../src/modules/identity/auth.service.js';
 import { IdentityCoreModule } from '../../src/modules/identity/identity.module.js';
 import type { Principal } from '../../src/infrastructure/auth/roles.js';
 import { LearningModule } from '../../src/modules/learning/learning.module.js';
+import {
+  NotificationsJobsModule,
+  NotificationsModule,
+} from '../../src/modules/notifications/notifications.module.js';
 import { ReportingModule } from '../../src/modules/reporting/reporting.module.js';
 import { testEnv } from './api.js';
 import { ROOT } from './platform-process.js';
@@ -134,6 +138,8 @@ export async function serviceContext(overrides: Record<string, string> = {}): Pr
       LearningModule,
       CertificationModule,
       ReportingModule,
+      NotificationsModule,
+      NotificationsJobsModule,
     ],
   })
   class ServiceTestModule {}

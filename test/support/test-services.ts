@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/infrastructure/embedded/embedded-postgres.js';
 import { startEmbeddedS3 } from '../../src/infrastructure/embedded/embedded-s3.js';
+import { startFakeSmsGateway } from './fake-sms-gateway.js';
 import { freePort } from './ports.js';
 
 /**
@@ -86,6 +87,15 @@ export async function startTestServices(): Promise<TestServices> {
   // Links straight to the store: the suite's public address (banso.test) is not reachable. The
   // gateway through the app's origin, the default, is tested by commune-hall and rehearsal.
   env.S3_PUBLIC_URL = env.S3_ENDPOINT;
+
+  // SMS through a local fake gateway that records what it was asked to send (fake-sms-gateway.ts);
+  // Web Push to endpoints the tests serve on the loopback address.
+  const sms = await startFakeSmsGateway(`sms-${runId}`);
+  env.SMS_GATEWAY_URL = sms.url;
+  env.SMS_GATEWAY_TOKEN = `sms-${runId}`;
+  env.PUSH_ENDPOINT_HOSTS = '127.0.0.1';
+  stops.push(sms.stop);
+  described.push(`fake SMS gateway ${sms.url}`);
 
   if (process.env.REDIS_URL) {
     env.REDIS_URL = process.env.REDIS_URL;

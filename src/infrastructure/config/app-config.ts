@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -98,6 +98,18 @@ export class AppConfig {
     linkTtlSeconds: number;
   };
 
+  notifications!: {
+    /** The SMS gateway (an HTTP adapter); none: no SMS is sent. */
+    sms?: { url: string; token?: string; unicode: boolean };
+    /**
+     * Web Push's VAPID key pair (base64url): from the environment, else generated once into
+     * DATA_DIR off production; none: no Web Push.
+     */
+    vapid?: { publicKey: string; privateKey: string; subject: string };
+    /** Hosts push endpoints may be on (a leading dot: any subdomain). */
+    pushEndpointHosts: string[];
+  };
+
   /** The production role processes (`start:api`, `start:worker`) need real services. */
   assertExternalServices(): void {
     const missing = [
@@ -129,6 +141,49 @@ function embeddedSecrets(dataDir: string): { accessSecret: string; cookieSecret:
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
+}
+
+/** The browsers' push services: Chrome (FCM), Firefox (Mozilla), Safari (Apple), Edge (WNS). */
+const PUSH_SERVICES =
+  'fcm.googleapis.com,updates.push.services.mozilla.com,.push.apple.com,.notify.windows.com';
+
+/**
+ * Web Push keys: both from the environment (production, where the api and worker roles may run on
+ * different machines and must share them), or, off production, generated once into DATA_DIR (the
+ * embedded default and the test processes share it). Production without keys has no Web Push.
+ */
+function vapidKeys(
+  e: { VAPID_PUBLIC_KEY?: string; VAPID_PRIVATE_KEY?: string; VAPID_SUBJECT?: string },
+  production: boolean,
+  dataDir: string,
+  publicBaseUrl: string,
+): AppConfig['notifications']['vapid'] {
+  const subject =
+    e.VAPID_SUBJECT ??
+    (publicBaseUrl.startsWith('https://') ? publicBaseUrl : 'mailto:banso@localhost.invalid');
+  if (e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY)
+    return { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject };
+  if (production) return undefined;
+  const file = join(dataDir, 'vapid.json');
+  if (!existsSync(file)) {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    mkdirSync(dataDir, { recursive: true });
+    // `wx`: of two processes starting together, one writes and the other reads what it wrote.
+    try {
+      writeFileSync(
+        file,
+        JSON.stringify({
+          publicKey: ecdh.getPublicKey().toString('base64url'),
+          privateKey: ecdh.getPrivateKey().toString('base64url'),
+        }),
+        { mode: 0o600, flag: 'wx' },
+      );
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return { ...(JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string }), subject };
 }
 
 /** Names the file `loadConfig()` reads before validating (default `.env`); `none` reads no file. */
@@ -183,6 +238,9 @@ export function loadConfig(env?: Record<string, string | undefined>): AppConfig 
   }
   if ((e.ADMIN_PHONE || e.ADMIN_EMAIL) && !e.ADMIN_PASSWORD) {
     problems.push('ADMIN_PASSWORD is required when ADMIN_PHONE or ADMIN_EMAIL is set');
+  }
+  if (!e.VAPID_PUBLIC_KEY !== !e.VAPID_PRIVATE_KEY) {
+    problems.push(`${e.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'} is required with the other VAPID key`);
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
@@ -270,6 +328,16 @@ export function loadConfig(env?: Record<string, string | undefined>): AppConfig 
       issuerName: e.ISSUER_NAME ?? 'Tổ điều phối Người bản số tỉnh Lào Cai',
       verifyMaxPerMinute: e.VERIFY_MAX_PER_MINUTE ?? 60,
       linkTtlSeconds: e.CERTIFICATE_LINK_TTL_SECONDS ?? 300,
+    },
+    notifications: {
+      sms: e.SMS_GATEWAY_URL
+        ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN, unicode: e.SMS_UNICODE ?? false }
+        : undefined,
+      vapid: vapidKeys(e, production, dataDir, publicBaseUrl),
+      pushEndpointHosts: (e.PUSH_ENDPOINT_HOSTS ?? PUSH_SERVICES)
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
     },
   } satisfies Omit<AppConfig, 'assertExternalServices'>);
   return config;

@@ -125,6 +125,17 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(120) ISSUER_NAME?: string;
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(100000) VERIFY_MAX_PER_MINUTE?: number;
   @Transform(toInt) @IsOptional() @IsInt() @Min(30) @Max(3600) CERTIFICATE_LINK_TTL_SECONDS?: number;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  SMS_GATEWAY_URL?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8) SMS_GATEWAY_TOKEN?: string;
+  @Transform(toBool) @IsOptional() @IsBoolean() SMS_UNICODE?: boolean;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{87}$/) VAPID_PUBLIC_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/) VAPID_PRIVATE_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^(mailto:|https:\/\/)\S+$/) VAPID_SUBJECT?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() PUSH_ENDPOINT_HOSTS?: string;
 }
 
 export class ConfigValidationError extends Error {
@@ -208,6 +219,13 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   ISSUER_NAME = true as const;
   VERIFY_MAX_PER_MINUTE = true as const;
   CERTIFICATE_LINK_TTL_SECONDS = true as const;
+  SMS_GATEWAY_URL = true as const;
+  SMS_GATEWAY_TOKEN = true as const;
+  SMS_UNICODE = true as const;
+  VAPID_PUBLIC_KEY = true as const;
+  VAPID_PRIVATE_KEY = true as const;
+  VAPID_SUBJECT = true as const;
+  PUSH_ENDPOINT_HOSTS = true as const;
 }
 
 export const ENVIRONMENT_VARIABLE_NAMES = Object.keys(

@@ -28,6 +28,8 @@ const SCHEDULES: { job: JobName; everyMs: number }[] = [
   { job: JobName.resumeMediaProcessing, everyMs: 60_000 },
   { job: JobName.applyReportingEvents, everyMs: 15_000 },
   { job: JobName.maintainEventLog, everyMs: 6 * 3600_000 },
+  { job: JobName.dispatchNotifications, everyMs: 10_000 },
+  { job: JobName.scanReminders, everyMs: 15 * 60_000 },
 ];
 const SCHEDULED_JOBS = new Set<string>(SCHEDULES.map((s) => s.job));
 

@@ -5,6 +5,8 @@ export const QueueName = {
   media: 'media',
   /** Certificate PDFs and credentials: short jobs, a little CPU each. */
   certificates: 'certificates',
+  /** Reminders: outbox facts and scans into the inbox, then push and SMS (waiting on gateways). */
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -23,6 +25,10 @@ export const JobName = {
   applyReportingEvents: 'reporting.apply-events',
   /** Creates the event log's partitions for the coming months. Repeats every 6 hours. */
   maintainEventLog: 'learning.maintain-event-log',
+  /** Turns new outbox facts into notifications, then sends the due push and SMS. Repeats every 10 s. */
+  dispatchNotifications: 'notifications.dispatch',
+  /** Looks for idle learners, renewal windows, overdue applications, weekly digests. Every 15 min. */
+  scanReminders: 'notifications.scan',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -34,6 +40,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.resumeMediaProcessing]: QueueName.maintenance,
   [JobName.applyReportingEvents]: QueueName.maintenance,
   [JobName.maintainEventLog]: QueueName.maintenance,
+  [JobName.dispatchNotifications]: QueueName.notifications,
+  [JobName.scanReminders]: QueueName.notifications,
 };
 
 /** Defaults for every job: delivery is at-least-once, so handlers must be idempotent. */
@@ -51,6 +59,7 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   // A certificate is ~18 ms of CPU and mostly waiting on storage, the database and the queue:
   // 16 at once kept up with 25 approvals/s where 4 and 8 let a backlog grow (bench/certificates).
   [QueueName.certificates]: 16,
+  [QueueName.notifications]: 1,
 };
 
 /**
@@ -70,6 +79,8 @@ export interface JobPayloads {
   [JobName.resumeMediaProcessing]: Record<string, never>;
   [JobName.applyReportingEvents]: Record<string, never>;
   [JobName.maintainEventLog]: Record<string, never>;
+  [JobName.dispatchNotifications]: Record<string, never>;
+  [JobName.scanReminders]: Record<string, never>;
 }
 
 /** What is stored in BullMQ: the payload plus the request that caused it (for the logs). */

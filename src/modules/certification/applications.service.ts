@@ -157,6 +157,11 @@ export class ApplicationsService {
     }
   }
 
+  /** Applications waiting for a decision since before `before`, with their place (reminders). */
+  waitingSince(before: Date) {
+    return this.repo.waitingSince(before);
+  }
+
   async mine(who: Principal) {
     return (await this.repo.applicationsOf(who.userId)).map(applicationView);
   }

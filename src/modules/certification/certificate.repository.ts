@@ -7,9 +7,9 @@ import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, type CertificateEvent } from '
 import { CertificateEntity } from './entities/certificate.entity.js';
 
 const EVENT_COLUMNS = `id AS "certificateId", holder_id AS "holderId", programme_id AS "programmeId",
-  village_id AS "villageId", locality_path AS "localityPath"`;
+  village_id AS "villageId", locality_path AS "localityPath", expires_at AS "expiresAt"`;
 
-type EventRow = Omit<CertificateEvent, 'at'> & { at: Date };
+type EventRow = Omit<CertificateEvent, 'at' | 'expiresAt'> & { at: Date; expiresAt: Date };
 
 export type CertificateReservation = Omit<
   CertificateEntity,
@@ -32,6 +32,20 @@ export type CertificateReservation = Omit<
 @Injectable()
 export class CertificateRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /**
+   * Valid certificates whose programme's renewal window has opened by `now` (and that have not
+   * expired): their holders may apply to renew.
+   */
+  enteringRenewal(now: Date): Promise<{ id: string; holderId: string; expiresAt: Date }[]> {
+    return this.dataSource.query(
+      `SELECT c.id, c.holder_id AS "holderId", c.expires_at AS "expiresAt"
+         FROM certificates c JOIN certification_programmes p ON p.id = c.programme_id
+        WHERE c.ready_at IS NOT NULL AND c.revoked_at IS NULL AND c.superseded_at IS NULL
+          AND c.expires_at > $1 AND c.expires_at - make_interval(days => p.renewal_window_days) <= $1`,
+      [now],
+    );
+  }
 
   private repo(m?: EntityManager) {
     return (m ?? this.dataSource.manager).getRepository(CertificateEntity);
@@ -152,6 +166,7 @@ export class CertificateRepository {
     await appendEvent(m, type, row.certificateId, {
       ...row,
       at: new Date(row.at).toISOString(),
+      expiresAt: new Date(row.expiresAt).toISOString(),
     } satisfies CertificateEvent);
     return true;
   }

@@ -24,6 +24,11 @@ export class CertificatesService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  /** Valid certificates whose renewal window is open at `now` (reminders). */
+  enteringRenewalWindow(now: Date) {
+    return this.certificates.enteringRenewal(now);
+  }
+
   /** "My certificates", newest first, each with short-lived download links once issued. */
   async mine(who: Principal) {
     return Promise.all((await this.certificates.ofHolder(who.userId)).map((c) => this.withDownloads(c)));

@@ -3,7 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApplicationEntity, type ApplicationStatus } from './entities/application.entity.js';
 import { CertificationAuditEntity } from './entities/certification-audit.entity.js';
 import { appendEvent } from '../../infrastructure/outbox/outbox.js';
-import { MENTORING_RECORDED, type MentoringRecordedEvent } from './certification.types.js';
+import {
+  APPLICATION_DECIDED,
+  MENTORING_RECORDED,
+  type ApplicationDecidedEvent,
+  type MentoringRecordedEvent,
+} from './certification.types.js';
 import { MentoringRecordEntity } from './entities/mentoring-record.entity.js';
 import { ProgrammeEntity } from './entities/programme.entity.js';
 
@@ -137,15 +142,40 @@ export class CertificationRepository {
     d: { status: 'approved' | 'rejected'; by: string; reason: string; eligibility: unknown },
   ): Promise<boolean> {
     // TypeORM answers an UPDATE with [rows, affected].
-    const [rows]: [unknown[], number] = await m.query(
+    const [rows]: [
+      { programmeId: string; candidateId: string; nominatedBy: string | null; decidedAt: Date }[],
+      number,
+    ] = await m.query(
       `UPDATE certification_applications
           SET status = $2, decided_by = $3, decided_at = now(), decision_reason = $4, eligibility = $5,
               updated_at = now()
         WHERE id = $1 AND status = 'submitted'
-       RETURNING id`,
+       RETURNING programme_id AS "programmeId", candidate_id AS "candidateId",
+                 nominated_by AS "nominatedBy", decided_at AS "decidedAt"`,
       [id, d.status, d.by, d.reason, JSON.stringify(d.eligibility)],
     );
-    return rows.length > 0;
+    const [decided] = rows;
+    if (!decided) return false;
+    await appendEvent(m, APPLICATION_DECIDED, id, {
+      applicationId: id,
+      programmeId: decided.programmeId,
+      candidateId: decided.candidateId,
+      nominatedBy: decided.nominatedBy,
+      decision: d.status,
+      reason: d.reason,
+      at: decided.decidedAt.toISOString(),
+    } satisfies ApplicationDecidedEvent);
+    return true;
+  }
+
+  /** Applications still waiting for a decision that were made before `before`, oldest first. */
+  waitingSince(before: Date): Promise<{ id: string; localityPath: string; createdAt: Date }[]> {
+    return this.dataSource.query(
+      `SELECT id, locality_path AS "localityPath", created_at AS "createdAt"
+         FROM certification_applications WHERE status = 'submitted' AND created_at < $1
+        ORDER BY created_at`,
+      [before],
+    );
   }
 
   async withdraw(m: EntityManager, id: string): Promise<boolean> {

@@ -19,6 +19,8 @@ export type ProfilePatch = Partial<
   Pick<UserEntity, 'displayName' | 'learnerGroupId' | 'languages' | 'villageId'>
 >;
 
+export type UserContact = Pick<UserEntity, 'id' | 'phone' | 'languages' | 'disabledAt'>;
+
 /** The only place that touches TypeORM for users and their roles. */
 @Injectable()
 export class UserRepository {
@@ -33,6 +35,26 @@ export class UserRepository {
     if (ids.length === 0) return new Map();
     const rows = await this.users.find({ select: { id: true, displayName: true }, where: { id: In(ids) } });
     return new Map(rows.map((u) => [u.id, u.displayName]));
+  }
+
+  /** Enabled users holding `role`, one row per grant (with its locality, if scoped). */
+  roleHolders(role: string): Promise<{ userId: string; localityId: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT r.user_id AS "userId", r.locality_id AS "localityId"
+         FROM user_roles r JOIN users u ON u.id = r.user_id
+        WHERE r.role = $1 AND u.disabled_at IS NULL`,
+      [role],
+    );
+  }
+
+  /** How to reach users: phone, languages, whether disabled (unknown ids are left out). */
+  async contacts(ids: string[]): Promise<Map<string, UserContact>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.find({
+      select: { id: true, phone: true, languages: true, disabledAt: true },
+      where: { id: In(ids) },
+    });
+    return new Map(rows.map((u) => [u.id, u]));
   }
 
   findWithRoles(id: string): Promise<UserEntity | null> {

@@ -9,8 +9,8 @@ import { IdentityError, IdentityErrorCode } from './identity.errors.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
 import { checkPassword, PASSWORD_MESSAGES } from './password-policy.js';
 import { normalizeEmail, normalizeVietnamesePhone } from './phone-number.js';
-import type { RoleGrant } from '../../infrastructure/auth/roles.js';
-import { UserRepository, type ProfilePatch } from './user.repository.js';
+import type { Role, RoleGrant } from '../../infrastructure/auth/roles.js';
+import { UserRepository, type ProfilePatch, type UserContact } from './user.repository.js';
 
 export interface Identifier {
   phone: string | null;
@@ -121,6 +121,16 @@ export class UsersService {
   /** For lists that name people (review queues): one query for the page. */
   displayNames(ids: string[]): Promise<Map<string, string>> {
     return this.users.displayNames([...new Set(ids)]);
+  }
+
+  /** Enabled holders of a role, one row per grant with its locality (reminders to staff). */
+  roleHolders(role: Role): Promise<{ userId: string; localityId: string | null }[]> {
+    return this.users.roleHolders(role);
+  }
+
+  /** Phone, languages and whether disabled, by id, in one query. */
+  contacts(ids: string[]): Promise<Map<string, UserContact>> {
+    return this.users.contacts([...new Set(ids)]);
   }
 
   async get(id: string): Promise<UserEntity> {

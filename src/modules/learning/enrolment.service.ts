@@ -30,6 +30,17 @@ import {
 } from './learning.repository.js';
 import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
 
+const STALLED_PAGE = 500;
+
+/** An unfinished enrolment whose learner has not been active for a while. */
+export interface StalledEnrolment {
+  learnerId: string;
+  courseId: string;
+  lastActivityAt: Date;
+  /** The title of the version studied, per language. */
+  courseTitle: Partial<Record<string, string>> & { vi: string };
+}
+
 export const completionResponse = (c: CompletionRow): CourseCompletionResponse => ({
   courseId: c.courseId,
   version: c.version,
@@ -48,6 +59,28 @@ export class EnrolmentService {
     @Inject(GeographyService) private readonly geography: GeographyService,
     @Inject(AreaScope) private readonly area: AreaScope,
   ) {}
+
+  /**
+   * Learners who stopped part-way: unfinished enrolments last active in [from, to), with the
+   * course's title in every language it has (for a reminder in the learner's language).
+   */
+  async *stalled(from: Date, to: Date): AsyncGenerator<StalledEnrolment[]> {
+    let after: Parameters<LearningRepository['stalledEnrolments']>[3];
+    for (;;) {
+      const rows = await this.repo.stalledEnrolments(from, to, STALLED_PAGE, after);
+      if (rows.length === 0) return;
+      yield await Promise.all(
+        rows.map(async (r) => ({
+          learnerId: r.learnerId,
+          courseId: r.courseId,
+          lastActivityAt: r.lastActivityAt,
+          courseTitle: (await this.content.outline(r.courseVersionId))?.title ?? { vi: r.courseId },
+        })),
+      );
+      const last = rows.at(-1)!;
+      after = { lastActivityAt: last.lastActivityAt, learnerId: last.learnerId, courseId: last.courseId };
+    }
+  }
 
   /** Self-enrolment on the course's published version; enrolling twice returns the first. */
   async enrolSelf(

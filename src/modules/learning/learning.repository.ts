@@ -409,6 +409,26 @@ export class LearningRepository {
     return { enrolment: existing, created: false };
   }
 
+  /**
+   * Unfinished enrolments whose last activity falls in [from, to): learners who stopped part-way.
+   * Keyset-paged by (last activity, learner, course) after `after`.
+   */
+  stalledEnrolments(
+    from: Date,
+    to: Date,
+    limit: number,
+    after?: { lastActivityAt: Date; learnerId: string; courseId: string },
+  ): Promise<(EnrolmentRow & { learnerId: string; lastActivityAt: Date })[]> {
+    return this.dataSource.query(
+      `SELECT learner_id AS "learnerId", ${ENROLMENT_COLUMNS} FROM enrolments
+        WHERE completed_at IS NULL AND last_activity_at >= $1 AND last_activity_at < $2
+          AND ($4::timestamptz IS NULL OR (last_activity_at, learner_id, course_id) > ($4, $5::uuid, $6::uuid))
+        ORDER BY last_activity_at, learner_id, course_id
+        LIMIT $3`,
+      [from, to, limit, after?.lastActivityAt ?? null, after?.learnerId ?? null, after?.courseId ?? null],
+    );
+  }
+
   enrolmentsOf(learnerId: string): Promise<EnrolmentRow[]> {
     return preparedQuery(
       this.dataSource,

@@ -6,12 +6,14 @@ import { CertificationModule } from '../certification/certification.module.js';
 import { GeographyModule } from '../geography/geography.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { LearningModule } from '../learning/learning.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ReportingModule } from '../reporting/reporting.module.js';
 import { ApplicationsPagesController } from './coordinate/applications-pages.controller.js';
 import { CoveragePagesController } from './coordinate/coverage-pages.controller.js';
 import { DashboardPagesController } from './coordinate/dashboard-pages.controller.js';
 import { AmbassadorPagesController } from './learn/ambassador-pages.controller.js';
 import { LearnerPagesController } from './learn/learner-pages.controller.js';
+import { NotificationPagesController } from './learn/notification-pages.controller.js';
 import { PortalErrorPages } from './shell/portal-error-pages.js';
 import { PortalView } from './shell/portal-view.js';
 import { RankingPageController } from './shell/ranking-page.controller.js';
@@ -36,6 +38,7 @@ import { TeachView } from './teach/teach-view.js';
     CertificationModule,
     AuthoringModule,
     ReportingModule,
+    NotificationsModule,
   ],
   providers: [PortalView, TeachView, { provide: ERROR_PAGES, useClass: PortalErrorPages }],
   // The global exception filter renders pages through it.
@@ -46,6 +49,7 @@ import { TeachView } from './teach/teach-view.js';
     RankingPageController,
     LearnerPagesController,
     AmbassadorPagesController,
+    NotificationPagesController,
     CoursePagesController,
     LessonPagesController,
     ReviewPagesController,

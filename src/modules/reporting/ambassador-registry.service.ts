@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AreaScope } from '../geography/area-scope.service.js';
 import { GeographyService } from '../geography/geography.service.js';
 import { childPart, depthOf } from '../geography/locality-rules.js';
+import type { LocalityLevel } from '../geography/geography.types.js';
 import type { Principal } from '../../infrastructure/auth/roles.js';
 import { ReportingRepository, type AreaVillage } from './reporting.repository.js';
 import { byVietnameseName } from '../../infrastructure/i18n/locales.js';
@@ -63,6 +64,11 @@ export class AmbassadorRegistryService {
   async coverage(who: Principal, localityId: string) {
     const locality = await this.geography.get(localityId);
     await this.scope.assertCovers(who, locality.path);
+    return this.coverageOf(locality);
+  }
+
+  /** Coverage of a place, for whoever may see it (the caller checked; reminders to its staff). */
+  async coverageOf(locality: { id: string; name: string; level: LocalityLevel; path: string }) {
     const { tree, byVillage } = await this.reporting.villageAmbassadors(locality.path);
     const villages = await this.villagesUnder(locality.path, tree);
     let covered = 0;

@@ -36,6 +36,28 @@ export class DashboardService {
     @Inject(AreaScope) private readonly scope: AreaScope,
   ) {}
 
+  /**
+   * Last week's figures for a place (a coordinator's weekly digest): new enrolments, completions
+   * and certificates, villages without an active ambassador, applications waiting too long.
+   */
+  async weekInReview(localityId: string) {
+    const locality = await this.geography.get(localityId);
+    const [[lastWeek], coverage, waiting] = await Promise.all([
+      this.dashboards.weekly(locality.path, 2),
+      this.registry.coverageOf(locality),
+      this.applications.waitingSince(new Date(Date.now() - WAITING_DAYS * DAY_MS)),
+    ]);
+    return {
+      place: locality.name,
+      week: lastWeek.week,
+      enrolments: lastWeek.enrolments,
+      completions: lastWeek.completions,
+      certificates: lastWeek.certificatesIssued,
+      uncoveredVillages: coverage.villages - coverage.covered,
+      waitingApplications: waiting.filter((a) => a.localityPath.startsWith(locality.path)).length,
+    };
+  }
+
   async overview(who: Principal, localityId: string, lang?: string) {
     const locality = await this.geography.get(localityId);
     await this.scope.assertCovers(who, locality.path);

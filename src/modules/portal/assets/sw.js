@@ -105,3 +105,33 @@ self.addEventListener('message', (event) => {
     ),
   );
 });
+
+// Reminders by Web Push (the notifications page subscribes): shown even when no page is open.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || 'Bản Số', {
+      body: data.body || '',
+      tag: data.id,
+      data: { url: data.url || '/notifications' },
+    }),
+  );
+});
+
+// Tapping a reminder opens what it is about (a page of this site only), or focuses it if open.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || '/notifications', location.origin);
+  if (url.origin !== location.origin) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => w.url === url.href && 'focus' in w);
+      return open ? open.focus() : self.clients.openWindow(url.href);
+    }),
+  );
+});
