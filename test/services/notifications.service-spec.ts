@@ -47,7 +47,9 @@ describe('reminders', () => {
 
   const sent = async (phone: string): Promise<Sms[]> => {
     const e164 = `+84${phone.slice(1)}`;
-    return (await fetch(`${testEnv().SMS_GATEWAY_URL}?to=${encodeURIComponent(e164)}`)).json() as Promise<Sms[]>;
+    return (await fetch(`${testEnv().SMS_GATEWAY_URL}?to=${encodeURIComponent(e164)}`)).json() as Promise<
+      Sms[]
+    >;
   };
   const inbox = async (userId: string, kind?: string) =>
     (
@@ -227,7 +229,10 @@ describe('reminders', () => {
         endpoint,
         keys: { p256dh: keys.getPublicKey().toString('base64url'), auth },
       });
-      expect((await notifications.settings(learner.id)).push).toMatchObject({ enabled: true, subscriptions: 1 });
+      expect((await notifications.settings(learner.id)).push).toMatchObject({
+        enabled: true,
+        subscriptions: 1,
+      });
       await reminders.scan(MONDAY_10H);
       await delivery.deliverDue(MONDAY_10H);
       await delivery.deliverDue(MONDAY_10H);
@@ -246,7 +251,9 @@ describe('reminders', () => {
         url: `/courses/${course.courseId}`,
       });
       expect(message.body).toContain('Đã 8 ngày bạn chưa học tiếp khoá');
-      expect((await deliveries(learner.id)).find((d) => d.channel === 'push')).toMatchObject({ status: 'sent' });
+      expect((await deliveries(learner.id)).find((d) => d.channel === 'push')).toMatchObject({
+        status: 'sent',
+      });
 
       // The browser's subscription expired (410): forgotten, nothing left to send to.
       answer = 410;
@@ -280,7 +287,9 @@ describe('reminders', () => {
     it('tells the candidate the decision with its reason, and that the certificate is ready, once each', async () => {
       const candidate = await f.eligibleCandidate(area.communes[0].villageIds[0], course, 1);
       const rejected = await apply(candidate);
-      await ctx.get(ApplicationsService).decide(coordinator, rejected.id, 'rejected', 'Chưa xác minh được hộ dân.');
+      await ctx
+        .get(ApplicationsService)
+        .decide(coordinator, rejected.id, 'rejected', 'Chưa xác minh được hộ dân.');
       await reminders.catchUp();
       await reminders.catchUp();
       const [decision, ...more] = await inbox(candidate.id, 'application.rejected');

@@ -1,5 +1,10 @@
 import { afterQuietHours, gsm7Length, smsText, toGsm7 } from './delivery-rules.js';
-import { NOTIFICATION_KINDS, renderNotification, renderSms, type NotificationParams } from './notification-texts.js';
+import {
+  NOTIFICATION_KINDS,
+  renderNotification,
+  renderSms,
+  type NotificationParams,
+} from './notification-texts.js';
 
 /** Vietnam is UTC+7: 21:00 there is 14:00 UTC, 07:00 is 00:00 UTC. */
 describe('quiet hours (21:00–07:00, Asia/Ho_Chi_Minh)', () => {
@@ -75,8 +80,8 @@ describe('SMS texts', () => {
   it("falls back to Vietnamese for a language the UI does not have, and picks the reader's course title", () => {
     expect(renderNotification('learner.inactive', PARAMS, ['tyz', 'vi']).locale).toBe('vi');
     expect(renderNotification('learner.inactive', PARAMS, ['hmn', 'vi']).body).toContain('Them nqi hluav');
-    expect(renderNotification('learner.inactive', { ...PARAMS, course: { vi: 'Zalo' } }, ['hmn']).body).toContain(
-      '“Zalo”',
-    );
+    expect(
+      renderNotification('learner.inactive', { ...PARAMS, course: { vi: 'Zalo' } }, ['hmn']).body,
+    ).toContain('“Zalo”');
   });
 });

@@ -66,7 +66,11 @@ export class DeliveryService {
     }
   }
 
-  private async sendSms(d: ClaimedDelivery, phone: string | null, chain: string[]): Promise<NonNullable<Outcome>> {
+  private async sendSms(
+    d: ClaimedDelivery,
+    phone: string | null,
+    chain: string[],
+  ): Promise<NonNullable<Outcome>> {
     if (!this.sms.configured) return { status: 'skipped', detail: 'no SMS gateway' };
     if (!phone) return { status: 'skipped', detail: 'no phone number' };
     const unicode = this.config.notifications.sms?.unicode ?? false;

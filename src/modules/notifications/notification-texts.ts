@@ -33,7 +33,11 @@ function values(params: NotificationParams, chain: readonly string[]): Record<st
 }
 
 /** Title and body in the reader's language (the inbox and Web Push). */
-export function renderNotification(kind: NotificationKind, params: NotificationParams, chain: readonly string[]) {
+export function renderNotification(
+  kind: NotificationKind,
+  params: NotificationParams,
+  chain: readonly string[],
+) {
   const locale = uiLocaleOf(chain);
   const v = values(params, chain);
   return {

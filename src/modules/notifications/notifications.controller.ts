@@ -83,11 +83,7 @@ export class NotificationsController {
   @Put('notification-settings/:channel')
   @ApiOperation({ summary: 'Turns reminders by one channel on or off (the inbox always keeps them)' })
   @ApiOkResponse({ type: NotificationSettingsResponse })
-  setChannel(
-    @CurrentPrincipal() who: Principal,
-    @Param() p: ChannelParamDto,
-    @Body() dto: SetChannelDto,
-  ) {
+  setChannel(@CurrentPrincipal() who: Principal, @Param() p: ChannelParamDto, @Body() dto: SetChannelDto) {
     return this.notifications.setChannel(who.userId, p.channel, dto.enabled);
   }
 

@@ -23,13 +23,23 @@ export class NotificationsService {
   ) {}
 
   /** The user's notifications, newest first, in the reader's languages. */
-  async inbox(userId: string, q: { page: number; pageSize: number; unread?: boolean }, chain: readonly string[]) {
+  async inbox(
+    userId: string,
+    q: { page: number; pageSize: number; unread?: boolean },
+    chain: readonly string[],
+  ) {
     const { items, total, unread } = await this.repo.inbox(userId, {
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
       unreadOnly: q.unread ?? false,
     });
-    return { items: items.map((n) => this.view(n, chain)), page: q.page, pageSize: q.pageSize, total, unread };
+    return {
+      items: items.map((n) => this.view(n, chain)),
+      page: q.page,
+      pageSize: q.pageSize,
+      total,
+      unread,
+    };
   }
 
   unreadCount(userId: string): Promise<number> {
@@ -55,7 +65,11 @@ export class NotificationsService {
       this.users.get(userId),
     ]);
     return {
-      quietHours: { from: hhmm(QUIET_HOURS.from), until: hhmm(QUIET_HOURS.until), timeZone: 'Asia/Ho_Chi_Minh' },
+      quietHours: {
+        from: hhmm(QUIET_HOURS.from),
+        until: hhmm(QUIET_HOURS.until),
+        timeZone: 'Asia/Ho_Chi_Minh',
+      },
       push: {
         enabled: !optOuts.has('push'),
         available: this.push.publicKey !== null,
@@ -80,17 +94,25 @@ export class NotificationsService {
     if (this.push.publicKey === null)
       throw new NotificationsError(Code.ChannelUnavailable, 'Web Push is not set up on this server.');
     if (!this.push.acceptsEndpoint(s.endpoint))
-      throw new NotificationsError(Code.SubscriptionInvalid, 'endpoint must be a browser push service address.', {
-        fields: [{ field: 'endpoint', in: 'body', problems: ['NOT_A_PUSH_SERVICE'] }],
-      });
+      throw new NotificationsError(
+        Code.SubscriptionInvalid,
+        'endpoint must be a browser push service address.',
+        {
+          fields: [{ field: 'endpoint', in: 'body', problems: ['NOT_A_PUSH_SERVICE'] }],
+        },
+      );
     for (const [field, bytes] of [
       ['p256dh', 65],
       ['auth', 16],
     ] as const) {
       if (!isKey(s.keys[field], bytes))
-        throw new NotificationsError(Code.SubscriptionInvalid, `keys.${field} must be ${bytes} bytes in base64url.`, {
-          fields: [{ field: `keys.${field}`, in: 'body', problems: ['MALFORMED_KEY'] }],
-        });
+        throw new NotificationsError(
+          Code.SubscriptionInvalid,
+          `keys.${field} must be ${bytes} bytes in base64url.`,
+          {
+            fields: [{ field: `keys.${field}`, in: 'body', problems: ['MALFORMED_KEY'] }],
+          },
+        );
     }
     return { id: await this.repo.saveSubscription(userId, { endpoint: s.endpoint, ...s.keys }) };
   }

@@ -230,7 +230,10 @@ export class RemindersService {
       (g): g is { userId: string; localityId: string } => !!g.localityId,
     );
     const places = new Map(
-      (await this.geography.findMany([...new Set(grants.map((g) => g.localityId))])).map((l) => [l.id, l.path]),
+      (await this.geography.findMany([...new Set(grants.map((g) => g.localityId))])).map((l) => [
+        l.id,
+        l.path,
+      ]),
     );
     return grants.flatMap((g) => {
       const path = places.get(g.localityId);
