@@ -20,7 +20,9 @@ export class Notifications1795470000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         read_at timestamptz
       )`);
-    await q.query(`CREATE INDEX notifications_inbox_idx ON notifications (user_id, created_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX notifications_inbox_idx ON notifications (user_id, created_at DESC, id DESC)`,
+    );
     await q.query(`CREATE INDEX notifications_unread_idx ON notifications (user_id) WHERE read_at IS NULL`);
     // Written before their notification in the same transaction (a trigger already taken means no
     // notification at all), hence the deferred foreign key.
@@ -31,7 +33,9 @@ export class Notifications1795470000000 implements MigrationInterface {
           DEFERRABLE INITIALLY DEFERRED,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX notification_triggers_notification_idx ON notification_triggers (notification_id)`);
+    await q.query(
+      `CREATE INDEX notification_triggers_notification_idx ON notification_triggers (notification_id)`,
+    );
     await q.query(`
       CREATE TABLE notification_deliveries (
         notification_id uuid NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,

@@ -138,7 +138,9 @@ describe('OpenAPI', () => {
         if (ok && ok[0] !== '204' && !ok[1].content) problems.push(`${method} ${path}: no response schema`);
         // Actions that take no input (submit, publish, archive, …) are POSTs without a body.
         const action =
-          /\/(logout|submit|drafts|withdraw|publish|archive|unarchive|confirm|reprocess|rotate)$/.test(path);
+          /\/(logout|submit|drafts|withdraw|publish|archive|unarchive|confirm|reprocess|rotate|read|read-all|invitation)$/.test(
+            path,
+          );
         if (['post', 'put', 'patch'].includes(method) && !action && !op.requestBody) {
           problems.push(`${method} ${path}: no request body DTO`);
         }

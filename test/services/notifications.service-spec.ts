@@ -1,4 +1,4 @@
-import { createECDH, randomBytes, type ECDH } from 'node:crypto';
+import { createECDH, randomBytes, randomUUID, type ECDH } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ece from 'http_ece';
@@ -285,6 +285,20 @@ describe('reminders', () => {
     });
 
     it('tells the candidate the decision with its reason, and that the certificate is ready, once each', async () => {
+      // A fact about an account that does not exist comes first: it is passed over, not a wall.
+      await db.query(
+        `INSERT INTO domain_events (type, subject_id, payload) VALUES ('certification.application_decided', $1, $2)`,
+        [
+          randomUUID(),
+          {
+            applicationId: randomUUID(),
+            candidateId: randomUUID(),
+            nominatedBy: null,
+            decision: 'rejected',
+            reason: '—',
+          },
+        ],
+      );
       const candidate = await f.eligibleCandidate(area.communes[0].villageIds[0], course, 1);
       const rejected = await apply(candidate);
       await ctx

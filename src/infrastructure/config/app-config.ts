@@ -183,7 +183,10 @@ function vapidKeys(
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  return { ...(JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string }), subject };
+  return {
+    ...(JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string }),
+    subject,
+  };
 }
 
 /** Names the file `loadConfig()` reads before validating (default `.env`); `none` reads no file. */
@@ -240,7 +243,9 @@ export function loadConfig(env?: Record<string, string | undefined>): AppConfig 
     problems.push('ADMIN_PASSWORD is required when ADMIN_PHONE or ADMIN_EMAIL is set');
   }
   if (!e.VAPID_PUBLIC_KEY !== !e.VAPID_PRIVATE_KEY) {
-    problems.push(`${e.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'} is required with the other VAPID key`);
+    problems.push(
+      `${e.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'} is required with the other VAPID key`,
+    );
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 

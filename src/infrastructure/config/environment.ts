@@ -132,9 +132,21 @@ export class EnvironmentVariables {
   SMS_GATEWAY_URL?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8) SMS_GATEWAY_TOKEN?: string;
   @Transform(toBool) @IsOptional() @IsBoolean() SMS_UNICODE?: boolean;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{87}$/) VAPID_PUBLIC_KEY?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/) VAPID_PRIVATE_KEY?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^(mailto:|https:\/\/)\S+$/) VAPID_SUBJECT?: string;
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{87}$/)
+  VAPID_PUBLIC_KEY?: string;
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43}$/)
+  VAPID_PRIVATE_KEY?: string;
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^(mailto:|https:\/\/)\S+$/)
+  VAPID_SUBJECT?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() PUSH_ENDPOINT_HOSTS?: string;
 }
 

@@ -53,12 +53,18 @@ export class NotificationsRepository {
 
   /**
    * Stores a notification for the triggers not answered yet, with one queued delivery per channel,
-   * in `sql`'s transaction or its own; null if every trigger was answered before. Triggers are
+   * in `sql`'s transaction or its own; null if every trigger was answered before, or the user is gone. Triggers are
    * taken first (their primary key decides between concurrent callers; the notification's
    * foreign key is checked at commit).
    */
   async create(n: NewNotification, sql?: SqlRunner): Promise<string | null> {
     if (!sql) return this.dataSource.transaction((m) => this.create(n, m));
+    // A fact about an account that no longer exists (or never did) makes no notification: it must
+    // not stop the facts after it. KEY SHARE holds the account until the notification commits.
+    const [user] = (await sql.query(`SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE`, [
+      n.userId,
+    ])) as unknown[];
+    if (!user) return null;
     const id = randomUUID();
     const taken = (await sql.query(
       `INSERT INTO notification_triggers (trigger_key, notification_id)

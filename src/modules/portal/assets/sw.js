@@ -108,7 +108,7 @@ self.addEventListener('message', (event) => {
 
 // Reminders by Web Push (the notifications page subscribes): shown even when no page is open.
 self.addEventListener('push', (event) => {
-  let data = {};
+  let data;
   try {
     data = event.data ? event.data.json() : {};
   } catch {
@@ -126,7 +126,10 @@ self.addEventListener('push', (event) => {
 // Tapping a reminder opens what it is about (a page of this site only), or focuses it if open.
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = new URL((event.notification.data && event.notification.data.url) || '/notifications', location.origin);
+  const url = new URL(
+    (event.notification.data && event.notification.data.url) || '/notifications',
+    location.origin,
+  );
   if (url.origin !== location.origin) return;
   event.waitUntil(
     self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
