@@ -11,6 +11,7 @@ import { ApiErrors } from '../../infrastructure/http/api-docs.js';
 import { CurrentPrincipal, Public } from '../../infrastructure/auth/auth.decorators.js';
 import { AuthService, type IssuedSession } from './auth.service.js';
 import {
+  AcceptInvitationDto,
   CsrfTokenResponse,
   LoginDto,
   LogoutDto,
@@ -76,6 +77,29 @@ export class AuthController {
   })
   async login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<TokenResponse> {
     return this.tokens(await this.auth.login(dto.identifier, dto.password, 'api', clientContext(req)));
+  }
+
+  @Post('invitation')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary:
+      'Accept an invitation: set the password of an account staff made, with its one-time code, and sign in',
+  })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors({
+    400: [Code.WeakPassword],
+    401: [Code.InvitationInvalid],
+    403: [Code.AccountDisabled],
+    429: [Code.LoginRateLimited],
+  })
+  async acceptInvitation(
+    @Body() dto: AcceptInvitationDto,
+    @Req() req: FastifyRequest,
+  ): Promise<TokenResponse> {
+    return this.tokens(
+      await this.auth.acceptInvitation(dto.identifier, dto.code, dto.password, 'api', clientContext(req)),
+    );
   }
 
   @Post('refresh')

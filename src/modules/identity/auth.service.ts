@@ -6,6 +6,7 @@ import { AuthSessionRepository } from './auth-session.repository.js';
 import type { RegisterDto } from './dto/auth.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { IdentityError, IdentityErrorCode } from './identity.errors.js';
+import { normalizeInvitationCode } from './invitation-code.js';
 import { dummyPasswordHash, verifyPassword } from './password-hasher.js';
 import type { Principal } from '../../infrastructure/auth/roles.js';
 import {
@@ -102,6 +103,41 @@ export class AuthService {
     }
     await this.rateLimiter.reset(account);
     return this.startSession(user, kind, client);
+  }
+
+  /**
+   * Sets the password of an account made by staff with its one-time invitation code, then signs
+   * in. Limited like sign-in (each attempt counts against the address and the account before the
+   * code is checked), and every refusal is the same answer: nobody learns whether the number has
+   * an account or the code was close.
+   */
+  async acceptInvitation(
+    identifierInput: string,
+    codeInput: string,
+    password: string,
+    kind: 'api' | 'portal',
+    client: ClientContext,
+  ): Promise<IssuedSession> {
+    const identifier = this.users.parseLoginIdentifier(identifierInput);
+    const known = !!(identifier.phone || identifier.email);
+    const account = accountKey(known ? identifier : identifierInput);
+    await this.reserveCredentialCheck(account, client);
+    if (known) this.users.assertPasswordAcceptable(password, identifier);
+    const code = normalizeInvitationCode(codeInput);
+    const user = known && code ? await this.users.findByIdentifier(identifier) : null;
+    // A password's worth of hashing either way: the time taken does not tell whether the account exists.
+    if (!user || !code || user.activatedAt) await verifyPassword(await dummyPasswordHash(), password);
+    if (!user || !code || user.activatedAt || !(await this.users.acceptInvitation(user, code, password))) {
+      throw new IdentityError(
+        IdentityErrorCode.InvitationInvalid,
+        'This code does not open an account for this phone number or email, or it has expired.',
+      );
+    }
+    if (user.disabledAt) {
+      throw new IdentityError(IdentityErrorCode.AccountDisabled, 'This account has been disabled.');
+    }
+    await this.rateLimiter.reset(account);
+    return this.startSession(await this.users.get(user.id), kind, client);
   }
 
   /**

@@ -17,6 +17,10 @@ export enum IdentityErrorCode {
   UserNotFound = 'IDENTITY_USER_NOT_FOUND',
   /** Removing a role (with its locality) the user does not have. */
   RoleNotHeld = 'IDENTITY_ROLE_NOT_HELD',
+  /** The invitation code is wrong, used or expired, or the account has a password already. */
+  InvitationInvalid = 'IDENTITY_INVITATION_INVALID',
+  /** A new invitation for an account whose owner already set a password. */
+  AlreadyActivated = 'IDENTITY_ALREADY_ACTIVATED',
 }
 
 /** The HTTP status of each code (read by the JSON filter and the portal's pages). */
@@ -36,6 +40,8 @@ export const IDENTITY_ERROR_STATUS = errorStatuses({
   [IdentityErrorCode.UserNotFound]: 404,
   [IdentityErrorCode.RoleNotHeld]: 404,
   [IdentityErrorCode.WeakPassword]: 400,
+  [IdentityErrorCode.InvitationInvalid]: 401,
+  [IdentityErrorCode.AlreadyActivated]: 409,
 } satisfies Record<IdentityErrorCode, number>);
 
 export class IdentityError extends DomainError {

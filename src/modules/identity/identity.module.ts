@@ -6,6 +6,7 @@ import { AdminUsersController } from './admin-users.controller.js';
 import { AuthSessionRepository } from './auth-session.repository.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { InvitationsService } from './invitations.service.js';
 import { BootstrapAdmin } from './bootstrap-admin.js';
 import { AuthGuard } from './guards/auth.guard.js';
 import { PurgeExpiredAuthRecordsJob } from './jobs/purge-expired-auth-records.job.js';
@@ -14,13 +15,20 @@ import { TokenService } from './token.service.js';
 import { UserRepository } from './user.repository.js';
 import { UsersService } from './users.service.js';
 
-const services = [AuthService, UsersService, TokenService, UserRepository, AuthSessionRepository];
+const services = [
+  AuthService,
+  UsersService,
+  InvitationsService,
+  TokenService,
+  UserRepository,
+  AuthSessionRepository,
+];
 
 /** Users, roles, sessions. The HTTP role adds the controllers and the global guard. */
 @Module({
   imports: [LearnerGroupsModule, GeographyModule],
   providers: services,
-  exports: [AuthService, UsersService],
+  exports: [AuthService, UsersService, InvitationsService],
 })
 export class IdentityCoreModule {}
 

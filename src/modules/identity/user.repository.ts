@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthSessionEntity } from './entities/auth-session.entity.js';
@@ -15,11 +16,21 @@ export interface NewUser {
   villageId: string | null;
 }
 
+/** A one-time invitation code as stored: its hash, who issued it, until when. */
+export interface InvitationCode {
+  codeHash: string;
+  issuedBy: string;
+  expiresAt: Date;
+}
+
 export type ProfilePatch = Partial<
   Pick<UserEntity, 'displayName' | 'learnerGroupId' | 'languages' | 'villageId'>
 >;
 
 export type UserContact = Pick<UserEntity, 'id' | 'phone' | 'languages' | 'disabledAt'>;
+
+/** Rolls back an acceptance whose account was activated meanwhile. */
+class InvitationAlreadyAccepted extends Error {}
 
 /** The only place that touches TypeORM for users and their roles. */
 @Injectable()
@@ -77,14 +88,68 @@ export class UserRepository {
     user: NewUser,
     roles: RoleGrant[],
     grantedBy: string | null = null,
+    /** An account made by staff: not active until its owner accepts this code. */
+    invitation?: InvitationCode,
   ): Promise<UserEntity> {
     return this.dataSource.transaction(async (em) => {
-      const saved = await em.getRepository(UserEntity).save(em.getRepository(UserEntity).create(user));
+      const saved = await em
+        .getRepository(UserEntity)
+        .save(em.getRepository(UserEntity).create(invitation ? { ...user, activatedAt: null } : user));
       await this.insertRoles(em, saved.id, roles, grantedBy);
+      if (invitation) await this.insertInvitation(em, saved.id, invitation);
       return (await em
         .getRepository(UserEntity)
         .findOne({ where: { id: saved.id }, relations: { roles: true } }))!;
     });
+  }
+
+  /** A new invitation code for an account not yet accepted; the open ones stop working. */
+  async reissueInvitation(userId: string, invitation: InvitationCode): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.query(
+        `UPDATE account_codes SET expires_at = least(expires_at, now())
+          WHERE user_id = $1 AND purpose = 'invitation' AND used_at IS NULL`,
+        [userId],
+      );
+      await this.insertInvitation(em, userId, invitation);
+    });
+  }
+
+  /**
+   * Uses the code (once: the first of two concurrent acceptances wins) and sets the password of an
+   * account not accepted yet; false if the code is wrong, used, expired or the account is active.
+   */
+  async acceptInvitation(userId: string, codeHash: string, passwordHash: string): Promise<boolean> {
+    return this.dataSource
+      .transaction(async (em) => {
+        const [used] = (await em.query(
+          `UPDATE account_codes SET used_at = now()
+          WHERE user_id = $1 AND purpose = 'invitation' AND used_at IS NULL AND expires_at > now()
+            AND code_hash = $2
+        RETURNING id`,
+          [userId, codeHash],
+        )) as [unknown[], number];
+        if (used.length === 0) return false;
+        const [activated] = (await em.query(
+          `UPDATE users SET password_hash = $2, activated_at = now(), updated_at = now()
+          WHERE id = $1 AND activated_at IS NULL RETURNING id`,
+          [userId, passwordHash],
+        )) as [unknown[], number];
+        if (activated.length === 0) throw new InvitationAlreadyAccepted();
+        return true;
+      })
+      .catch((e: unknown) => {
+        if (e instanceof InvitationAlreadyAccepted) return false;
+        throw e;
+      });
+  }
+
+  private async insertInvitation(em: EntityManager, userId: string, i: InvitationCode) {
+    await em.query(
+      `INSERT INTO account_codes (id, user_id, purpose, code_hash, issued_by, expires_at)
+       VALUES ($1, $2, 'invitation', $3, $4, $5)`,
+      [randomUUID(), userId, i.codeHash, i.issuedBy, i.expiresAt],
+    );
   }
 
   async updateProfile(id: string, patch: ProfilePatch): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { isUniqueViolation } from '../../infrastructure/database/pg-errors.js';
 import { normalizeFallbackChain } from '../../infrastructure/i18n/locales.js';
 import { LearnerGroupsService } from '../catalog/learner-groups.service.js';
@@ -7,10 +8,16 @@ import type { RoleGrantDto, UpdateProfileDto } from './dto/auth.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { IdentityError, IdentityErrorCode } from './identity.errors.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
+import { invitationCodeHash } from './invitation-code.js';
 import { checkPassword, PASSWORD_MESSAGES } from './password-policy.js';
 import { normalizeEmail, normalizeVietnamesePhone } from './phone-number.js';
 import type { Role, RoleGrant } from '../../infrastructure/auth/roles.js';
-import { UserRepository, type ProfilePatch, type UserContact } from './user.repository.js';
+import {
+  UserRepository,
+  type InvitationCode,
+  type ProfilePatch,
+  type UserContact,
+} from './user.repository.js';
 
 export interface Identifier {
   phone: string | null;
@@ -116,6 +123,79 @@ export class UsersService {
       }
       throw e;
     }
+  }
+
+  /**
+   * An account made by staff: the given roles, a password nobody knows, and the invitation its
+   * owner accepts to set one (InvitationsService).
+   */
+  async createInvited(
+    input: Identifier & { displayName: string },
+    profile: ProfilePatch,
+    roles: RoleGrant[],
+    invitation: InvitationCode,
+  ): Promise<UserEntity> {
+    if (!input.phone && !input.email) {
+      throw new IdentityError(IdentityErrorCode.IdentifierRequired, 'Give a phone number or an email.');
+    }
+    try {
+      return await this.users.createWithRoles(
+        {
+          phone: input.phone,
+          email: input.email,
+          displayName: input.displayName,
+          passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
+          learnerGroupId: profile.learnerGroupId ?? null,
+          languages: profile.languages ?? ['vi'],
+          villageId: profile.villageId ?? null,
+        },
+        roles,
+        invitation.issuedBy,
+        invitation,
+      );
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw new IdentityError(
+          IdentityErrorCode.AccountExists,
+          'An account with this phone number or email already exists.',
+        );
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Sets the password of an account made by staff with its invitation code; the account is active
+   * from then on. The caller limits attempts (AuthService).
+   */
+  async acceptInvitation(user: UserEntity, code: string, password: string): Promise<boolean> {
+    return this.users.acceptInvitation(user.id, invitationCodeHash(code), await hashPassword(password));
+  }
+
+  /** Role grants as asked, each checked (a coordinator's names a province or commune). */
+  validGrants(grants: RoleGrantDto[]): Promise<RoleGrant[]> {
+    return Promise.all(grants.map((g) => this.validGrant(g)));
+  }
+
+  /** Names of the places users live in and coordinate (villages as "Bản …, Xã …"), by id. */
+  async placeNames(users: UserEntity[]): Promise<Map<string, string>> {
+    const villages = [...new Set(users.flatMap((u) => (u.villageId ? [u.villageId] : [])))];
+    const scopes = [
+      ...new Set(users.flatMap((u) => (u.roles ?? []).flatMap((r) => (r.localityId ? [r.localityId] : [])))),
+    ];
+    const [villageNames, scopeNames] = await Promise.all([
+      this.geography.villagePlaces(villages),
+      this.geography.findMany(scopes),
+    ]);
+    return new Map([
+      ...scopes.flatMap((id) => {
+        const l = scopeNames.find((x) => x.id === id);
+        return l ? [[id, l.name] as const] : [];
+      }),
+      ...[...villageNames].map(
+        ([id, p]) => [id, p.commune ? `${p.village}, ${p.commune}` : p.village] as const,
+      ),
+    ]);
   }
 
   /** For lists that name people (review queues): one query for the page. */

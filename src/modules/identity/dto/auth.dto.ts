@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+} from 'class-validator';
 import { NestedArray, Nullable, Optional } from '../../../infrastructure/http/input-rules.js';
 import { PageMetaDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
@@ -106,6 +116,12 @@ export class SetRolesDto {
 export class RoleGrantResponse {
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) localityId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The locality's name (user management answers; null elsewhere)",
+  })
+  localityName!: string | null;
 }
 
 export class UserResponse {
@@ -117,7 +133,16 @@ export class UserResponse {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) learnerGroupId!: string | null;
   @ApiProperty({ example: ['hmn', 'vi'] }) languages!: string[];
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) villageId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The village and commune, e.g. 'Bản Sả Séng, Xã Bản Hồ' (user management answers; null elsewhere)",
+  })
+  villageName!: string | null;
   @ApiProperty() disabled!: boolean;
+  @ApiProperty({ description: 'false: made by staff, waiting for its owner to accept the invitation' })
+  activated!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -137,4 +162,94 @@ export class CsrfTokenResponse {
 export class UserPageResponse {
   @ApiProperty({ type: [UserResponse] }) items!: UserResponse[];
   @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}
+
+/** An account made by staff (an admin, or a coordinator for a village of their area). */
+export class CreateAccountDto {
+  @ApiPropertyOptional({
+    example: '0912 345 678',
+    description: 'Vietnamese mobile number; phone or email is required',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(24)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'can-bo@laocai.gov.vn' })
+  @Optional()
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email?: string;
+
+  @ApiProperty({ example: 'Vàng Thị Mai' })
+  @NormalizedText()
+  @IsString()
+  @Length(1, 120)
+  displayName!: string;
+
+  @ApiPropertyOptional({
+    type: [RoleGrantDto],
+    description: 'Default: learner. Coordinators may only make learner accounts',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @NestedArray(() => RoleGrantDto)
+  roles?: RoleGrantDto[];
+
+  @ApiPropertyOptional({
+    description: 'Village (thôn/bản) id; required when a coordinator makes the account',
+  })
+  @Optional()
+  @IsUUID()
+  villageId?: string;
+
+  @ApiPropertyOptional({ description: 'Learner group id' }) @Optional() @IsUUID() learnerGroupId?: string;
+
+  @ApiPropertyOptional({
+    example: ['hmn', 'vi'],
+    description: 'Language fallback chain, most preferred first',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsIn(CONTENT_LOCALES, { each: true, message: `languages must be among ${CONTENT_LOCALES.join(', ')}` })
+  languages?: string[];
+}
+
+export class InvitationResponse {
+  @ApiProperty({
+    example: 'K7MP-34XA',
+    description: 'One-time code to give its owner (read aloud or written down); shown only now',
+  })
+  code!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({
+    example: 'https://banso.laocai.gov.vn/invitation',
+    description: 'Where the owner enters it',
+  })
+  acceptUrl!: string;
+}
+
+export class InvitedAccountResponse {
+  @ApiProperty({ type: UserResponse }) user!: UserResponse;
+  @ApiProperty({ type: InvitationResponse }) invitation!: InvitationResponse;
+}
+
+export class AcceptInvitationDto {
+  @ApiProperty({ example: '0912345678', description: 'The phone number or email the account was made with' })
+  @IsString()
+  @Length(3, 254)
+  identifier!: string;
+
+  @ApiProperty({ example: 'K7MP-34XA', description: 'Any case; spaces and dashes are ignored' })
+  @IsString()
+  @Length(8, 20)
+  code!: string;
+
+  @ApiProperty({ description: 'The new password' })
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH * 4)
+  password!: string;
 }

@@ -23,6 +23,9 @@ export class UserEntity {
   @Column({ type: 'text', array: true, default: () => "'{vi}'" }) languages!: string[];
   @Column({ name: 'village_id', type: 'uuid', nullable: true }) villageId!: string | null;
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true }) disabledAt!: Date | null;
+  /** When its owner first set a password; null for an account made by staff and not yet accepted. */
+  @Column({ name: 'activated_at', type: 'timestamptz', nullable: true, default: () => 'now()' })
+  activatedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @OneToMany(() => UserRoleEntity, (r) => r.user) roles?: Relation<UserRoleEntity[]>;

@@ -26,6 +26,12 @@ class LoginFormDto extends PortalForm {
   @Optional() @IsString() @MaxLength(500) next?: string;
 }
 
+class InvitationFormDto extends PortalForm {
+  @IsString() @MaxLength(254) identifier!: string;
+  @IsString() @MaxLength(40) code!: string;
+  @IsString() @MaxLength(1024) password!: string;
+}
+
 class RegisterFormDto extends PortalForm {
   @Optional() @IsString() @MaxLength(120) displayName?: string;
   @Optional() @IsString() @MaxLength(40) phone?: string;
@@ -203,6 +209,45 @@ export class ShellPagesController {
     );
     void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, session(this.config));
     return page.redirect('/?notice=registered');
+  }
+
+  /** Where someone whose account staff made sets their password with the code they were given. */
+  @Get('/invitation')
+  @Public()
+  async invitationPage(@Page() page: PortalPage) {
+    return page.render('invitation', {}, { title: page.t('invitation.title') });
+  }
+
+  @Post('/invitation')
+  @Public()
+  async acceptInvitation(@Page() page: PortalPage, @Body() form: InvitationFormDto) {
+    const fail = (message: string, status: number) =>
+      page.render(
+        'invitation',
+        { error: message, identifier: form.identifier, code: form.code },
+        { title: page.t('invitation.title'), status },
+      );
+    page.onRefusal(({ error, status, message }) => {
+      if (error.code === IdentityErrorCode.LoginRateLimited)
+        return fail(
+          page.t('login.rateLimited', {
+            minutes: Math.ceil(Number(error.details?.retryAfterSeconds ?? 60) / 60),
+          }),
+          status,
+        );
+      if (error.code === IdentityErrorCode.WeakPassword || error.code === IdentityErrorCode.AccountDisabled)
+        return fail(message, status);
+      return fail(page.t('invitation.failed'), status);
+    }, 'any');
+    const issued = await this.auth.acceptInvitation(
+      form.identifier,
+      form.code,
+      form.password,
+      'portal',
+      clientContext(page.req),
+    );
+    void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, session(this.config));
+    return page.redirect('/?notice=signedIn');
   }
 
   @Post('/logout')
