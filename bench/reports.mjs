@@ -1,5 +1,5 @@
 // Staff reports at province scale: the progress reports (province, commune, village, one course),
-// coverage and the ambassador registry, each at 16 concurrent requests for a few seconds, against
+// coverage, the ambassador registry, the coordinators' dashboard page, the ranking and an inbox, each at 16 concurrent requests for a few seconds, against
 // a database made by `bench/scale.mjs generate`. Prints p50/p95/p99 and requests/s per report
 // beside the same run's /health/live; asserts nothing.
 // Usage: npm run build && DATABASE_URL=postgres://…/banso_scale node bench/reports.mjs [--seconds 10]
@@ -72,6 +72,9 @@ const course = (
   await db.query(`SELECT course_id AS id FROM enrolments GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)
 ).rows[0].id;
 
+const programme = (await db.query(`SELECT id FROM certification_programmes ORDER BY created_at LIMIT 1`))
+  .rows[0].id;
+
 const reports = [
   ['health/live (beside)', '/health/live'],
   ['progress: province', `/api/v1/progress/localities/${province}/report`],
@@ -81,6 +84,10 @@ const reports = [
   ['coverage: province', `/api/v1/certification/coverage?localityId=${province}`],
   ['registry: province, page 1', `/api/v1/certification/ambassadors?localityId=${province}`],
   ['activity: province, 30 days', `/api/v1/reporting/activity?localityId=${province}`],
+  ['dashboard page: province', `/coordinate/dashboard?locality=${province}`],
+  ['dashboard page: commune', `/coordinate/dashboard?locality=${commune}`],
+  ['ranking: province', `/api/v1/certification/programmes/${programme}/ranking`],
+  ['inbox: the admin', '/api/v1/me/notifications'],
 ];
 
 /** `CONNECTIONS` clients asking one after another for `SECONDS`: every latency, exactly. */
@@ -123,15 +130,28 @@ console.log(
 console.log(
   'report                          req/s    p50 ms   p95 ms   p99 ms   failed   CPU ms/request: platform, PostgreSQL',
 );
+const weights = [];
 for (const [name, path] of reports) {
   const first = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (!first.ok) throw new Error(`${name}: ${first.status} ${(await first.text()).slice(0, 300)}`);
+  if (path.startsWith('/coordinate/')) {
+    // A page's weight as a phone loads it: the HTML compressed as the browser asks (and the CSS, cached after).
+    const zipped = await fetch(`${base}${path}`, {
+      headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'br, gzip' },
+    });
+    const wire = Number(zipped.headers.get('content-length') ?? 0) || (await zipped.arrayBuffer()).byteLength;
+    weights.push(
+      `${name}: ${(Buffer.byteLength(await first.text()) / 1024).toFixed(1)} KB HTML, ${(wire / 1024).toFixed(1)} KB on the wire (${zipped.headers.get('content-encoding') ?? 'identity'})`,
+    );
+  }
   const r = await run(path);
   const ms = (v) => v.toFixed(1).padStart(7);
   console.log(
     `${name.padEnd(30)} ${r.rate.toFixed(0).padStart(6)}  ${ms(r.p50)}  ${ms(r.p95)}  ${ms(r.p99)}   ${String(r.failed).padStart(6)}   ${r.cpu.platform.toFixed(2)}, ${r.cpu.postgres.toFixed(2)}`,
   );
 }
+
+if (weights.length) console.log(`\nPage weights:\n  ${weights.join('\n  ')}`);
 
 await db.end();
 await platform.stop();

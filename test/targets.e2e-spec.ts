@@ -10,7 +10,7 @@ import {
   type TestArea,
 } from './factories/certification.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
-import { api, expectError, testEnv } from './support/api.js';
+import { api, apiUrl, expectError, testEnv } from './support/api.js';
 import { Browser } from './support/portal-browser.js';
 
 /**
@@ -456,9 +456,15 @@ describe('programme targets and active ambassadors', () => {
     expect(html).toMatch(
       /At this pace it is reached on \d{2}\/\d{2}\/\d{4}, after the deadline \(31\/12\/2028\)/,
     );
-    // Four charts, each an image described by its table of 12 weeks.
-    expect(html.match(/<svg class="chart"[^>]*role="img"/g)).toHaveLength(4);
-    for (const id of ['enrolments', 'completions', 'certificatesIssued', 'householdsHelped'])
+    // Five charts, each an image described by its table of 12 weeks.
+    expect(html.match(/<svg class="chart"[^>]*role="img"/g)).toHaveLength(5);
+    for (const id of [
+      'enrolments',
+      'completions',
+      'certificatesIssued',
+      'householdsHelped',
+      'activeAmbassadors',
+    ])
       expect(html).toContain(`aria-describedby="trend-${id}-data"`);
     expect(html.match(/<table id="trend-enrolments-data">[\s\S]*?<\/table>/)![0].match(/<tr>/g)).toHaveLength(
       13,
@@ -481,6 +487,78 @@ describe('programme targets and active ambassadors', () => {
     // The dormant ambassador is listed; the active one is not.
     expect(html).toContain('Vàng A Chứ');
     expect(html).not.toContain('Giàng Thị Dua');
+
+    // Each table downloads as CSV with the exports' conventions; the figures equal direct counts.
+    const csv = async (table: string, lang = 'en') => {
+      // The raw bytes: `Response.text()` would silently drop the BOM.
+      const res = await fetch(
+        `${apiUrl()}/coordinate/dashboard.csv?locality=${area.provinceId}&table=${table}&lang=${lang}`,
+        { headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } },
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toMatch(
+        new RegExp(`attachment; filename="dashboard-${table}-\\d{4}-\\d{2}-\\d{2}\\.csv"`),
+      );
+      const text = Buffer.from(await res.arrayBuffer()).toString('utf8');
+      expect(text.startsWith('\uFEFF')).toBe(true);
+      return text
+        .slice(1)
+        .trimEnd()
+        .split('\r\n')
+        .map((line) => line.split(','));
+    };
+    const weeks = await csv('weeks');
+    expect(weeks[0]).toEqual([
+      'Week of',
+      'New enrolments',
+      'Courses completed',
+      'Certificates issued',
+      'Households helped',
+      'Active ambassadors (end of week)',
+    ]);
+    expect(weeks).toHaveLength(13);
+    const [{ n: activeNow }] = (
+      await db.query(
+        `SELECT count(DISTINCT holder_id)::int AS n FROM reporting_active_ambassadors
+          WHERE locality_path LIKE (SELECT path FROM localities WHERE id = $1) || '%'`,
+        [area.provinceId],
+      )
+    ).rows;
+    expect(activeNow).toBe(1);
+    expect(Number(weeks.at(-1)![5])).toBe(activeNow);
+    expect(html).toContain('Active ambassadors (end of week): 1');
+    const courses = await csv('courses');
+    expect(courses[0]).toEqual(['Course', 'Enrolled', 'Completed']);
+    const [{ enrolled, completed }] = (
+      await db.query(
+        `SELECT count(*)::int AS enrolled, count(e.completed_at)::int AS completed
+           FROM enrolments e JOIN users u ON u.id = e.learner_id JOIN localities l ON l.id = u.village_id
+          WHERE e.course_id = $1 AND l.path LIKE (SELECT path FROM localities WHERE id = $2) || '%'`,
+        [course.courseId, area.provinceId],
+      )
+    ).rows;
+    expect(enrolled).toBeGreaterThan(0);
+    expect(courses.slice(1).map((r) => r.slice(-2).map(Number))).toContainEqual([enrolled, completed]);
+    // Vietnamese headers on request; a table that does not exist is refused.
+    expect((await csv('groups', 'vi'))[0]).toEqual(['Nhóm người học', 'Đã ghi danh', 'Đã hoàn thành']);
+    expect(
+      (await browser.request(`/coordinate/dashboard.csv?locality=${area.provinceId}&table=secrets`)).status,
+    ).toBe(400);
+
+    // Somebody who meets the programme but has not applied is listed; one who applied is not.
+    const ready = await eligibleCandidate(area.communes[0].villageIds[1], course, 2, {
+      displayName: 'Hờ Thị Sua',
+    });
+    await mentoringApplied(ready.id, 2);
+    const eligible = await csv('eligible');
+    expect(eligible[0]).toEqual(['Candidate', 'Village', 'Households helped']);
+    expect(eligible.map((r) => r[0])).toContain('Hờ Thị Sua');
+    expect(eligible.map((r) => r[0])).not.toContain('Lý Thị Mai');
+    expect(eligible.map((r) => r[0])).not.toContain('Giàng Thị Dua');
+    // The places below, with their coverage (the active ambassador's commune: 1 of 2 villages).
+    expect(html).toContain('<td>1 / 2</td><td>50 %</td>');
+    expect(html).toContain('<td>0 / 2</td><td>0 %</td>');
     // Drill down into a commune: its share of the province's target.
     expect(html).toContain(`/coordinate/dashboard?locality=${area.communes[0].id}`);
     const commune = await browser.request(`/coordinate/dashboard?locality=${area.communes[0].id}&lang=vi`);
@@ -488,6 +566,9 @@ describe('programme targets and active ambassadors', () => {
     // A commune coordinator cannot open the province's dashboard.
     const narrow = await Browser.signedIn(communeCoordinator);
     expect((await narrow.request(`/coordinate/dashboard?locality=${area.provinceId}`)).status).toBe(403);
+    expect(
+      (await narrow.request(`/coordinate/dashboard.csv?locality=${area.provinceId}&table=eligible`)).status,
+    ).toBe(403);
     expect((await narrow.request('/coordinate/dashboard')).status).toBe(200);
     // Admins see any province's, without the coordinators' tabs; learners none.
     const adminUser = await userWithRoles([{ role: 'admin' }]);

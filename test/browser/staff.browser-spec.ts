@@ -216,6 +216,12 @@ describe('the portal in a real browser: trainers and coordinators', () => {
     await review.goto('/coordinate/coverage');
     a11y.push(...(await seriousViolations(review)));
     await screenshot(review, 'coordinate-coverage');
+    // The dashboard: charts drawn on the server, each with its table of figures.
+    await review.goto('/coordinate/dashboard');
+    await visible(review.getByRole('heading', { name: vi['dashboard.trends'] }));
+    expect(await review.locator('svg.chart[role="img"]').count()).toBe(5);
+    a11y.push(...(await seriousViolations(review)));
+    await screenshot(review, 'coordinate-dashboard');
 
     // The candidate downloads the certificate once the worker has issued it.
     const deadline = Date.now() + 60_000;
@@ -242,8 +248,18 @@ describe('the portal in a real browser: trainers and coordinators', () => {
     a11y.push(...(await seriousViolations(page)));
     await screenshot(page, 'verify');
 
+    // The decision and the certificate are in the candidate's inbox (the worker makes them), in
+    // the page's language, each with its button.
+    for (const until = Date.now() + 60_000; ;) {
+      await page.goto('/notifications');
+      if ((await page.locator('form[action$="/open"]').count()) >= 2) break;
+      if (Date.now() > until) throw new Error('the reminders did not reach the inbox in time');
+      await page.waitForTimeout(1000);
+    }
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'notifications');
     expect(a11y).toEqual([]);
     await phone.close();
     await desk.close();
-  });
+  }, 180_000);
 });

@@ -157,6 +157,11 @@ export class ApplicationsService {
     }
   }
 
+  /** Which of these people have an application waiting for a decision in the programme. */
+  waitingApplicants(candidateIds: string[], programmeId: string): Promise<Set<string>> {
+    return this.repo.waitingApplicants(candidateIds, programmeId);
+  }
+
   /** Applications waiting for a decision since before `before`, with their place (reminders). */
   waitingSince(before: Date) {
     return this.repo.waitingSince(before);

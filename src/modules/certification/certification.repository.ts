@@ -168,6 +168,17 @@ export class CertificationRepository {
     return true;
   }
 
+  /** Which of these people have an application waiting for a decision in the programme. */
+  async waitingApplicants(candidateIds: string[], programmeId: string): Promise<Set<string>> {
+    if (candidateIds.length === 0) return new Set();
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT candidate_id AS id FROM certification_applications
+        WHERE candidate_id = ANY ($1::uuid[]) AND programme_id = $2 AND status = 'submitted'`,
+      [candidateIds, programmeId],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Applications still waiting for a decision that were made before `before`, oldest first. */
   waitingSince(before: Date): Promise<{ id: string; localityPath: string; createdAt: Date }[]> {
     return this.dataSource.query(

@@ -27,7 +27,10 @@ export type ProfilePatch = Partial<
   Pick<UserEntity, 'displayName' | 'learnerGroupId' | 'languages' | 'villageId'>
 >;
 
-export type UserContact = Pick<UserEntity, 'id' | 'phone' | 'languages' | 'disabledAt'>;
+export type UserContact = Pick<
+  UserEntity,
+  'id' | 'phone' | 'languages' | 'disabledAt' | 'displayName' | 'villageId'
+>;
 
 /** Rolls back an acceptance whose account was activated meanwhile. */
 class InvitationAlreadyAccepted extends Error {}
@@ -58,11 +61,18 @@ export class UserRepository {
     );
   }
 
-  /** How to reach users: phone, languages, whether disabled (unknown ids are left out). */
+  /** How to reach users: phone, languages, whether disabled, name, village (unknown ids are left out). */
   async contacts(ids: string[]): Promise<Map<string, UserContact>> {
     if (ids.length === 0) return new Map();
     const rows = await this.users.find({
-      select: { id: true, phone: true, languages: true, disabledAt: true },
+      select: {
+        id: true,
+        phone: true,
+        languages: true,
+        disabledAt: true,
+        displayName: true,
+        villageId: true,
+      },
       where: { id: In(ids) },
     });
     return new Map(rows.map((u) => [u.id, u]));

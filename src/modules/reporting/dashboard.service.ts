@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../infrastructure/auth/roles.js';
 import { ApplicationsService } from '../certification/applications.service.js';
+import { EligibilityService } from '../certification/eligibility.service.js';
 import { ProgrammesService } from '../certification/programmes.service.js';
+import { UsersService } from '../identity/users.service.js';
 import { AreaScope } from '../geography/area-scope.service.js';
 import { GeographyService } from '../geography/geography.service.js';
 import { AmbassadorRegistryService } from './ambassador-registry.service.js';
@@ -15,6 +17,9 @@ const INACTIVE_LISTED = 50;
 /** Applications older than this are listed as waiting too long (the oldest 50 looked at). */
 export const WAITING_DAYS = 10;
 const WAITING_LOOKED_AT = 50;
+/** Likely candidates checked against the programme per page, and how many eligible are listed. */
+const ELIGIBLE_LOOKED_AT = 40;
+const ELIGIBLE_LISTED = 20;
 const DAY_MS = 86_400_000;
 
 /**
@@ -34,7 +39,44 @@ export class DashboardService {
     @Inject(AmbassadorRegistryService) private readonly registry: AmbassadorRegistryService,
     @Inject(GeographyService) private readonly geography: GeographyService,
     @Inject(AreaScope) private readonly scope: AreaScope,
+    @Inject(EligibilityService) private readonly eligibility: EligibilityService,
+    @Inject(UsersService) private readonly users: UsersService,
   ) {}
+
+  /**
+   * People of the place who meet the programme now but have neither applied nor been certified:
+   * those who logged enough households without a valid certificate (the rollup), checked one by
+   * one against the programme (ELIGIBLE_LOOKED_AT at most), leaving out a waiting application.
+   */
+  private async eligibleNotApplied(path: string, programme: Parameters<EligibilityService['assess']>[1]) {
+    const mentors = await this.dashboards.mentorsWithoutCertificate(
+      path,
+      programme.minHouseholds,
+      ELIGIBLE_LOOKED_AT,
+    );
+    const ids = mentors.map((m) => m.mentorId);
+    const [waiting, people] = await Promise.all([
+      this.applications.waitingApplicants(ids, programme.id),
+      this.users.contacts(ids),
+    ]);
+    const checked = await Promise.all(
+      mentors
+        .filter((m) => !waiting.has(m.mentorId) && people.get(m.mentorId)?.villageId)
+        .map(async (m) => {
+          const person = people.get(m.mentorId)!;
+          const snapshot = await this.eligibility.assess(m.mentorId, programme, person.villageId);
+          return snapshot.eligible ? [{ ...m, name: person.displayName, villageId: person.villageId! }] : [];
+        }),
+    );
+    const eligible = checked.flat().slice(0, ELIGIBLE_LISTED);
+    const places = await this.geography.villagePlaces(eligible.map((e) => e.villageId));
+    return eligible.map((e) => ({
+      id: e.mentorId,
+      name: e.name,
+      villageName: places.get(e.villageId)?.village ?? null,
+      households: e.households,
+    }));
+  }
 
   /**
    * Last week's figures for a place (a coordinator's weekly digest): new enrolments, completions
@@ -63,14 +105,16 @@ export class DashboardService {
     await this.scope.assertCovers(who, locality.path);
     const provinceId = locality.path.split('/').filter(Boolean)[0];
     const programme = (await this.programmes.list(false)).find((p) => p.provinceId === provinceId) ?? null;
-    const [target, weeks, progress, coverage, inactive, queue] = await Promise.all([
+    const [target, weeks, activeWeeks, progress, coverage, inactive, queue, eligible] = await Promise.all([
       programme && locality.level !== 'village' ? this.targets.view(who, programme.id, localityId) : null,
       this.dashboards.weekly(locality.path, TREND_WEEKS),
+      this.dashboards.weeklyActiveAmbassadors(locality.path, TREND_WEEKS),
       this.progress.localityReport(who, localityId, lang),
       this.registry.coverage(who, localityId),
       this.dashboards.inactiveAmbassadors(locality.path, INACTIVE_LISTED),
       // Oldest first: those waiting too long are at the front.
       this.applications.queue(who, { localityId, status: 'submitted', page: 1, pageSize: WAITING_LOOKED_AT }),
+      programme ? this.eligibleNotApplied(locality.path, programme) : [],
     ]);
     const waitingSince = Date.now() - WAITING_DAYS * DAY_MS;
     const villages = new Map(
@@ -82,7 +126,8 @@ export class DashboardService {
       locality: { id: locality.id, name: locality.name, level: locality.level },
       programme: programme && { id: programme.id, activeWithinDays: programme.activeWithinDays },
       target,
-      weeks,
+      weeks: weeks.map((w, i) => ({ ...w, activeAmbassadors: activeWeeks[i]?.active ?? 0 })),
+      eligibleNotApplied: eligible,
       progress,
       coverage,
       waitingApplications: queue.items

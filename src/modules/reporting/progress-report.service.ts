@@ -50,9 +50,27 @@ export class ProgressReportService {
   async localityReport(who: Principal, localityId: string, lang?: string): Promise<ProgressReportResponse> {
     const locality = await this.geography.get(localityId);
     await this.area.assertCovers(who, locality.path);
+    const chain = normalizeFallbackChain(lang ? lang.split(',') : []);
+    // After the report: it brings the rollups up to date first.
+    const report = await this.report({
+      withinPath: locality.path,
+      childPart: childPart(locality.path),
+      lang,
+    });
+    const byCourse = await this.repo.progressCounts({ withinPath: locality.path, groupBy: 'course' });
+    const titles = await Promise.all(
+      byCourse.map(async (r) => {
+        const course = await this.content.courseForLearners(r.key!);
+        const outline = course && (await this.content.outline(course.publishedVersionId));
+        return outline ? pickLocalized(outline.title, chain) : null;
+      }),
+    );
     return {
-      ...(await this.report({ withinPath: locality.path, childPart: childPart(locality.path), lang })),
+      ...report,
       localityId,
+      byCourse: byCourse
+        .map((r, i) => ({ courseId: r.key!, title: titles[i], ...counts(r) }))
+        .sort((a, b) => b.enrolled - a.enrolled || a.courseId.localeCompare(b.courseId)),
     };
   }
 

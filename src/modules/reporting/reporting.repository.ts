@@ -60,13 +60,19 @@ export class ReportingRepository {
     courseId?: string;
     withinPath?: string;
     scopePaths?: string[];
-    groupBy: 'learner_group' | 'child_locality' | 'none';
+    groupBy: 'learner_group' | 'child_locality' | 'course' | 'none';
     /** For child_locality: which `/`-separated part of the path holds the child's id. */
     childPart?: number;
   }): Promise<(ProgressCounts & { key: string | null })[]> {
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    const where = [filter.courseId ? `course_id = ${p(filter.courseId)}` : 'course_id IS NULL'];
+    const where = [
+      filter.groupBy === 'course'
+        ? 'course_id IS NOT NULL'
+        : filter.courseId
+          ? `course_id = ${p(filter.courseId)}`
+          : 'course_id IS NULL',
+    ];
     // The places counted: the one asked about, or the coordinator's areas (one inside another
     // counts once), or everyone (provinces, and learners who gave no village: depth 0).
     const given = filter.withinPath ? [filter.withinPath] : filter.scopePaths;
@@ -89,9 +95,11 @@ export class ReportingRepository {
     const key =
       filter.groupBy === 'learner_group'
         ? 'learner_group_id::text'
-        : filter.groupBy === 'child_locality'
-          ? `split_part(locality_path, '/', ${p(filter.childPart ?? 2)}::int)`
-          : 'NULL::text';
+        : filter.groupBy === 'course'
+          ? 'course_id::text'
+          : filter.groupBy === 'child_locality'
+            ? `split_part(locality_path, '/', ${p(filter.childPart ?? 2)}::int)`
+            : 'NULL::text';
     const rows = await this.dataSource.query<(ProgressCounts & { key: string | null })[]>(
       `SELECT key, enrolled, enrolled - started AS "notStarted", started - completed AS "inProgress", completed
          FROM (SELECT ${key} AS key, sum(enrolled)::int AS enrolled, sum(started)::int AS started,

@@ -1,4 +1,6 @@
 import { IsString, MaxLength } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { vietnamDay } from '../../../infrastructure/i18n/vietnam-time.js';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { PageQueryDto } from '../../../infrastructure/http/pagination.js';
 
@@ -16,4 +18,14 @@ export function exportLinks(localityId?: string) {
     ambassadors: `/coordinate/exports/ambassadors.csv${query}`,
     coverage: `/coordinate/exports/coverage.csv${query}`,
   };
+}
+
+/** A CSV download named after its table and today (Vietnam), never cached. */
+export function sendCsv(reply: FastifyReply, name: string, csv: string) {
+  return reply
+    .status(200)
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}-${vietnamDay(new Date())}.csv"`)
+    .header('cache-control', 'no-store')
+    .send(csv);
 }

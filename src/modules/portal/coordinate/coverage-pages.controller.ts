@@ -1,15 +1,13 @@
 import { Get, Inject, Query } from '@nestjs/common';
 import { IsString, IsUUID, MaxLength } from 'class-validator';
-import type { FastifyReply } from 'fastify';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
-import { vietnamDay } from '../../../infrastructure/i18n/vietnam-time.js';
 import { Roles } from '../../../infrastructure/auth/auth.decorators.js';
 import { AreaScope } from '../../geography/area-scope.service.js';
 import { AmbassadorRegistryService } from '../../reporting/ambassador-registry.service.js';
 import { ExportsService, type ExportReader } from '../../reporting/exports.service.js';
 import { type PortalPage } from '../shell/portal-view.js';
 import { Page, PortalPages } from '../shell/page.js';
-import { exportLinks, PortalPageQueryDto } from './coordinate-pages.js';
+import { exportLinks, PortalPageQueryDto, sendCsv } from './coordinate-pages.js';
 
 const REGISTRY_PAGE_SIZE = 50;
 
@@ -112,36 +110,19 @@ export class CoveragePagesController {
   /** Applications in the coordinator's area (or `?locality=` inside it), every status, oldest first. */
   @Get('exports/candidates.csv')
   async candidatesCsv(@Page() page: PortalPage, @Query() query: ExportQueryDto) {
-    return this.sendCsv(
-      page.reply,
-      'candidates',
-      await this.exports.candidates(reader(page), query.locality),
-    );
+    return sendCsv(page.reply, 'candidates', await this.exports.candidates(reader(page), query.locality));
   }
 
   /** Active ambassadors (valid certificate) serving villages of the area, by village. */
   @Get('exports/ambassadors.csv')
   async ambassadorsCsv(@Page() page: PortalPage, @Query() query: ExportQueryDto) {
-    return this.sendCsv(
-      page.reply,
-      'ambassadors',
-      await this.exports.ambassadors(reader(page), query.locality),
-    );
+    return sendCsv(page.reply, 'ambassadors', await this.exports.ambassadors(reader(page), query.locality));
   }
 
   /** One row per village of the area: its commune, how many active ambassadors serve it, covered or not. */
   @Get('exports/coverage.csv')
   async coverageCsv(@Page() page: PortalPage, @Query() query: ExportQueryDto) {
-    return this.sendCsv(page.reply, 'coverage', await this.exports.coverage(reader(page), query.locality));
-  }
-
-  private sendCsv(reply: FastifyReply, name: string, csv: string) {
-    return reply
-      .status(200)
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${name}-${vietnamDay(new Date())}.csv"`)
-      .header('cache-control', 'no-store')
-      .send(csv);
+    return sendCsv(page.reply, 'coverage', await this.exports.coverage(reader(page), query.locality));
   }
 }
 

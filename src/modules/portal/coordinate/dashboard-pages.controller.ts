@@ -1,5 +1,5 @@
 import { Get, Inject, Query } from '@nestjs/common';
-import { IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
 import { Roles } from '../../../infrastructure/auth/auth.decorators.js';
 import { hasRole, type Principal } from '../../../infrastructure/auth/roles.js';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
@@ -11,14 +11,39 @@ import type { Projection } from '../../reporting/targets.js';
 import { Page, PortalPages } from '../shell/page.js';
 import { type PortalPage } from '../shell/portal-view.js';
 import { barChart } from './charts.js';
-import { exportLinks, PortalPageQueryDto } from './coordinate-pages.js';
+import { type CsvColumn, toCsv } from '../../reporting/csv.js';
+import { exportLinks, PortalPageQueryDto, sendCsv } from './coordinate-pages.js';
 
+const TRENDS = [
+  'enrolments',
+  'completions',
+  'certificatesIssued',
+  'householdsHelped',
+  'activeAmbassadors',
+] as const;
+/** Series that are a level at the end of each week (the caption shows the latest), not a count in it. */
+const LEVELS = new Set<string>(['activeAmbassadors']);
+/** Courses listed on the page (the CSV has them all). */
+const COURSES_SHOWN = 10;
+export const DASHBOARD_TABLES = [
+  'weeks',
+  'places',
+  'groups',
+  'courses',
+  'waiting',
+  'inactive',
+  'eligible',
+] as const;
+type DashboardTable = (typeof DASHBOARD_TABLES)[number];
+const METRICS = ['certifiedAmbassadors', 'activeVillagePercent', 'householdsHelped'] as const;
 class DashboardQueryDto extends PortalPageQueryDto {
   @Optional() @IsUUID() locality?: string;
 }
 
-const TRENDS = ['enrolments', 'completions', 'certificatesIssued', 'householdsHelped'] as const;
-const METRICS = ['certifiedAmbassadors', 'activeVillagePercent', 'householdsHelped'] as const;
+class DashboardCsvQueryDto extends DashboardQueryDto {
+  @IsIn(DASHBOARD_TABLES) table!: DashboardTable;
+}
+
 const shortDay = (day: string) => day.slice(8, 10) + '/' + day.slice(5, 7);
 const longDay = (day: string | null) => (day ? documentDayOf(day) : '');
 
@@ -85,9 +110,10 @@ export class DashboardPagesController {
           labelEvery: 3,
         }),
         rows,
-        total: rows.reduce((n, r) => n + r.value, 0),
+        total: LEVELS.has(key) ? (rows.at(-1)?.value ?? 0) : rows.reduce((n, r) => n + r.value, 0),
       };
     });
+    const tables = this.tables(page, d);
     return page.render(
       'coordinate/dashboard',
       {
@@ -113,32 +139,122 @@ export class DashboardPagesController {
             name: p.name,
             covered: p.covered,
             villages: p.villages,
-            percent: Math.round(p.coverage * 1000) / 10,
+            coveragePercent: Math.round(p.coverage * 1000) / 10,
             href: p.level === 'village' ? null : `/coordinate/dashboard?locality=${p.id}`,
           })),
         },
         trends,
-        groups: d.progress.byLearnerGroup.map((g) => ({
-          name: g.name ?? page.t('dashboard.noGroup'),
-          enrolled: g.enrolled,
-          completed: g.completed,
-        })),
+        groups: tables.groups.rows,
+        courses: tables.courses.rows.slice(0, COURSES_SHOWN),
         waitingDays: WAITING_DAYS,
-        waiting: d.waitingApplications.map((a) => ({
-          name: a.candidateName ?? '',
-          kind: page.t(`dashboard.kind.${a.kind}`),
-          days: a.days,
-          href: `/coordinate/applications/${a.id}`,
-        })),
-        inactive: d.inactiveAmbassadors.map((a) => ({
-          name: a.holderName,
-          village: a.villageName ?? '',
-          lastHelpedOn: longDay(a.lastHelpedOn),
-        })),
+        waiting: tables.waiting.rows,
+        inactive: tables.inactive.rows,
+        eligible: tables.eligible.rows,
+        csv: Object.fromEntries(
+          DASHBOARD_TABLES.map((t) => [t, `/coordinate/dashboard.csv?locality=${localityId}&table=${t}`]),
+        ),
         activeWithinDays: d.programme?.activeWithinDays ?? 90,
         exports: exportLinks(localityId),
       },
       { title: page.t('dashboard.title') },
     );
   }
+
+  /** One of the dashboard's tables as CSV (the exports' conventions: BOM, the reader's headers, formulas defused). */
+  @Get('dashboard.csv')
+  async dashboardCsv(@Page() page: PortalPage, @Query() query: DashboardCsvQueryDto) {
+    const who = page.principal!;
+    const localityId = query.locality ?? (await this.roots(who))[0].id;
+    const d = await this.dashboards.overview(who, localityId, page.locale);
+    const table = this.tables(page, d)[query.table] as { rows: unknown[]; columns: CsvColumn<unknown>[] };
+    return sendCsv(page.reply, `dashboard-${query.table}`, toCsv(table.rows, table.columns));
+  }
+
+  /** The page's tables, each with its columns in the reader's language: the HTML and the CSV read the same rows. */
+  private tables(page: PortalPage, d: Overview) {
+    const t = page.t;
+    const table = <T>(rows: T[], columns: CsvColumn<T>[]) => ({ rows, columns });
+    return {
+      weeks: table(d.weeks, [
+        { header: t('dashboard.col.week'), value: (w) => longDay(w.week) },
+        ...TRENDS.map((key) => ({
+          header: t(`dashboard.trend.${key}`),
+          value: (w: Overview['weeks'][number]) => w[key],
+        })),
+      ]),
+      places: table(
+        d.coverage.parts.map((p) => ({ ...p, percent: Math.round(p.coverage * 1000) / 10 })),
+        [
+          { header: `${t('coordinate.col.commune')} / ${t('coordinate.col.village')}`, value: (p) => p.name },
+          { header: t('dashboard.col.villages'), value: (p) => p.villages },
+          { header: t('coordinate.col.coveredVillages'), value: (p) => p.covered },
+          { header: t('coordinate.col.coverage'), value: (p) => p.percent },
+        ],
+      ),
+      groups: table(
+        d.progress.byLearnerGroup.map((g) => ({
+          name: g.name?.text ?? t('dashboard.noGroup'),
+          enrolled: g.enrolled,
+          completed: g.completed,
+        })),
+        [
+          { header: t('dashboard.col.group'), value: (g) => g.name },
+          { header: t('dashboard.col.enrolled'), value: (g) => g.enrolled },
+          { header: t('dashboard.col.completed'), value: (g) => g.completed },
+        ],
+      ),
+      courses: table(
+        (d.progress.byCourse ?? []).map((c) => ({
+          title: c.title?.text ?? c.courseId,
+          enrolled: c.enrolled,
+          completed: c.completed,
+          href: `/courses/${c.courseId}`,
+        })),
+        [
+          { header: t('dashboard.col.course'), value: (c) => c.title },
+          { header: t('dashboard.col.enrolled'), value: (c) => c.enrolled },
+          { header: t('dashboard.col.completed'), value: (c) => c.completed },
+        ],
+      ),
+      waiting: table(
+        d.waitingApplications.map((a) => ({
+          name: a.candidateName ?? '',
+          kind: t(`dashboard.kind.${a.kind}`),
+          days: a.days,
+          href: `/coordinate/applications/${a.id}`,
+        })),
+        [
+          { header: t('dashboard.col.candidate'), value: (a) => a.name },
+          { header: t('dashboard.col.kind'), value: (a) => a.kind },
+          { header: t('dashboard.col.waitingDays'), value: (a) => a.days },
+        ],
+      ),
+      inactive: table(
+        d.inactiveAmbassadors.map((a) => ({
+          name: a.holderName,
+          village: a.villageName ?? '',
+          lastHelpedOn: longDay(a.lastHelpedOn),
+        })),
+        [
+          { header: t('coordinate.col.ambassador'), value: (a) => a.name },
+          { header: t('coordinate.col.village'), value: (a) => a.village },
+          { header: t('dashboard.col.lastHelped'), value: (a) => a.lastHelpedOn },
+        ],
+      ),
+      eligible: table(
+        d.eligibleNotApplied.map((e) => ({
+          name: e.name,
+          village: e.villageName ?? '',
+          households: e.households,
+        })),
+        [
+          { header: t('dashboard.col.candidate'), value: (e) => e.name },
+          { header: t('coordinate.col.village'), value: (e) => e.village },
+          { header: t('coordinate.col.households'), value: (e) => e.households },
+        ],
+      ),
+    } satisfies Record<DashboardTable, unknown>;
+  }
 }
+
+type Overview = Awaited<ReturnType<DashboardService['overview']>>;

@@ -39,7 +39,8 @@ export class NotificationPagesController {
     const userId = page.user!.id;
     const current = q.page ?? 1;
     const [inbox, settings] = await Promise.all([
-      this.notifications.inbox(userId, { page: current, pageSize: PAGE_SIZE }, page.chain),
+      // In the page's language (the menus around them are), then the reader's own.
+      this.notifications.inbox(userId, { page: current, pageSize: PAGE_SIZE }, [page.locale, ...page.chain]),
       this.notifications.settings(userId),
     ]);
     const pages = Math.max(1, Math.ceil(inbox.total / PAGE_SIZE));
@@ -70,7 +71,7 @@ export class NotificationPagesController {
   /** Marks it read and opens what it is about (a path on this site, from the notification itself). */
   @Post(':id/open')
   async open(@Param('id', ParseUUIDPipe) id: string, @Page() page: PortalPage, @Body() _form: PortalForm) {
-    const n = await this.notifications.markRead(page.user!.id, id, page.chain);
+    const n = await this.notifications.markRead(page.user!.id, id, [page.locale, ...page.chain]);
     return page.redirect(n.link?.startsWith('/') && !n.link.startsWith('//') ? n.link : '/notifications');
   }
 

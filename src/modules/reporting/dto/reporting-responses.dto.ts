@@ -80,6 +80,12 @@ export class LocalityCountsResponse extends ProgressCountsResponse {
   @ApiProperty({ nullable: true, type: String }) name!: string | null;
 }
 
+export class CourseCountsResponse extends ProgressCountsResponse {
+  @ApiProperty({ format: 'uuid' }) courseId!: string;
+  @ApiProperty({ type: LocalizedValueResponse, nullable: true, description: 'Its published title' })
+  title!: LocalizedValueResponse | null;
+}
+
 export class ProgressReportResponse {
   @ApiPropertyOptional() courseId?: string;
   @ApiPropertyOptional() localityId?: string;
@@ -92,6 +98,11 @@ export class ProgressReportResponse {
   @ApiProperty({ type: [GroupCountsResponse] }) byLearnerGroup!: GroupCountsResponse[];
   @ApiProperty({ type: [LocalityCountsResponse], description: 'By the next level down (commune, village)' })
   byLocality!: LocalityCountsResponse[];
+  @ApiPropertyOptional({
+    type: [CourseCountsResponse],
+    description: "A place's report: by course, most enrolled first",
+  })
+  byCourse?: CourseCountsResponse[];
 }
 
 export class ActivityCountsResponse {
