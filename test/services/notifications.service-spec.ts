@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import ece from 'http_ece';
 import pg from 'pg';
 import type { Principal } from '../../src/infrastructure/auth/roles.js';
+import { OutboxReader } from '../../src/infrastructure/outbox/outbox.js';
 import { ApplicationsService } from '../../src/modules/certification/applications.service.js';
 import { ApplyDto } from '../../src/modules/certification/dto/certification.dto.js';
 import { EnrolmentService } from '../../src/modules/learning/enrolment.service.js';
@@ -101,6 +102,10 @@ describe('reminders', () => {
     await ctx.close();
   });
 
+  // Each test's clock starts its own history: the idle-learner scan reads only what crossed since
+  // its mark, and the tests' clocks do not run in one direction.
+  beforeEach(() => db.query(`DELETE FROM notification_scan_marks`));
+
   it('reminds an idle learner once per pause, in their language, and texts them once', async () => {
     const learner = await idleLearner(plus(MONDAY_10H, -8 * DAY_MS));
     expect(await reminders.scan(MONDAY_10H)).toBeGreaterThanOrEqual(1);
@@ -128,6 +133,10 @@ describe('reminders', () => {
       { channel: 'sms', status: 'sent', attempts: 1 },
     ]);
 
+    // The scan remembers how far it looked: the same clock again reads nothing.
+    expect((await db.query(`SELECT scanned_until FROM notification_scan_marks`)).rows).toEqual([
+      { scanned_until: plus(MONDAY_10H, -7 * DAY_MS) },
+    ]);
     // Back to learning, then idle again: a new pause, a new reminder.
     await db.query(`UPDATE enrolments SET last_activity_at = $2 WHERE learner_id = $1`, [
       learner.id,
@@ -174,13 +183,14 @@ describe('reminders', () => {
       detail: 'opted out',
     });
     // Turned on again, the next reminder is texted (Vietnamese, without diacritics).
+    // (Back the next day, then idle again: a week and a day later the scan finds the new pause.)
     await notifications.setChannel(learner.id, 'sms', true);
     await db.query(`UPDATE enrolments SET last_activity_at = $2 WHERE learner_id = $1`, [
       learner.id,
-      plus(MONDAY_10H, -9 * DAY_MS),
+      plus(MONDAY_10H, DAY_MS),
     ]);
-    await reminders.scan(MONDAY_10H);
-    await delivery.deliverDue(MONDAY_10H);
+    await reminders.scan(plus(MONDAY_10H, 10 * DAY_MS));
+    await delivery.deliverDue(plus(MONDAY_10H, 10 * DAY_MS));
     const texts = await sent(learner.phone);
     expect(texts).toHaveLength(1);
     expect(texts[0].text).toMatch(/^Ban So: da 9 ngay ban chua hoc tiep khoa "/);
@@ -197,6 +207,29 @@ describe('reminders', () => {
     expect(busySms.dueAt.getTime()).toBe(MONDAY_10H.getTime() + 60_000);
     const [refusedSms] = (await deliveries(refused.id)).filter((d) => d.channel === 'sms');
     expect(refusedSms).toMatchObject({ status: 'failed', attempts: 1, detail: 'SMS gateway answered 400' });
+  });
+
+  it('starts a new consumer at the present: facts committed before are not replayed', async () => {
+    const outbox = ctx.get(OutboxReader);
+    const consumer = `test-${randomUUID()}`;
+    const fact = (n: number) =>
+      db.query(`INSERT INTO domain_events (type, subject_id, payload) VALUES ('test.fact', $1, $2)`, [
+        randomUUID(),
+        { n },
+      ]);
+    await fact(1);
+    await outbox.startAtPresent(consumer);
+    await fact(2);
+    // A second start keeps the position.
+    await outbox.startAtPresent(consumer);
+    const seen: number[] = [];
+    for (let i = 0; i < 50 && seen.length === 0; i++) {
+      await outbox.consumeBatch(consumer, ['test.fact'], async (events) => {
+        seen.push(...events.map((e) => (e.payload as { n: number }).n));
+      });
+      if (seen.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toEqual([2]);
   });
 
   describe('Web Push', () => {
@@ -259,10 +292,10 @@ describe('reminders', () => {
       answer = 410;
       await db.query(`UPDATE enrolments SET last_activity_at = $2 WHERE learner_id = $1`, [
         learner.id,
-        plus(MONDAY_10H, -9 * DAY_MS),
+        plus(MONDAY_10H, DAY_MS),
       ]);
-      await reminders.scan(MONDAY_10H);
-      await delivery.deliverDue(MONDAY_10H);
+      await reminders.scan(plus(MONDAY_10H, 9 * DAY_MS));
+      await delivery.deliverDue(plus(MONDAY_10H, 9 * DAY_MS));
       expect(received).toHaveLength(2);
       expect((await notifications.settings(learner.id)).push.subscriptions).toBe(0);
       await expect(notifications.unsubscribe(learner.id, id)).rejects.toMatchObject({

@@ -134,6 +134,21 @@ export class OutboxReader {
     await m.query(`LOCK TABLE outbox_checkpoints IN SHARE ROW EXCLUSIVE MODE`);
   }
 
+  /**
+   * Gives a new consumer its first position at the present: facts already committed are never read
+   * by it (a consumer whose effects must not replay history, such as reminders on a platform that
+   * has run for months). Facts of transactions still running are read as usual. A consumer that has
+   * a position keeps it.
+   */
+  async startAtPresent(consumer: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO outbox_checkpoints (consumer, tx, seq, skip, updated_at)
+       VALUES ($1, pg_snapshot_xmin(pg_current_snapshot()), 0, pg_current_snapshot(), now())
+       ON CONFLICT (consumer) DO NOTHING`,
+      [consumer],
+    );
+  }
+
   /** Whether a consumer has a position yet (false: its results were never built). */
   async hasPosition(consumer: string): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(

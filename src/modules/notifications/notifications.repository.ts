@@ -84,6 +84,25 @@ export class NotificationsRepository {
     return id;
   }
 
+  /** How far a scan has looked, or null before its first run. */
+  async scannedUntil(scan: string): Promise<Date | null> {
+    const [row] = await this.dataSource.query<{ until: Date }[]>(
+      `SELECT scanned_until AS until FROM notification_scan_marks WHERE scan = $1`,
+      [scan],
+    );
+    return row?.until ?? null;
+  }
+
+  /** Records how far a scan looked; never moves back (a slower scan finishing late). */
+  async markScanned(scan: string, until: Date): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notification_scan_marks AS m (scan, scanned_until) VALUES ($1, $2)
+       ON CONFLICT (scan) DO UPDATE
+         SET scanned_until = greatest(m.scanned_until, EXCLUDED.scanned_until), updated_at = now()`,
+      [scan, until],
+    );
+  }
+
   /** Which of these triggers were answered already. */
   async answered(triggers: string[]): Promise<Set<string>> {
     const rows = await this.dataSource.query<{ key: string }[]>(

@@ -26,6 +26,7 @@ export const INACTIVE_DAYS = 7;
 export const INACTIVE_LOOKBACK_DAYS = 30;
 const DAY_MS = 86_400_000;
 const CONSUMER = 'notifications';
+const INACTIVE_SCAN = 'learner.inactive';
 const FACTS = [APPLICATION_DECIDED, CERTIFICATE_ISSUED];
 const BATCH = 200;
 
@@ -40,8 +41,9 @@ export function weekOf(at: Date): string {
  * What makes a reminder, each exactly once: its trigger keys are taken in the notification's
  * transaction (notification_triggers' primary key), so running any of these again, from any
  * number of workers, adds nothing.
- * - from the outbox (a checkpointed consumer): an application decided (to the candidate and a
- *   nominating trainer, with the reason); a certificate issued, renewed or corrected;
+ * - from the outbox (a checkpointed consumer, started at its first run: history is not replayed):
+ *   an application decided (to the candidate, with the reason); a certificate issued, renewed or
+ *   corrected;
  * - from a scan at `now`: learners idle INACTIVE_DAYS with an unfinished course (once per pause:
  *   the key holds the day they were last active); certificates entering their renewal window;
  *   applications waiting more than WAITING_DAYS (to each coordinator covering them, grouped);
@@ -51,6 +53,7 @@ export function weekOf(at: Date): string {
 @Injectable()
 export class RemindersService {
   private readonly log = new Logger(RemindersService.name);
+  private started = false;
 
   constructor(
     @Inject(NotificationsRepository) private readonly repo: NotificationsRepository,
@@ -65,6 +68,11 @@ export class RemindersService {
 
   /** Notifications for the outbox facts not seen yet; returns how many facts were read. */
   async catchUp(now = new Date()): Promise<number> {
+    // A platform that has run for months does not remind anyone of last year's decisions.
+    if (!this.started) {
+      await this.outbox.startAtPresent(CONSUMER);
+      this.started = true;
+    }
     let read = 0;
     for (;;) {
       const n = await this.outbox.consumeBatch(
@@ -93,19 +101,17 @@ export class RemindersService {
     for (const e of events) {
       if (e.type === APPLICATION_DECIDED) {
         const p = e.payload as unknown as ApplicationDecidedEvent;
-        for (const userId of new Set([p.candidateId, p.nominatedBy ?? p.candidateId])) {
-          await this.repo.create(
-            {
-              userId,
-              kind: p.decision === 'approved' ? 'application.approved' : 'application.rejected',
-              triggers: [`application.decided:${p.applicationId}:${userId}`],
-              params: () => ({ reason: p.reason }),
-              link: '/my/ambassador',
-              dueAt,
-            },
-            m,
-          );
-        }
+        await this.repo.create(
+          {
+            userId: p.candidateId,
+            kind: p.decision === 'approved' ? 'application.approved' : 'application.rejected',
+            triggers: [`application.decided:${p.applicationId}:${p.candidateId}`],
+            params: () => ({ reason: p.reason }),
+            link: '/my/ambassador',
+            dueAt,
+          },
+          m,
+        );
       } else if (e.type === CERTIFICATE_ISSUED) {
         const p = e.payload as unknown as CertificateEvent;
         await this.repo.create(
@@ -123,9 +129,17 @@ export class RemindersService {
     }
   }
 
+  /**
+   * Learners whose seventh idle day came since the last scan: last active in [mark, now − 7 days),
+   * never further back than INACTIVE_LOOKBACK_DAYS. A scan reads only the slice that crossed since
+   * the one before (the mark), not every idle enrolment again; missed scans are made up.
+   */
   private async inactiveLearners(now: Date): Promise<number> {
     const to = new Date(now.getTime() - INACTIVE_DAYS * DAY_MS);
-    const from = new Date(now.getTime() - INACTIVE_LOOKBACK_DAYS * DAY_MS);
+    const earliest = new Date(now.getTime() - INACTIVE_LOOKBACK_DAYS * DAY_MS);
+    const mark = await this.repo.scannedUntil(INACTIVE_SCAN);
+    const from = mark && mark > earliest ? mark : earliest;
+    if (from >= to) return 0;
     let made = 0;
     for await (const page of this.enrolments.stalled(from, to)) {
       for (const e of page) {
@@ -142,12 +156,15 @@ export class RemindersService {
         });
       }
     }
+    await this.repo.markScanned(INACTIVE_SCAN, to);
     return made;
   }
 
   private async renewalWindows(now: Date): Promise<number> {
+    const open = await this.certificates.enteringRenewalWindow(now);
+    const done = await this.repo.answered(open.map((c) => `certificate.renewal:${c.id}`));
     let made = 0;
-    for (const c of await this.certificates.enteringRenewalWindow(now)) {
+    for (const c of open.filter((c) => !done.has(`certificate.renewal:${c.id}`))) {
       made += await this.make({
         userId: c.holderId,
         kind: 'certificate.renewal',
