@@ -103,8 +103,14 @@ describe('reminders', () => {
   });
 
   // Each test's clock starts its own history: the idle-learner scan reads only what crossed since
-  // its mark, and the tests' clocks do not run in one direction.
-  beforeEach(() => db.query(`DELETE FROM notification_scan_marks`));
+  // its mark, and the tests' clocks do not run in one direction. A mark long ago: a platform that
+  // has been scanning for a while (the first scan ever is tested on its own).
+  beforeEach(async () => {
+    await db.query(`DELETE FROM notification_scan_marks`);
+    await db.query(
+      `INSERT INTO notification_scan_marks (scan, scanned_until) VALUES ('learner.inactive', '2029-01-01')`,
+    );
+  });
 
   it('reminds an idle learner once per pause, in their language, and texts them once', async () => {
     const learner = await idleLearner(plus(MONDAY_10H, -8 * DAY_MS));
@@ -145,6 +151,15 @@ describe('reminders', () => {
     await reminders.scan(plus(MONDAY_10H, 9 * DAY_MS));
     await reminders.scan(plus(MONDAY_10H, 9 * DAY_MS));
     expect(await inbox(learner.id, 'learner.inactive')).toHaveLength(2);
+  });
+
+  it('looks back one day only on its first scan ever, not at every pause the platform has seen', async () => {
+    await db.query(`DELETE FROM notification_scan_marks`);
+    const yesterday = await idleLearner(plus(MONDAY_10H, -7.5 * DAY_MS));
+    const older = await idleLearner(plus(MONDAY_10H, -9 * DAY_MS));
+    await reminders.scan(MONDAY_10H);
+    expect(await inbox(yesterday.id, 'learner.inactive')).toHaveLength(1);
+    expect(await inbox(older.id, 'learner.inactive')).toEqual([]);
   });
 
   it('does not remind learners idle for less than a week, or for more than a month', async () => {

@@ -138,7 +138,10 @@ export class RemindersService {
     const to = new Date(now.getTime() - INACTIVE_DAYS * DAY_MS);
     const earliest = new Date(now.getTime() - INACTIVE_LOOKBACK_DAYS * DAY_MS);
     const mark = await this.repo.scannedUntil(INACTIVE_SCAN);
-    const from = mark && mark > earliest ? mark : earliest;
+    // The first scan after deploying looks back one day only: a province has hundreds of
+    // thousands of pauses older than that, and reminding them all at once is no reminder.
+    const first = new Date(to.getTime() - DAY_MS);
+    const from = mark ? (mark > earliest ? mark : earliest) : first;
     if (from >= to) return 0;
     let made = 0;
     for await (const page of this.enrolments.stalled(from, to)) {
