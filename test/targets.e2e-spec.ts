@@ -556,6 +556,24 @@ describe('programme targets and active ambassadors', () => {
     expect(eligible.map((r) => r[0])).toContain('Hờ Thị Sua');
     expect(eligible.map((r) => r[0])).not.toContain('Lý Thị Mai');
     expect(eligible.map((r) => r[0])).not.toContain('Giàng Thị Dua');
+    // Villages without an active ambassador (the dormant one's among them), equal to a direct count.
+    const [{ n: uncoveredCount }] = (
+      await db.query(
+        `SELECT count(*)::int AS n FROM localities v
+          WHERE v.level = 'village' AND v.path LIKE (SELECT path FROM localities WHERE id = $1) || '%'
+            AND NOT EXISTS (SELECT 1 FROM reporting_active_ambassadors a WHERE a.village_id = v.id)`,
+        [area.provinceId],
+      )
+    ).rows;
+    expect(uncoveredCount).toBeGreaterThanOrEqual(3);
+    expect(html).toContain(`Villages still without an ambassador <small>(${uncoveredCount})</small>`);
+    const uncovered = await csv('uncovered');
+    expect(uncovered).toHaveLength(uncoveredCount + 1);
+    expect(uncovered[0]).toEqual(['Village', 'Commune']);
+    expect(uncovered.map((r) => r[0])).toContain(
+      (await db.query(`SELECT name FROM localities WHERE id = $1`, [area.communes[1].villageIds[0]])).rows[0]
+        .name,
+    );
     // The places below, with their coverage (the active ambassador's commune: 1 of 2 villages).
     expect(html).toContain('<td>1 / 2</td><td>50 %</td>');
     expect(html).toContain('<td>0 / 2</td><td>0 %</td>');

@@ -23,11 +23,13 @@ const TRENDS = [
 ] as const;
 /** Series that are a level at the end of each week (the caption shows the latest), not a count in it. */
 const LEVELS = new Set<string>(['activeAmbassadors']);
-/** Courses listed on the page (the CSV has them all). */
+/** Courses and uncovered villages listed on the page (the CSV has them all). */
 const COURSES_SHOWN = 10;
+const UNCOVERED_SHOWN = 30;
 export const DASHBOARD_TABLES = [
   'weeks',
   'places',
+  'uncovered',
   'groups',
   'courses',
   'waiting',
@@ -146,6 +148,12 @@ export class DashboardPagesController {
         trends,
         groups: tables.groups.rows,
         courses: tables.courses.rows.slice(0, COURSES_SHOWN),
+        uncovered: {
+          count: tables.uncovered.rows.length,
+          shown: tables.uncovered.rows.slice(0, UNCOVERED_SHOWN),
+          more: tables.uncovered.rows.length > UNCOVERED_SHOWN,
+          href: `/coordinate/coverage?locality=${localityId}`,
+        },
         waitingDays: WAITING_DAYS,
         waiting: tables.waiting.rows,
         inactive: tables.inactive.rows,
@@ -174,6 +182,7 @@ export class DashboardPagesController {
   private tables(page: PortalPage, d: Overview) {
     const t = page.t;
     const table = <T>(rows: T[], columns: CsvColumn<T>[]) => ({ rows, columns });
+    const communes = new Map(d.coverage.parts.map((p) => [p.id, p.name ?? '']));
     return {
       weeks: table(d.weeks, [
         { header: t('dashboard.col.week'), value: (w) => longDay(w.week) },
@@ -189,6 +198,16 @@ export class DashboardPagesController {
           { header: t('dashboard.col.villages'), value: (p) => p.villages },
           { header: t('coordinate.col.coveredVillages'), value: (p) => p.covered },
           { header: t('coordinate.col.coverage'), value: (p) => p.percent },
+        ],
+      ),
+      uncovered: table(
+        d.coverage.uncovered.map((v) => ({
+          name: v.name,
+          commune: (v.communeId && communes.get(v.communeId)) || '',
+        })),
+        [
+          { header: t('coordinate.col.village'), value: (v) => v.name },
+          { header: t('coordinate.col.commune'), value: (v) => v.commune },
         ],
       ),
       groups: table(
