@@ -7,6 +7,18 @@ let next = 10_000_000 + Math.floor(Math.random() * 80_000_000);
 /** A unique, valid Vietnamese mobile number for this run (each run has its own database). */
 export function uniquePhone(): string {
   next += 1;
+  // Endings 98 and 99 are kept for uniquePhoneEndingIn: the fake SMS gateway fails those numbers.
+  if (next % 100 >= 98) next += 100 - (next % 100);
+  return `09${next}`;
+}
+
+/**
+ * A unique phone number ending in the two digits `ending` (the fake SMS gateway answers 503 to
+ * numbers ending in 99 and 400 to those ending in 98). The counter moves past it, so no later
+ * `uniquePhone()` can hand out the same number.
+ */
+export function uniquePhoneEndingIn(ending: string): string {
+  next = Math.floor(next / 100) * 100 + 100 + Number(ending);
   return `09${next}`;
 }
 

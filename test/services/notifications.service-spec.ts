@@ -15,7 +15,7 @@ import { waitForCertificate, type QuizCourse, type TestArea } from '../factories
 import type { TestUser } from '../factories/driver.js';
 import { factoriesVia } from '../factories/index.js';
 import { serviceDriver } from '../factories/service-driver.js';
-import { uniquePhone } from '../factories/user.factory.js';
+import { uniquePhoneEndingIn } from '../factories/user.factory.js';
 import { testEnv } from '../support/api.js';
 import { input, serviceContext, type ServiceContext } from '../support/service-context.js';
 
@@ -212,9 +212,10 @@ describe('reminders', () => {
   });
 
   it('retries an SMS the gateway could not take now, and gives up on one it refuses', async () => {
-    const base = uniquePhone().slice(0, -2);
-    const busy = await idleLearner(plus(MONDAY_10H, -8 * DAY_MS), { phone: `${base}99` });
-    const refused = await idleLearner(plus(MONDAY_10H, -8 * DAY_MS), { phone: `${base}98` });
+    const busy = await idleLearner(plus(MONDAY_10H, -8 * DAY_MS), { phone: uniquePhoneEndingIn('99') });
+    const refused = await idleLearner(plus(MONDAY_10H, -8 * DAY_MS), {
+      phone: uniquePhoneEndingIn('98'),
+    });
     await reminders.scan(MONDAY_10H);
     await delivery.deliverDue(MONDAY_10H);
     const [busySms] = (await deliveries(busy.id)).filter((d) => d.channel === 'sms');
