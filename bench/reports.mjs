@@ -6,6 +6,7 @@
 // Runs the embedded platform (its own s3rver) on that database, at the production log level.
 // The first start on a generated database builds the rollups (RollupsService.rebuild): the bench
 // does that itself first and prints how long it took.
+import http from 'node:http';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cpuSnapshot, cpuSpent } from './support/cpu.mjs';
@@ -90,6 +91,19 @@ const reports = [
   ['inbox: the admin', '/api/v1/me/notifications'],
 ];
 
+/** Bytes of an answer as they cross the network, compressed as a browser asks (fetch would decompress). */
+function wireBytes(path, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${base}${path}`, { headers: { 'accept-encoding': 'br, gzip', ...headers } }, (res) => {
+        let n = 0;
+        res.on('data', (d) => (n += d.length));
+        res.on('end', () => resolve(n));
+      })
+      .on('error', reject);
+  });
+}
+
 /** `CONNECTIONS` clients asking one after another for `SECONDS`: every latency, exactly. */
 async function run(path) {
   const latencies = [];
@@ -139,9 +153,18 @@ for (const [name, path] of reports) {
     const zipped = await fetch(`${base}${path}`, {
       headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'br, gzip' },
     });
-    const wire = Number(zipped.headers.get('content-length') ?? 0) || (await zipped.arrayBuffer()).byteLength;
+    const html = await zipped.text();
+    const wire = await wireBytes(path, { authorization: `Bearer ${token}` });
+    // A first visit also loads the stylesheet and scripts the page links (kept a year after).
+    const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+\.(?:css|js)[^"]*)"/g)].map((m) =>
+      m[1].replace(/&amp;/g, '&'),
+    );
+    let assetWire = 0;
+    for (const asset of new Set(assets)) {
+      assetWire += await wireBytes(asset);
+    }
     weights.push(
-      `${name}: ${(Buffer.byteLength(await first.text()) / 1024).toFixed(1)} KB HTML, ${(wire / 1024).toFixed(1)} KB on the wire (${zipped.headers.get('content-encoding') ?? 'identity'})`,
+      `${name}: ${(Buffer.byteLength(await first.text()) / 1024).toFixed(1)} KB HTML, ${(wire / 1024).toFixed(1)} KB on the wire (${zipped.headers.get('content-encoding') ?? 'identity'}); first load with ${new Set(assets).size} assets ${((wire + assetWire) / 1024).toFixed(1)} KB (goal ≤ 50 KB)`,
     );
   }
   const r = await run(path);

@@ -168,7 +168,7 @@ describe('the portal under hostile form posts', () => {
         }
       }
     };
-    await crawl('anonymous', null, ['/', '/login', '/register']);
+    await crawl('anonymous', null, ['/', '/login', '/register', '/invitation', '/recover']);
     await crawl('learner', newcomer, [`/courses/${course.courseId}`, '/']);
     await crawl('candidate', candidate, [
       `/courses/${course.courseId}`,
@@ -183,10 +183,15 @@ describe('the portal under hostile form posts', () => {
       `/teach/courses/${course.courseId}/lessons/new?kind=guide`,
       `/teach/courses/${course.courseId}/lessons/new?kind=quiz`,
       `/teach/courses/${course.courseId}/lessons/new?kind=video`,
+      `/teach/courses/${course.courseId}/lessons/new?kind=practice`,
       ...lessonKeys.map((k) => `/teach/courses/${course.courseId}/lessons/${k}`),
     ]);
     await crawl('reviewer', reviewer, ['/teach']);
-    await crawl('coordinator', coordinator, ['/coordinate', `/coordinate/applications/${applied.body.id}`]);
+    await crawl('coordinator', coordinator, [
+      '/coordinate',
+      `/coordinate/applications/${applied.body.id}`,
+      '/recovery-codes',
+    ]);
     // Addresses kept for pages saved offline before the lesson kinds posted to /progress.
     const candidateBrowser = forms.find((f) => f.who === 'candidate')!.browser;
     const token = forms.find((f) => f.who === 'candidate')!.fields.find(([n]) => n === '_csrf')?.[1] ?? '';

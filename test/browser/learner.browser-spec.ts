@@ -57,6 +57,18 @@ describe('the portal in a real browser: a learner on a phone', () => {
     expect(new URL(page.url()).pathname).toBe('/welcome');
     a11y.push(...(await seriousViolations(page)));
     await screenshot(page, 'welcome');
+    // Installable as Chromium judges it (manifest, icons, a service worker serving the start URL);
+    // the first-visit hint says how, and once dismissed stays away.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    const { installabilityErrors } = await (
+      await context.newCDPSession(page)
+    ).send('Page.getInstallabilityErrors');
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const hint = page.getByRole('complementary', { name: 'Thêm Bản Số vào màn hình chính' });
+    await visible(hint.getByText('bấm nút ⋮ của trình duyệt'));
+    await hint.getByRole('button', { name: 'Để sau' }).click();
+    await page.reload();
+    expect(await hint.isVisible()).toBe(false);
     // Keyboard only: the skip link comes first, then the form in reading order; Enter submits.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Bỏ qua, đến nội dung chính');
@@ -252,6 +264,14 @@ describe('the portal in a real browser: a learner on a phone', () => {
       syncAnswers.push(response.status());
       return route.fulfill({ response });
     });
+    // A page never kept, opened without a connection: the offline page, listing the saved lesson.
+    const other = await context.newPage();
+    await other.goto('/my/certificates');
+    await visible(other.getByRole('heading', { name: 'Bạn đang không có mạng' }));
+    await visible(other.locator(`.saved-pages a[href="/lessons/${course.videoId}"]`));
+    a11y.push(...(await seriousViolations(other)));
+    await screenshot(other, 'offline-page');
+    await other.close();
     await context.setOffline(false);
     await visible(page.getByText('Đã đồng bộ 1 bài học.'));
     expect(syncAnswers).toEqual([403, 503, 200]);

@@ -27,6 +27,20 @@ export const guideLesson = {
   },
 };
 
+/** A practice task: done for real, confirmed in person by someone of the village. */
+export const practiceLesson = {
+  kind: 'practice',
+  title: { vi: 'Thực hành: trả tiền điện tháng này', hmn: 'Xyaum ua: them nqi hluav taws xob lub hli no' },
+  content: {
+    task: {
+      vi: 'Tự trả tiền điện tháng này bằng ứng dụng EVNNPC CSKH trên điện thoại của bạn.',
+      hmn: 'Them nqi hluav taws xob lub hli no nrog app EVNNPC CSKH ntawm koj lub xov tooj.',
+    },
+    howTo: { vi: 'Mang theo hoá đơn tháng trước để có mã khách hàng.' },
+    digitalTask: 'online-bill-payment',
+  },
+};
+
 export const quizLesson = {
   kind: 'quiz',
   title: { vi: 'Kiểm tra: thanh toán an toàn', hmn: 'Xeem: them nyiaj kom muaj kev nyab xeeb' },

@@ -63,7 +63,7 @@ export const { learnableCourse } = learningFactories(httpDriver);
 
 /** A client event as the portal's offline queue would send it. */
 export function progressEvent(
-  type: 'video.heartbeat' | 'guide.step' | 'quiz.attempt',
+  type: 'video.heartbeat' | 'guide.step' | 'quiz.attempt' | 'practice.confirmed',
   lessonId: string,
   fields: Record<string, unknown> = {},
   at = new Date(),

@@ -39,8 +39,10 @@ export async function startTestServices(): Promise<TestServices> {
     S3_BUCKET_PREFIX: `t${runId}`.slice(0, 30),
     // Short, so the "too long" rejection is tested with a small file.
     MEDIA_MAX_DURATION_SECONDS: '60',
-    // Every test registers its users from 127.0.0.1; the limit itself is tested with its own process.
+    // Every test registers and signs in from 127.0.0.1; the limits themselves are tested with their
+    // own processes (hardening, process-roles).
     REGISTER_MAX_PER_IP: '100000',
+    LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
   };
   const described: string[] = [];
 

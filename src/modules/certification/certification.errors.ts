@@ -20,6 +20,12 @@ export enum CertificationErrorCode {
   CertificateNotActive = 'CERT_CERTIFICATE_NOT_ACTIVE',
   AlreadyRevoked = 'CERT_ALREADY_REVOKED',
   AlreadyReissued = 'CERT_ALREADY_REISSUED',
+  /** A learner confirming their own practice task. */
+  PracticeSelf = 'CERT_PRACTICE_SELF_CONFIRMATION',
+  /** A practice task of a learner outside the confirmer's village or area. */
+  PracticeNotYourVillage = 'CERT_PRACTICE_NOT_YOUR_VILLAGE',
+  /** Not a published practice lesson of a course the learner is taking. */
+  PracticeLessonNotFound = 'CERT_PRACTICE_LESSON_NOT_FOUND',
 }
 
 /** The HTTP status of each code (read by the JSON filter and the portal's pages). */
@@ -43,6 +49,9 @@ export const CERTIFICATION_ERROR_STATUS = errorStatuses({
   [CertificationErrorCode.ProgrammeInvalid]: 400,
   [CertificationErrorCode.ProgrammeNotFound]: 404,
   [CertificationErrorCode.RecordNotFound]: 404,
+  [CertificationErrorCode.PracticeSelf]: 403,
+  [CertificationErrorCode.PracticeNotYourVillage]: 403,
+  [CertificationErrorCode.PracticeLessonNotFound]: 404,
 } satisfies Record<CertificationErrorCode, number>);
 
 export class CertificationError extends DomainError {

@@ -11,18 +11,21 @@ import { CertificatesController } from './certificates.controller.js';
 import { CertificatesService } from './certificates.service.js';
 import { CertificationController } from './certification.controller.js';
 import { CertificationRepository } from './certification.repository.js';
+import { VillageAmbassadorsModule } from './certified-village-ambassadors.js';
 import { EligibilityService } from './eligibility.service.js';
 import { IssuerKeyRepository } from './issuer-key.repository.js';
 import { IssuerKeysService } from './issuer-keys.service.js';
 import { IssueCertificateJob, ResumeCertificateIssuanceJob } from './jobs/issue-certificate.job.js';
 import { MentoringService } from './mentoring.service.js';
+import { PracticeConfirmationsController } from './practice-confirmations.controller.js';
+import { PracticeConfirmationsService } from './practice-confirmations.service.js';
 import { ProgrammesService } from './programmes.service.js';
 import { VerificationController } from './verification.controller.js';
 import { VerificationService } from './verification.service.js';
 
 /** What both process roles need: repositories, keys, rendering and issuance. */
 @Module({
-  imports: [GeographyModule],
+  imports: [GeographyModule, VillageAmbassadorsModule],
   providers: [
     CertificationRepository,
     CertificateRepository,
@@ -49,13 +52,19 @@ const CERTIFICATION_SERVICES = [
   ApplicationsService,
   CertificatesService,
   VerificationService,
+  PracticeConfirmationsService,
 ];
 
 /** "Người bản số" certification over HTTP. */
 @Module({
   imports: [CertificationCoreModule, CatalogCoreModule, IdentityCoreModule, LearningModule],
   providers: CERTIFICATION_SERVICES,
-  controllers: [CertificationController, CertificatesController, VerificationController],
+  controllers: [
+    CertificationController,
+    CertificatesController,
+    VerificationController,
+    PracticeConfirmationsController,
+  ],
   exports: CERTIFICATION_SERVICES,
 })
 export class CertificationModule {}

@@ -29,21 +29,26 @@ export const clientContext = (req: FastifyRequest) => ({
   userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : undefined,
 });
 
+/** The API's answer to a new session: tokens and the user. */
+export async function tokenResponse(auth: AuthService, session: IssuedSession): Promise<TokenResponse> {
+  const access = await auth.accessTokenFor(session);
+  return {
+    accessToken: access.token,
+    tokenType: 'Bearer',
+    expiresIn: access.expiresIn,
+    refreshToken: session.sessionToken,
+    user: toUserResponse(session.user),
+  };
+}
+
 @ApiTags('auth')
 @BodyLimit(BODY_LIMITS.auth)
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 
-  private async tokens(session: IssuedSession): Promise<TokenResponse> {
-    const access = await this.auth.accessTokenFor(session);
-    return {
-      accessToken: access.token,
-      tokenType: 'Bearer',
-      expiresIn: access.expiresIn,
-      refreshToken: session.sessionToken,
-      user: toUserResponse(session.user),
-    };
+  private tokens(session: IssuedSession): Promise<TokenResponse> {
+    return tokenResponse(this.auth, session);
   }
 
   @Post('register')

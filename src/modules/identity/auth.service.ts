@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { RateLimiter } from '../../infrastructure/rate-limit/rate-limiter.js';
+import { AccountRecoveryService } from './account-recovery.service.js';
 import { AuthSessionRepository } from './auth-session.repository.js';
 import type { RegisterDto } from './dto/auth.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
@@ -47,6 +48,7 @@ export class AuthService {
     @Inject(AuthSessionRepository) private readonly sessions: AuthSessionRepository,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(RateLimiter) private readonly rateLimiter: RateLimiter,
+    @Inject(AccountRecoveryService) private readonly recovery: AccountRecoveryService,
   ) {}
 
   /**
@@ -137,6 +139,38 @@ export class AuthService {
       throw new IdentityError(IdentityErrorCode.AccountDisabled, 'This account has been disabled.');
     }
     await this.rateLimiter.reset(account);
+    return this.startSession(await this.users.get(user.id), kind, client);
+  }
+
+  /**
+   * Sets a new password with a recovery code (AccountRecoveryService), ends every other session
+   * and signs in. Tries are limited per address (with sign-in) and per account (a budget of its
+   * own: someone locked out by failed sign-ins must still be able to recover); every refusal is
+   * the same answer, and a password's worth of hashing is spent either way.
+   */
+  async recoverAccount(
+    identifierInput: string,
+    codeInput: string,
+    password: string,
+    kind: 'api' | 'portal',
+    client: ClientContext,
+  ): Promise<IssuedSession> {
+    const identifier = this.users.parseLoginIdentifier(identifierInput);
+    const known = !!(identifier.phone || identifier.email);
+    const account = `recovery-${accountKey(known ? identifier : identifierInput)}`;
+    const { loginMaxAttemptsPerIp, loginMaxFailuresPerAccount, loginWindowSeconds } = this.config.auth;
+    await this.limit(`login-ip:${client.ip}`, loginMaxAttemptsPerIp, loginWindowSeconds);
+    await this.limit(account, loginMaxFailuresPerAccount, loginWindowSeconds);
+    if (known) this.users.assertPasswordAcceptable(password, identifier);
+    const user = known ? await this.users.findByIdentifier(identifier) : null;
+    if (!user || !(await this.recovery.recover(user, codeInput, password))) {
+      throw new IdentityError(
+        IdentityErrorCode.RecoveryInvalid,
+        'This code does not open an account for this phone number or email: it is wrong, used or expired.',
+      );
+    }
+    await this.rateLimiter.reset(account);
+    await this.rateLimiter.reset(accountKey(user));
     return this.startSession(await this.users.get(user.id), kind, client);
   }
 

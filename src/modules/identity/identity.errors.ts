@@ -21,6 +21,15 @@ export enum IdentityErrorCode {
   InvitationInvalid = 'IDENTITY_INVITATION_INVALID',
   /** A new invitation for an account whose owner already set a password. */
   AlreadyActivated = 'IDENTITY_ALREADY_ACTIVATED',
+  /** A recovery code for an account waiting for its invitation (reissue the invitation instead). */
+  NotActivated = 'IDENTITY_NOT_ACTIVATED',
+  /** The recovery code is wrong, used, expired, replaced or out of tries. */
+  RecoveryInvalid = 'IDENTITY_RECOVERY_INVALID',
+  /** A recovery code for one's own account, or by a non-admin for an account with staff rights. */
+  RecoveryNotAllowed = 'IDENTITY_RECOVERY_NOT_ALLOWED',
+  RecoveryRateLimited = 'IDENTITY_RECOVERY_RATE_LIMITED',
+  /** No SMS gateway is configured: codes come from an ambassador, a coordinator or an admin. */
+  RecoverySmsUnavailable = 'IDENTITY_RECOVERY_SMS_UNAVAILABLE',
 }
 
 /** The HTTP status of each code (read by the JSON filter and the portal's pages). */
@@ -42,6 +51,11 @@ export const IDENTITY_ERROR_STATUS = errorStatuses({
   [IdentityErrorCode.WeakPassword]: 400,
   [IdentityErrorCode.InvitationInvalid]: 401,
   [IdentityErrorCode.AlreadyActivated]: 409,
+  [IdentityErrorCode.NotActivated]: 409,
+  [IdentityErrorCode.RecoveryInvalid]: 401,
+  [IdentityErrorCode.RecoveryNotAllowed]: 403,
+  [IdentityErrorCode.RecoveryRateLimited]: 429,
+  [IdentityErrorCode.RecoverySmsUnavailable]: 409,
 } satisfies Record<IdentityErrorCode, number>);
 
 export class IdentityError extends DomainError {

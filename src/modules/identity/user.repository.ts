@@ -23,6 +23,14 @@ export interface InvitationCode {
   expiresAt: Date;
 }
 
+/** A one-time recovery code as stored: issued by someone (channel `staff`) or texted (`sms`). */
+export interface RecoveryCode {
+  codeHash: string;
+  issuedBy: string | null;
+  channel: 'staff' | 'sms';
+  expiresAt: Date;
+}
+
 export type ProfilePatch = Partial<
   Pick<UserEntity, 'displayName' | 'learnerGroupId' | 'languages' | 'villageId'>
 >;
@@ -152,6 +160,65 @@ export class UserRepository {
         if (e instanceof InvitationAlreadyAccepted) return false;
         throw e;
       });
+  }
+
+  /** A new recovery code for the account; its open ones stop working (only the latest counts). */
+  async issueRecoveryCode(userId: string, code: RecoveryCode): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.query(
+        `UPDATE account_codes SET expires_at = least(expires_at, now())
+          WHERE user_id = $1 AND purpose = 'recovery' AND used_at IS NULL`,
+        [userId],
+      );
+      await em.query(
+        `INSERT INTO account_codes (id, user_id, purpose, channel, code_hash, issued_by, expires_at)
+         VALUES ($1, $2, 'recovery', $3, $4, $5, $6)`,
+        [randomUUID(), userId, code.channel, code.codeHash, code.issuedBy, code.expiresAt],
+      );
+    });
+  }
+
+  /**
+   * Uses a recovery code (once: of two concurrent uses one wins) on an active, enabled account:
+   * sets the password and ends every session, in one transaction. A wrong code counts a try
+   * against the open one; after `maxTries` it no longer works. False if nothing was recovered.
+   */
+  async recoverWithCode(
+    userId: string,
+    codeHash: string,
+    passwordHash: string,
+    maxTries: number,
+  ): Promise<boolean> {
+    const recovered = await this.dataSource.transaction(async (em) => {
+      const [used] = (await em.query(
+        `UPDATE account_codes c SET used_at = now()
+           FROM users u
+          WHERE c.user_id = $1 AND c.purpose = 'recovery' AND c.used_at IS NULL AND c.expires_at > now()
+            AND c.attempts < $3 AND c.code_hash = $2
+            AND u.id = c.user_id AND u.disabled_at IS NULL AND u.activated_at IS NOT NULL
+        RETURNING c.id`,
+        [userId, codeHash, maxTries],
+      )) as [unknown[], number];
+      if (used.length === 0) return false;
+      await em.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [
+        userId,
+        passwordHash,
+      ]);
+      await em.query(
+        `UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'password_recovered'
+          WHERE user_id = $1 AND revoked_at IS NULL`,
+        [userId],
+      );
+      return true;
+    });
+    if (!recovered) {
+      await this.dataSource.query(
+        `UPDATE account_codes SET attempts = attempts + 1
+          WHERE user_id = $1 AND purpose = 'recovery' AND used_at IS NULL AND expires_at > now()`,
+        [userId],
+      );
+    }
+    return recovered;
   }
 
   private async insertInvitation(em: EntityManager, userId: string, i: InvitationCode) {

@@ -40,7 +40,7 @@ describe('parseProgressEvent', () => {
       problems: [
         'property extra should not exist',
         'id must be a UUID',
-        'type must be one of: video.heartbeat, guide.step, quiz.attempt',
+        'type must be one of: video.heartbeat, guide.step, quiz.attempt, practice.confirmed',
         'lessonId must be a UUID',
         'at must be a date-time with its time zone (ISO 8601), e.g. 2026-11-29T08:15:00+07:00',
         'locale must be one of: vi, hmn, ium, tyz',

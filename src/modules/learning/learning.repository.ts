@@ -7,6 +7,7 @@ import {
   type PreparedTx,
 } from '../../infrastructure/database/prepared-query.js';
 import { appendEvent } from '../../infrastructure/outbox/outbox.js';
+import type { Texts } from '../catalog/catalog.types.js';
 import {
   COURSE_ACTIVE,
   COURSE_COMPLETED,
@@ -50,6 +51,19 @@ export interface EnrolmentRow {
   startedAt: Date | null;
   lastActivityAt: Date | null;
   completedAt: Date | null;
+}
+
+/** A practice lesson a learner has yet to have confirmed. */
+export interface PendingPracticeRow {
+  learnerId: string;
+  displayName: string;
+  villageId: string;
+  lessonId: string;
+  lessonTitle: Texts;
+  task: Texts | null;
+  courseId: string;
+  courseTitle: Texts;
+  lastActivityAt: Date | null;
 }
 
 export interface CompletionRow {
@@ -427,6 +441,45 @@ export class LearningRepository {
         LIMIT $3`,
       [from, to, limit, after?.lastActivityAt ?? null, after?.learnerId ?? null, after?.courseId ?? null],
     );
+  }
+
+  /**
+   * Practice lessons waiting for someone to confirm them: learners of `villageIds` enrolled in a
+   * course whose version has a practice lesson they have not completed, the most recently active
+   * first (a confirmer's list; `total` counts every waiting pair).
+   */
+  async pendingPractice(
+    villageIds: string[],
+    limit: number,
+    offset: number,
+  ): Promise<{ items: PendingPracticeRow[]; total: number }> {
+    const rows = await this.dataSource.query<(PendingPracticeRow & { total: number })[]>(
+      `SELECT u.id AS "learnerId", u.display_name AS "displayName", u.village_id AS "villageId",
+              l.id AS "lessonId", l.title AS "lessonTitle", l.content->'task' AS task,
+              e.course_id AS "courseId", v.title AS "courseTitle", e.last_activity_at AS "lastActivityAt",
+              count(*) OVER ()::int AS total
+         FROM users u
+         JOIN enrolments e ON e.learner_id = u.id
+         JOIN lessons l ON l.course_version_id = e.course_version_id AND l.kind = 'practice'
+         JOIN course_versions v ON v.id = e.course_version_id
+        WHERE u.village_id = ANY ($1::uuid[]) AND u.disabled_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM lesson_progress p
+                           WHERE p.learner_id = u.id AND p.lesson_key = l.lesson_key AND p.status = 'completed')
+        ORDER BY e.last_activity_at DESC NULLS LAST, u.id, l.position
+        LIMIT $2 OFFSET $3`,
+      [villageIds, limit, offset],
+    );
+    return { items: rows.map(({ total: _, ...r }) => r), total: rows[0]?.total ?? 0 };
+  }
+
+  /** The learner's enrolment in a course, if any. */
+  async enrolmentIn(learnerId: string, courseId: string): Promise<EnrolmentRow | null> {
+    const [row] = await preparedQuery<EnrolmentRow>(
+      this.dataSource,
+      `SELECT ${ENROLMENT_COLUMNS} FROM enrolments WHERE learner_id = $1 AND course_id = $2`,
+      [learnerId, courseId],
+    );
+    return row ?? null;
   }
 
   enrolmentsOf(learnerId: string): Promise<EnrolmentRow[]> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Counter, Histogram } from 'prom-client';
 import { Metrics } from '../../infrastructure/metrics/metrics.js';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
@@ -10,7 +11,12 @@ import {
   type LearnableLesson,
 } from '../catalog/learnable-content.service.js';
 import { UsersService } from '../identity/users.service.js';
-import { copyState, KindRejection, type KindLesson } from '../lesson-kinds/lesson-kind.js';
+import {
+  CONFIRMED_IN_PERSON,
+  copyState,
+  KindRejection,
+  type KindLesson,
+} from '../lesson-kinds/lesson-kind.js';
 import { kindOfEvent, lessonKind } from '../lesson-kinds/lesson-kinds.js';
 import { parseProgressEvent, type ProgressEventInput } from './event-parser.js';
 import {
@@ -157,7 +163,31 @@ export class ProgressService {
     return result;
   }
 
-  private async checkAndStore(learnerId: string, raw: unknown[]): Promise<RecordResult> {
+  /**
+   * A practice task confirmed in person by `confirmerId` (certification decides who may), recorded
+   * as the learner's event. Its id is the learner's and the lesson's, so confirming again is a
+   * duplicate: the first confirmation stands.
+   */
+  async recordConfirmation(
+    learnerId: string,
+    lessonId: string,
+    confirmerId: string,
+    at = new Date(),
+  ): Promise<RecordResult> {
+    const id = uuidOf(`practice.confirmed:${learnerId}:${lessonId}`);
+    const event = {
+      id,
+      type: 'practice.confirmed',
+      lessonId,
+      at: at.toISOString(),
+      confirmedBy: confirmerId,
+    };
+    const result = await this.checkAndStore(learnerId, [event], true);
+    this.events.inc({ source: 'confirmation', status: result.receipts[0].status });
+    return result;
+  }
+
+  private async checkAndStore(learnerId: string, raw: unknown[], inPerson = false): Promise<RecordResult> {
     const receipts: EventReceipt[] = new Array(raw.length);
     const parsed = raw.map((r) => this.parse(r));
     const lessons = await this.content.lessonsByIds(
@@ -177,7 +207,7 @@ export class ProgressService {
       }
       seen.add(p.id);
       const lesson = lessons.get(p.lessonId);
-      const event = lesson && this.check(p, lesson, index);
+      const event = lesson && this.check(p, lesson, index, inPerson);
       if (!event) {
         receipts[index] = rejected(
           p.id,
@@ -212,6 +242,16 @@ export class ProgressService {
         ]),
       ),
     };
+  }
+
+  /** Practice lessons of learners of `villageIds` waiting for an in-person confirmation. */
+  pendingPractice(villageIds: string[], page: number, pageSize: number) {
+    return this.repo.pendingPractice(villageIds, pageSize, (page - 1) * pageSize);
+  }
+
+  /** Whether the learner is enrolled in the course. */
+  async isEnrolled(learnerId: string, courseId: string): Promise<boolean> {
+    return !!(await this.repo.enrolmentIn(learnerId, courseId));
   }
 
   /** The learner's summary of one lesson (or its absence), for responses. */
@@ -249,11 +289,18 @@ export class ProgressService {
     dto: ProgressEventInput,
     lesson: LearnableLesson,
     index: number,
+    inPerson: boolean,
   ): EventRejection | KindRejection | Omit<CheckedEvent, 'locale'> {
     if (kindOfEvent(dto.type)?.kind !== lesson.kind) {
       return new EventRejection(
         R.WrongLessonKind,
         `A ${dto.type} event cannot be about a ${lesson.kind} lesson.`,
+      );
+    }
+    if (!!lessonKind(lesson.kind).confirmedInPerson !== inPerson) {
+      return new KindRejection(
+        CONFIRMED_IN_PERSON,
+        'A practice task is confirmed in person by an ambassador, trainer or coordinator of your village.',
       );
     }
     const refused = lessonKind(lesson.kind).check(dto.payload, kindLesson(lesson));
@@ -483,4 +530,13 @@ function mostUsed(values: string[]): string {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'vi';
+}
+
+/** A name-based UUID (the layout of RFC 9562's version 5, from SHA-256): the same name, the same id. */
+function uuidOf(name: string): string {
+  const h = createHash('sha256').update(name).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

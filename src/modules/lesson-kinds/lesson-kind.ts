@@ -29,6 +29,9 @@ export interface KindLesson<Content> {
   mediaDurations: Partial<Record<string, number>>;
 }
 
+/** A learner sent the event of a kind confirmed in person (`confirmedInPerson`): someone else records it. */
+export const CONFIRMED_IN_PERSON = 'EVENT_CONFIRMED_IN_PERSON';
+
 /** Why one event cannot count: its code goes into the receipt (or the online route's error). */
 export class KindRejection {
   constructor(
@@ -91,6 +94,11 @@ export interface LessonKindDefinition<Content extends object = object, Payload =
   readonly hasMedia?: boolean;
   /** `apply` answers in the learner's languages (a quiz's feedback): it needs their whole chain. */
   readonly answersInLanguages?: boolean;
+  /**
+   * Its event is recorded by someone confirming the learner's work in person (a practice task),
+   * never by the learner: the learner's routes refuse it (`EVENT_CONFIRMED_IN_PERSON`, 403).
+   */
+  readonly confirmedInPerson?: boolean;
 
   // --- authoring --------------------------------------------------------------
   /** The authored content's DTO, for OpenAPI (none: nothing is authored inline). */

@@ -4,6 +4,7 @@ import { errorStatuses } from '../../infrastructure/errors/domain-error.js';
 import { registerMessages } from '../../infrastructure/i18n/messages.js';
 import { guideKind } from './guide/guide.kind.js';
 import type { LessonKindDefinition } from './lesson-kind.js';
+import { practiceKind } from './practice/practice.kind.js';
 import { quizKind } from './quiz/quiz.kind.js';
 import { videoKind } from './video/video.kind.js';
 
@@ -15,7 +16,7 @@ export type LessonKind = LessonKindDefinition<object, unknown, unknown>;
  * DTOs, templates and messages) and a line here; catalog, authoring, learning and the portal look
  * kinds up here and switch on none.
  */
-export const LESSON_KIND_DEFINITIONS: readonly LessonKind[] = [videoKind, guideKind, quizKind];
+export const LESSON_KIND_DEFINITIONS: readonly LessonKind[] = [videoKind, guideKind, quizKind, practiceKind];
 
 const byKind = new Map(LESSON_KIND_DEFINITIONS.map((k) => [k.kind, k]));
 const byEvent = new Map(LESSON_KIND_DEFINITIONS.map((k) => [k.eventType, k]));

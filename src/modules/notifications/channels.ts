@@ -1,74 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import webpush from 'web-push';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
-
-/** A channel refused a message; `permanent`: trying again will not help. */
-export class DeliveryFailed extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * The SMS provider interface: one text to one phone number (E.164). The platform ships one
- * adapter, HttpSmsGateway; a provider with another protocol gets its own class here.
- */
-export interface SmsGateway {
-  readonly configured: boolean;
-  send(to: string, text: string, encoding: 'gsm7' | 'ucs2'): Promise<void>;
-}
-
-export const SMS_GATEWAY = Symbol('SmsGateway');
-
-/** A gateway answer may take this long. */
-const GATEWAY_TIMEOUT_MS = 10_000;
-
-/**
- * An HTTP SMS gateway (SMS_GATEWAY_URL): `POST` a JSON `{ to, text, encoding }` with
- * `Authorization: Bearer SMS_GATEWAY_TOKEN`; any 2xx means accepted. 4xx other than 408 and 429
- * is permanent (a bad number); anything else is tried again later.
- */
-@Injectable()
-export class HttpSmsGateway implements SmsGateway {
-  private readonly sms: AppConfig['notifications']['sms'];
-
-  constructor(@Inject(AppConfig) config: AppConfig) {
-    this.sms = config.notifications.sms;
-  }
-
-  get configured() {
-    return !!this.sms;
-  }
-
-  async send(to: string, text: string, encoding: 'gsm7' | 'ucs2'): Promise<void> {
-    if (!this.sms) throw new DeliveryFailed('no SMS gateway is configured', true);
-    let status: number;
-    try {
-      const res = await fetch(this.sms.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(this.sms.token && { authorization: `Bearer ${this.sms.token}` }),
-        },
-        body: JSON.stringify({ to, text, encoding }),
-        signal: AbortSignal.timeout(GATEWAY_TIMEOUT_MS),
-        redirect: 'error',
-      });
-      status = res.status;
-      await res.body?.cancel();
-    } catch (e) {
-      throw new DeliveryFailed(`SMS gateway unreachable: ${(e as Error).message}`, false);
-    }
-    if (status >= 200 && status < 300) return;
-    throw new DeliveryFailed(
-      `SMS gateway answered ${status}`,
-      status >= 400 && status < 500 && status !== 408 && status !== 429,
-    );
-  }
-}
+import { CHANNEL_TIMEOUT_MS, DeliveryFailed } from '../../infrastructure/sms/sms-gateway.js';
 
 export interface PushTarget {
   endpoint: string;
@@ -136,7 +69,7 @@ export class WebPushChannel {
             .map(([k, v]) => [k, String(v)]),
         ),
         body: request.body ? new Uint8Array(request.body) : undefined,
-        signal: AbortSignal.timeout(GATEWAY_TIMEOUT_MS),
+        signal: AbortSignal.timeout(CHANNEL_TIMEOUT_MS),
         redirect: 'error',
       });
       status = res.status;
@@ -146,9 +79,6 @@ export class WebPushChannel {
     }
     if (status >= 200 && status < 300) return 'sent';
     if (status === 404 || status === 410) return 'gone';
-    throw new DeliveryFailed(
-      `push service answered ${status}`,
-      status >= 400 && status < 500 && status !== 408 && status !== 429,
-    );
+    throw DeliveryFailed.answered('push service', status);
   }
 }

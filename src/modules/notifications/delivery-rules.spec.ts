@@ -1,4 +1,5 @@
-import { afterQuietHours, gsm7Length, smsText, toGsm7 } from './delivery-rules.js';
+import { gsm7Length, smsText, toGsm7 } from '../../infrastructure/sms/sms-text.js';
+import { afterQuietHours } from './delivery-rules.js';
 import {
   NOTIFICATION_KINDS,
   renderNotification,

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { UsersService } from '../identity/users.service.js';
-import { DeliveryFailed, SMS_GATEWAY, WebPushChannel, type SmsGateway } from './channels.js';
+import { DeliveryFailed, SMS_GATEWAY, type SmsGateway } from '../../infrastructure/sms/sms-gateway.js';
+import { WebPushChannel } from './channels.js';
 import { afterQuietHours } from './delivery-rules.js';
 import { renderNotification, renderSms } from './notification-texts.js';
 import { NotificationsRepository, type ClaimedDelivery } from './notifications.repository.js';

@@ -1,6 +1,6 @@
 import { pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { isUiLocale, translate, type UiLocale } from '../../infrastructure/i18n/messages.js';
-import { smsText } from './delivery-rules.js';
+import { smsText } from '../../infrastructure/sms/sms-text.js';
 
 /** What a reminder is about; each has a title, a body and an SMS text in every UI language. */
 export const NOTIFICATION_KINDS = [

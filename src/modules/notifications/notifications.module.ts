@@ -5,7 +5,8 @@ import { GeographyModule } from '../geography/geography.module.js';
 import { IdentityCoreModule } from '../identity/identity.module.js';
 import { LearningModule } from '../learning/learning.module.js';
 import { ReportingModule } from '../reporting/reporting.module.js';
-import { HttpSmsGateway, SMS_GATEWAY, WebPushChannel } from './channels.js';
+import { SMS_GATEWAY_PROVIDER } from '../../infrastructure/sms/sms-gateway.js';
+import { WebPushChannel } from './channels.js';
 import { DeliveryService } from './delivery.service.js';
 import { DispatchNotificationsJob, ScanRemindersJob } from './jobs/notification-jobs.js';
 import { NotificationsController } from './notifications.controller.js';
@@ -13,7 +14,7 @@ import { NotificationsRepository } from './notifications.repository.js';
 import { NotificationsService } from './notifications.service.js';
 import { RemindersService } from './reminders.service.js';
 
-const CHANNELS = [WebPushChannel, { provide: SMS_GATEWAY, useClass: HttpSmsGateway }];
+const CHANNELS = [WebPushChannel, SMS_GATEWAY_PROVIDER];
 
 /** Every user's inbox and reminder channels (the API role). */
 @Module({

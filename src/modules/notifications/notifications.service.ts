@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UsersService } from '../identity/users.service.js';
-import { SMS_GATEWAY, WebPushChannel, type SmsGateway } from './channels.js';
+import { SMS_GATEWAY, type SmsGateway } from '../../infrastructure/sms/sms-gateway.js';
+import { WebPushChannel } from './channels.js';
 import { QUIET_HOURS } from './delivery-rules.js';
 import { renderNotification, type Channel } from './notification-texts.js';
 import { NotificationsError, NotificationsErrorCode as Code } from './notifications.errors.js';

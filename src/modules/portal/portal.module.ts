@@ -17,6 +17,8 @@ import { NotificationPagesController } from './learn/notification-pages.controll
 import { PortalErrorPages } from './shell/portal-error-pages.js';
 import { PortalView } from './shell/portal-view.js';
 import { RankingPageController } from './shell/ranking-page.controller.js';
+import { PracticePagesController } from './learn/practice-pages.controller.js';
+import { RecoveryPagesController } from './shell/recovery-pages.controller.js';
 import { ShellPagesController } from './shell/shell-pages.controller.js';
 import { VerifyPageController } from './shell/verify-page.controller.js';
 import { CoursePagesController } from './teach/course-pages.controller.js';
@@ -45,6 +47,8 @@ import { TeachView } from './teach/teach-view.js';
   exports: [ERROR_PAGES],
   controllers: [
     ShellPagesController,
+    RecoveryPagesController,
+    PracticePagesController,
     VerifyPageController,
     RankingPageController,
     LearnerPagesController,

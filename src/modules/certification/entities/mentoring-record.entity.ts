@@ -1,16 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { DIGITAL_TASKS, type DigitalTask } from '../../lesson-kinds/practice/digital-tasks.js';
 
-export const MENTORING_TASKS = [
-  'vneid-level-2',
-  'online-bill-payment',
-  'cashless-payment',
-  'public-service-online',
-  'online-selling',
-  'scam-awareness',
-  'smartphone-basics',
-  'other',
-] as const;
-export type MentoringTask = (typeof MENTORING_TASKS)[number];
+/** What an ambassador helps with: the programme's digital tasks (also what practice lessons ask). */
+export const MENTORING_TASKS = DIGITAL_TASKS;
+export type MentoringTask = DigitalTask;
 
 /** One household a candidate helped under "1 kèm 5", logged by the candidate, with an optional photo. */
 @Entity('mentoring_records')

@@ -253,3 +253,56 @@ export class AcceptInvitationDto {
   @MaxLength(PASSWORD_MAX_LENGTH * 4)
   password!: string;
 }
+
+export class IssueRecoveryCodeDto {
+  @ApiProperty({ example: '0912345678', description: "The learner's phone number (or an account's email)" })
+  @IsString()
+  @Length(3, 254)
+  identifier!: string;
+}
+
+export class RecoveryCodeResponse {
+  @ApiProperty({
+    example: '482 913',
+    description: 'One-time code to read out to the account owner; shown only now',
+  })
+  code!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ description: 'Whose account it opens: check it with the person in front of you' })
+  displayName!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Bản Sải Duần, Xã Bản Hồ' }) villageName!:
+    string | null;
+  @ApiProperty({ example: 'https://banso.laocai.gov.vn/recover', description: 'Where the owner enters it' })
+  recoverUrl!: string;
+}
+
+export class RecoverAccountDto {
+  @ApiProperty({ example: '0912345678', description: 'The phone number or email of the account' })
+  @IsString()
+  @Length(3, 254)
+  identifier!: string;
+
+  @ApiProperty({ example: '482 913', description: 'Six digits; spaces, dashes and dots are ignored' })
+  @IsString()
+  @Length(6, 20)
+  code!: string;
+
+  @ApiProperty({ description: 'The new password' })
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH * 4)
+  password!: string;
+}
+
+export class RequestRecoverySmsDto {
+  @ApiProperty({ example: '0912345678' }) @IsString() @Length(3, 24) phone!: string;
+}
+
+export class RecoverySmsResponse {
+  @ApiProperty({
+    example: 30,
+    description:
+      'The same answer whether or not the number has an account: if it has a learner account, a code is on its way, valid this many minutes',
+  })
+  expiresInMinutes!: number;
+}

@@ -113,6 +113,8 @@
     }
   }
 
+  installHint();
+  listSavedPages();
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register('/sw.js').catch(() => {});
 
@@ -141,4 +143,55 @@
     show(done ? box.dataset.saved : box.dataset.failed);
     button.disabled = false;
   });
+
+  // A first-visit hint to add the portal to the home screen: the browser's own prompt where it
+  // offers one (Android Chrome), else where to find it in the menu. Once dismissed or installed,
+  // never again on this phone.
+  function installHint() {
+    const hint = document.querySelector('.install-hint');
+    const DONE = 'banso.installHint';
+    const standalone = matchMedia('(display-mode: standalone)').matches || navigator.standalone;
+    if (!hint || standalone || localStorage.getItem(DONE)) return;
+    const text = hint.querySelector('p');
+    const yes = hint.querySelector('.install-yes');
+    const done = () => {
+      localStorage.setItem(DONE, '1');
+      hint.hidden = true;
+    };
+    hint.querySelector('.install-no').addEventListener('click', done);
+    addEventListener('appinstalled', done);
+    const ios = /iPhone|iPad|iPod/.test(navigator.userAgent);
+    text.textContent = ios ? hint.dataset.ios : hint.dataset.manual;
+    hint.hidden = false;
+    addEventListener('beforeinstallprompt', (event) => {
+      event.preventDefault();
+      yes.hidden = false;
+      yes.onclick = async () => {
+        event.prompt();
+        if ((await event.userChoice).outcome === 'accepted') done();
+      };
+    });
+  }
+
+  // The offline page: the lessons and courses this phone keeps, by their titles.
+  async function listSavedPages() {
+    const list = document.querySelector('.saved-pages');
+    if (!list || !window.caches) return;
+    const cache = await caches.open('banso-pages-v1');
+    for (const request of await cache.keys()) {
+      const path = new URL(request.url).pathname;
+      if (!/^\/(lessons|courses)\//.test(path)) continue;
+      const html = await (await cache.match(request)).text();
+      const title = (/<title>([^<]*)<\/title>/.exec(html) || [])[1] || path;
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = path;
+      // The title as the page wrote it (HTML-escaped), read back as text.
+      link.textContent = new DOMParser().parseFromString(title, 'text/html').body.textContent;
+      item.append(link);
+      list.append(item);
+    }
+    list.hidden = list.children.length === 0;
+    document.querySelector('.saved-none').hidden = list.children.length > 0;
+  }
 })();

@@ -5,10 +5,23 @@
 const PAGES = 'banso-pages-v1';
 const ASSETS = 'banso-assets-v1';
 const MEDIA = 'banso-media-v1';
-const KEEP = [PAGES, ASSETS, MEDIA];
+/** The offline fallback page: kept apart from PAGES, which signing out clears. */
+const SHELL = 'banso-shell-v1';
+const KEEP = [PAGES, ASSETS, MEDIA, SHELL];
 const OFFLINE_PAGES = /^\/(lessons|courses)(\/|$)|^\/$|^\/my\/learning$/;
 
-self.addEventListener('install', () => self.skipWaiting());
+/** Shown for a page that is neither online nor kept: lists the lessons that are (the start URL "/" opens it too). */
+const OFFLINE_FALLBACK = '/offline';
+
+self.addEventListener('install', (event) =>
+  event.waitUntil(
+    caches
+      .open(SHELL)
+      .then((c) => c.add(OFFLINE_FALLBACK))
+      .catch(() => {})
+      .then(() => self.skipWaiting()),
+  ),
+);
 self.addEventListener('activate', (event) =>
   event.waitUntil(
     caches
@@ -36,7 +49,9 @@ async function fromNetworkThenCache(request) {
     }
     return response;
   } catch (e) {
-    const cached = await caches.match(pageKey(url), { cacheName: PAGES });
+    const cached =
+      (await caches.match(pageKey(url), { cacheName: PAGES })) ||
+      (await caches.match(OFFLINE_FALLBACK, { cacheName: SHELL }));
     if (cached) return cached;
     throw e;
   }

@@ -84,6 +84,8 @@ export class CoveragePagesController {
           href: p.level === 'commune' ? `/coordinate/coverage?locality=${p.id}` : null,
         })),
         uncovered: coverage.uncovered.map((v) => ({
+          // In a commune's view (a few dozen villages), each links to its practice confirmations.
+          practiceHref: partsAreVillages ? `/practice-confirmations?village=${v.id}` : null,
           name: v.name,
           commune: v.communeId ? (partNames.get(v.communeId) ?? null) : null,
         })),

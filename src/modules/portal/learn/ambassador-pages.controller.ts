@@ -10,6 +10,7 @@ import { MENTORING_TASKS } from '../../certification/certification.types.js';
 import { MentoringService } from '../../certification/mentoring.service.js';
 import { ProgrammesService } from '../../certification/programmes.service.js';
 import { GeographyService } from '../../geography/geography.service.js';
+import { AccountRecoveryService } from '../../identity/account-recovery.service.js';
 import { Authenticated } from '../../../infrastructure/auth/auth.decorators.js';
 import { type PortalPage } from '../shell/portal-view.js';
 import { Page, PortalPages } from '../shell/page.js';
@@ -48,6 +49,7 @@ export class AmbassadorPagesController {
     @Inject(MentoringService) private readonly mentoring: MentoringService,
     @Inject(ApplicationsService) private readonly applications: ApplicationsService,
     @Inject(GeographyService) private readonly geography: GeographyService,
+    @Inject(AccountRecoveryService) private readonly recovery: AccountRecoveryService,
   ) {}
 
   /** Download links are short-lived: the page is never cached. */
@@ -95,10 +97,11 @@ export class AmbassadorPagesController {
     const programme = programmes.find((p) => p.id === query.programme) ?? programmes[0];
     if (!programme) return page.render('ambassador', { none: true }, { title: page.t('nav.ambassador') });
     const user = page.user!;
-    const [snapshot, records, mine] = await Promise.all([
+    const [snapshot, records, mine, mayHelpRecover] = await Promise.all([
       this.eligibility.assess(user.id, programme, user.villageId),
       this.mentoring.recordsOf(user.id),
       this.applications.mine(page.principal!),
+      this.recovery.mayIssue(page.principal!),
     ]);
     const checklist = await this.eligibility.present(snapshot, programme.id, page.chain);
     const application =
@@ -140,6 +143,7 @@ export class AmbassadorPagesController {
         communes: communes.items.map((c) => ({ id: c.id, name: c.name, selected: c.id === commune })),
         commune,
         villages: villages.map((v) => ({ id: v.id, name: v.name })),
+        mayHelpRecover,
         ...extra,
       },
       { title: page.t('nav.ambassador'), status, scripts: ['/assets/evidence.js'] },

@@ -28,6 +28,7 @@ const NOTICES = new Set([
   'submitted',
   'published',
   'signedIn',
+  'recovered',
   'registered',
   'preferences',
   'mentoringLogged',

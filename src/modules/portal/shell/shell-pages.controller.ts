@@ -1,11 +1,11 @@
-import { Body, Get, Inject, Post, Res } from '@nestjs/common';
+import { Body, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { readFile } from 'node:fs/promises';
 import { AppConfig } from '../../../infrastructure/config/app-config.js';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { CONTENT_LOCALES, pickLocalized } from '../../../infrastructure/i18n/locales.js';
-import { isUiLocale } from '../../../infrastructure/i18n/messages.js';
+import { isUiLocale, translate } from '../../../infrastructure/i18n/messages.js';
 import { CourseCatalogService } from '../../catalog/course-catalog.service.js';
 import { clientContext } from '../../identity/auth.controller.js';
 import { Public } from '../../../infrastructure/auth/auth.decorators.js';
@@ -13,7 +13,7 @@ import { AuthService } from '../../identity/auth.service.js';
 import { SESSION_COOKIE } from '../../identity/guards/auth.guard.js';
 import { IdentityErrorCode } from '../../identity/identity.errors.js';
 import { EnrolmentService } from '../../learning/enrolment.service.js';
-import { assetPath } from './portal-assets.js';
+import { ASSET_VERSION, assetPath } from './portal-assets.js';
 import { LANGUAGE_NAMES } from './portal-handlebars.js';
 import { rememberPreferences, safeNext } from './portal-preferences.js';
 import { type PortalPage } from './portal-view.js';
@@ -49,7 +49,8 @@ class PreferencesFormDto extends PortalForm {
   @Optional() @IsString() @MaxLength(500) next?: string;
 }
 
-const session = (config: AppConfig) => ({
+/** The portal's session cookie. */
+export const sessionCookie = (config: AppConfig) => ({
   path: '/',
   httpOnly: true,
   sameSite: 'lax' as const,
@@ -157,7 +158,7 @@ export class ShellPagesController {
       );
     }, 'any');
     const issued = await this.auth.login(form.identifier, form.password, 'portal', clientContext(page.req));
-    void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, session(this.config));
+    void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, sessionCookie(this.config));
     return page.redirect(safeNext(form.next));
   }
 
@@ -207,7 +208,7 @@ export class ShellPagesController {
       clientContext(page.req),
       'portal',
     );
-    void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, session(this.config));
+    void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, sessionCookie(this.config));
     return page.redirect('/?notice=registered');
   }
 
@@ -246,7 +247,7 @@ export class ShellPagesController {
       'portal',
       clientContext(page.req),
     );
-    void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, session(this.config));
+    void page.reply.setCookie(SESSION_COOKIE, issued.sessionToken, sessionCookie(this.config));
     return page.redirect('/?notice=signedIn');
   }
 
@@ -257,6 +258,53 @@ export class ShellPagesController {
     if (cookie) await this.auth.endSessionByToken(cookie);
     void page.reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return page.redirect('/');
+  }
+
+  /**
+   * The web app manifest, in the language the page asked for (`?lang=`, the reader's choice): what
+   * a phone needs to put Bản Số on its home screen, with its name and icons, opening at "/" (kept
+   * offline by the service worker, or its offline page).
+   */
+  @Get('/manifest.webmanifest')
+  @Public()
+  async manifest(@Query('lang') lang: unknown, @Res() reply: FastifyReply) {
+    const locale = isUiLocale(lang) ? lang : 'vi';
+    const icon = (file: string, sizes: string, purpose = 'any') => ({
+      src: `/assets/${file}?v=${ASSET_VERSION}`,
+      sizes,
+      type: file.endsWith('.svg') ? 'image/svg+xml' : 'image/png',
+      purpose,
+    });
+    return reply
+      .type('application/manifest+json; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send({
+        id: '/',
+        name: translate(locale, 'app.name'),
+        short_name: translate(locale, 'app.name'),
+        description: translate(locale, 'manifest.description'),
+        lang: locale,
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        background_color: '#ffffff',
+        theme_color: '#0b5394',
+        icons: [
+          icon('icon-192.png', '192x192'),
+          icon('icon-512.png', '512x512'),
+          icon('icon-maskable-512.png', '512x512', 'maskable'),
+          icon('icon.svg', 'any'),
+        ],
+      });
+  }
+
+  /** What the service worker shows for a page it has not kept, when there is no connection. */
+  @Get('/offline')
+  @Public()
+  async offline(@Page() page: PortalPage) {
+    return page.render('offline', {}, { title: page.t('offlinePage.title') });
   }
 
   /** The service worker must be served from the root to control every page. */
