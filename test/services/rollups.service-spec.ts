@@ -68,6 +68,12 @@ describe('RollupsService (outbox → rollups, and rebuild)', () => {
            FROM reporting_village_days WHERE locality_path LIKE $1`,
         [like],
       ),
+      // The area's own places only (the test's courses are the only ones learned there).
+      areaWeeks: await rows(
+        `SELECT locality_path, week::text, enrolled, started, completed
+           FROM reporting_area_weeks WHERE locality_path LIKE $1`,
+        [like],
+      ),
     };
   }
 
@@ -149,6 +155,14 @@ describe('RollupsService (outbox → rollups, and rebuild)', () => {
     const incremental = await settled();
     expect(incremental.totals.length).toBeGreaterThan(0);
     expect(incremental.days.length).toBeGreaterThan(0);
+    expect(incremental.areaWeeks.length).toBeGreaterThan(0);
+    // Each place's weeks add up to its days (the dashboard's trend reads the weeks).
+    const [sums] = await dataSource.query(
+      `SELECT (SELECT coalesce(sum(enrolled + started + completed), 0)::int FROM reporting_area_weeks WHERE locality_path = $1) AS weeks,
+              (SELECT coalesce(sum(enrolled + started + completed), 0)::int FROM reporting_course_days WHERE locality_path LIKE $2) AS days`,
+      [areaPath, `${areaPath}%`],
+    );
+    expect(sums.weeks).toBe(sums.days);
 
     await rollups.rebuild();
     const rebuilt = await scoped();

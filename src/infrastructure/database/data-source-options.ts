@@ -42,6 +42,10 @@ export function dataSourceOptions(
         // A live server cancels slow statements (57014); a stopped one is left by the watchdog.
         statement_timeout: limits.statementTimeoutMs,
         idle_in_transaction_session_timeout: Math.max(60_000, limits.statementTimeoutMs * 2),
+        // No JIT compilation for statements that serve requests: they run for milliseconds to a
+        // few hundred, and compiling costs more than it saves (507 of 743 ms for the dashboard's
+        // active-ambassador trend on the province data set, docs/decisions.md).
+        options: '-c jit=off',
         Client: watchdogClient(limits.statementTimeoutMs + WATCHDOG_GRACE_MS),
       }),
     },

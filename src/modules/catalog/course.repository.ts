@@ -4,7 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { CourseVersionEntity, type CourseStatus } from './entities/course-version.entity.js';
 import { CourseEntity } from './entities/course.entity.js';
-import { LessonEntity } from './entities/lesson.entity.js';
+import { LessonEntity, type Texts } from './entities/lesson.entity.js';
 import { preparedQuery } from '../../infrastructure/database/prepared-query.js';
 
 export interface CatalogFilter {
@@ -91,6 +91,16 @@ export class CourseRepository {
   }
 
   /** Courses with their newest version, for an owner (or everyone when ownerId is null). */
+  /** The titles of courses' published versions, in one query (unknown or unpublished: absent). */
+  async publishedTitles(courseIds: string[]): Promise<Map<string, Texts>> {
+    const rows = await this.dataSource.query<{ id: string; title: Texts }[]>(
+      `SELECT c.id, v.title FROM courses c JOIN course_versions v ON v.id = c.published_version_id
+        WHERE c.id = ANY ($1::uuid[])`,
+      [courseIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
+
   async coursesWithLatestVersion(
     ownerId: string | null,
   ): Promise<{ course: CourseEntity; latest: CourseVersionEntity }[]> {

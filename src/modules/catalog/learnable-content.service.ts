@@ -50,6 +50,7 @@ export function requiredLessons(outline: VersionOutline): VersionOutline['lesson
 export class LearnableContentService {
   private readonly lessons = new TtlCache<LearnableLesson | null>(CATALOG_CACHE_MS, 20_000);
   private readonly outlines = new TtlCache<VersionOutline | null>(CATALOG_CACHE_MS, 5_000);
+  private readonly titles = new TtlCache<Texts | null>(CATALOG_CACHE_MS, 5_000);
 
   constructor(
     @Inject(CourseRepository) private readonly courses: CourseRepository,
@@ -95,6 +96,22 @@ export class LearnableContentService {
     return course?.publishedVersionId
       ? { publishedVersionId: course.publishedVersionId, archived: !!course.archivedAt }
       : null;
+  }
+
+  /**
+   * Published titles of many courses at once (a report by course names up to every course):
+   * kept like the outlines, asked for in one query for those not kept.
+   */
+  async publishedTitles(courseIds: string[]): Promise<Map<string, Texts>> {
+    const ids = [...new Set(courseIds)];
+    // The first id not kept loads every id asked for, in one query; the others share it.
+    let bulk: Promise<Map<string, Texts>> | undefined;
+    const titles = await Promise.all(
+      ids.map((id) =>
+        this.titles.get(id, async () => (await (bulk ??= this.courses.publishedTitles(ids))).get(id) ?? null),
+      ),
+    );
+    return new Map(ids.flatMap((id, i) => (titles[i] ? [[id, titles[i]] as const] : [])));
   }
 
   /** The course owner, for authorising staff views (null for an unknown course). */

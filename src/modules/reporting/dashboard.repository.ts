@@ -26,7 +26,7 @@ export class DashboardRepository {
 
   /**
    * The last `weeks` weeks (this one included) under a place, from the rollups: enrolments and
-   * completions from `reporting_course_days`, certificates and households from
+   * completions from `reporting_area_weeks` (the place's own rows), certificates and households from
    * `reporting_village_days`. Weeks without anything are there with zeros.
    */
   weekly(path: string, weeks: number): Promise<WeekCounts[]> {
@@ -34,10 +34,9 @@ export class DashboardRepository {
       `WITH today AS (SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day),
             first AS (SELECT date_trunc('week', day)::date - 7 * ($2::int - 1) AS week FROM today),
             w AS (SELECT generate_series((SELECT week FROM first), (SELECT day FROM today), interval '7 days')::date AS week),
-            c AS (SELECT date_trunc('week', day)::date AS week, sum(enrolled)::int AS enrolments,
-                         sum(completed)::int AS completions
-                    FROM reporting_course_days
-                   WHERE locality_path LIKE $1 AND day >= (SELECT week FROM first) GROUP BY 1),
+            c AS (SELECT week, enrolled AS enrolments, completed AS completions
+                    FROM reporting_area_weeks
+                   WHERE locality_path = $3 AND week >= (SELECT week FROM first)),
             v AS (SELECT date_trunc('week', day)::date AS week, sum(certificates_issued)::int AS issued,
                          sum(households)::int AS households
                     FROM reporting_village_days
@@ -47,7 +46,7 @@ export class DashboardRepository {
               coalesce(v.households, 0) AS "householdsHelped"
          FROM w LEFT JOIN c USING (week) LEFT JOIN v USING (week)
         ORDER BY w.week`,
-      [`${path}%`, weeks],
+      [`${path}%`, weeks, path],
     );
   }
 

@@ -109,7 +109,7 @@ export class DashboardService {
       programme && locality.level !== 'village' ? this.targets.view(who, programme.id, localityId) : null,
       this.dashboards.weekly(locality.path, TREND_WEEKS),
       this.dashboards.weeklyActiveAmbassadors(locality.path, TREND_WEEKS),
-      this.progress.localityReport(who, localityId, lang),
+      this.progress.localityReport(who, localityId, lang, true),
       this.registry.coverage(who, localityId),
       this.dashboards.inactiveAmbassadors(locality.path, INACTIVE_LISTED),
       // Oldest first: those waiting too long are at the front.

@@ -47,7 +47,13 @@ export class ProgressReportService {
     return this.report({ courseId, scopePaths, childPart: part, lang });
   }
 
-  async localityReport(who: Principal, localityId: string, lang?: string): Promise<ProgressReportResponse> {
+  /** A place's report; `withCourses` adds every course learned there (the dashboard's table). */
+  async localityReport(
+    who: Principal,
+    localityId: string,
+    lang?: string,
+    withCourses = false,
+  ): Promise<ProgressReportResponse> {
     const locality = await this.geography.get(localityId);
     await this.area.assertCovers(who, locality.path);
     const chain = normalizeFallbackChain(lang ? lang.split(',') : []);
@@ -57,19 +63,17 @@ export class ProgressReportService {
       childPart: childPart(locality.path),
       lang,
     });
+    if (!withCourses) return { ...report, localityId };
     const byCourse = await this.repo.progressCounts({ withinPath: locality.path, groupBy: 'course' });
-    const titles = await Promise.all(
-      byCourse.map(async (r) => {
-        const course = await this.content.courseForLearners(r.key!);
-        const outline = course && (await this.content.outline(course.publishedVersionId));
-        return outline ? pickLocalized(outline.title, chain) : null;
-      }),
-    );
+    const titles = await this.content.publishedTitles(byCourse.map((r) => r.key!));
     return {
       ...report,
       localityId,
       byCourse: byCourse
-        .map((r, i) => ({ courseId: r.key!, title: titles[i], ...counts(r) }))
+        .map((r) => {
+          const title = titles.get(r.key!);
+          return { courseId: r.key!, title: title ? pickLocalized(title, chain) : null, ...counts(r) };
+        })
         .sort((a, b) => b.enrolled - a.enrolled || a.courseId.localeCompare(b.courseId)),
     };
   }

@@ -9,7 +9,7 @@ import { GeographyErrorCode } from '../geography/geography.errors.js';
 import { LearningErrorCode } from '../learning/learning.errors.js';
 import { ActivityService } from './activity.service.js';
 import { AmbassadorRegistryService } from './ambassador-registry.service.js';
-import { ActivityQueryDto, LocalityQueryDto } from './dto/reporting.dto.js';
+import { ActivityQueryDto, LocalityQueryDto, LocalityReportQueryDto } from './dto/reporting.dto.js';
 import {
   ActivityResponse,
   AmbassadorPageResponse,
@@ -78,9 +78,9 @@ export class ReportingController {
   localityReport(
     @Param('localityId', ParseUUIDPipe) localityId: string,
     @CurrentPrincipal() who: Principal,
-    @Query() query: LangQueryDto,
+    @Query() query: LocalityReportQueryDto,
   ): Promise<ProgressReportResponse> {
-    return this.progress.localityReport(who, localityId, query.lang);
+    return this.progress.localityReport(who, localityId, query.lang, query.byCourse === 'true');
   }
 
   @Get('reporting/activity')

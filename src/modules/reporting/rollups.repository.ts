@@ -26,6 +26,7 @@ const ROLLUP_TABLES = [
   'reporting_mentor_days',
   'reporting_mentor_months',
   'reporting_village_days',
+  'reporting_area_weeks',
 ];
 
 /**
@@ -53,6 +54,17 @@ export class RollupsRepository {
          ON CONFLICT ON CONSTRAINT reporting_course_days_key DO UPDATE
             SET enrolled = d.enrolled + EXCLUDED.enrolled, started = d.started + EXCLUDED.started,
                 completed = d.completed + EXCLUDED.completed, active = d.active + EXCLUDED.active
+       ), weeks AS (
+         INSERT INTO reporting_area_weeks AS w (locality_path, week, enrolled, started, completed)
+         SELECT a.path, date_trunc('week', f.day)::date,
+                count(*) FILTER (WHERE kind = 'enrolled'), count(*) FILTER (WHERE kind = 'started'),
+                count(*) FILTER (WHERE kind = 'completed')
+           FROM f CROSS JOIN LATERAL reporting_ancestor_paths(f.locality_path) AS a
+          WHERE f.kind <> 'active'
+          GROUP BY 1, 2
+         ON CONFLICT (locality_path, week) DO UPDATE
+            SET enrolled = w.enrolled + EXCLUDED.enrolled, started = w.started + EXCLUDED.started,
+                completed = w.completed + EXCLUDED.completed
        )
        INSERT INTO reporting_progress_totals AS t (course_id, locality_path, depth, learner_group_id, enrolled, started, completed)
        SELECT c.course_id, a.path, a.depth, f.learner_group_id,
@@ -153,6 +165,12 @@ export class RollupsRepository {
               UNION ALL
               SELECT day, course_id, locality_path, learner_group_id, 0, 0, 0, n FROM kept_active) AS s
        GROUP BY 1, 2, 3, 4`);
+    await m.query(`
+      INSERT INTO reporting_area_weeks (locality_path, week, enrolled, started, completed)
+      SELECT a.path, date_trunc('week', d.day)::date, sum(d.enrolled), sum(d.started), sum(d.completed)
+        FROM reporting_course_days d CROSS JOIN LATERAL reporting_ancestor_paths(d.locality_path) a
+       WHERE d.enrolled + d.started + d.completed > 0
+       GROUP BY 1, 2`);
     await m.query(`
       INSERT INTO reporting_progress_totals (course_id, locality_path, depth, learner_group_id, enrolled, started, completed)
       SELECT c.course_id, a.path, a.depth, v.learner_group_id, sum(v.enrolled), sum(v.started), sum(v.completed)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsDateString, IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { LangQueryDto } from '../../catalog/dto/course.dto.js';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { PageQueryDto } from '../../../infrastructure/http/pagination.js';
 
@@ -10,6 +11,16 @@ export class LocalityQueryDto extends PageQueryDto {
   @IsString()
   @Length(2, 40)
   lang?: string;
+}
+
+export class LocalityReportQueryDto extends LangQueryDto {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Add `byCourse`, every course learned there (up to a few hundred rows); default false',
+  })
+  @Optional()
+  @IsIn(['true', 'false'])
+  byCourse?: 'true' | 'false';
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
