@@ -94,6 +94,10 @@ describe('programme targets and active ambassadors', () => {
         ago,
       ]);
       await db.query(
+        `UPDATE reporting_mentor_last SET last_helped_on = ${today} - $2::int WHERE mentor_id = $1`,
+        [who, ago],
+      );
+      await db.query(
         `UPDATE reporting_village_days SET day = ${today} - $2::int
           WHERE locality_path = (SELECT path FROM localities WHERE id = $1) AND households > 0`,
         [villageId, ago],

@@ -60,9 +60,10 @@ describe('the portal in a real browser: a learner on a phone', () => {
     // Installable as Chromium judges it (manifest, icons, a service worker serving the start URL);
     // the first-visit hint says how, and once dismissed stays away.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    const { installabilityErrors } = await (
-      await context.newCDPSession(page)
-    ).send('Page.getInstallabilityErrors');
+    // (A CDP session left attached to the page would keep navigator.onLine true under setOffline.)
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    await cdp.detach();
     expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
     const hint = page.getByRole('complementary', { name: 'Thêm Bản Số vào màn hình chính' });
     await visible(hint.getByText('bấm nút ⋮ của trình duyệt'));
@@ -140,9 +141,9 @@ describe('the portal in a real browser: a learner on a phone', () => {
 
     // On a slow link (the browser reports 3G) the player starts on the lowest rung.
     const slow = await context.newPage();
-    const cdp = await context.newCDPSession(slow);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
+    const slowLink = await context.newCDPSession(slow);
+    await slowLink.send('Network.enable');
+    await slowLink.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 400,
       downloadThroughput: 50_000,

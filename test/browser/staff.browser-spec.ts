@@ -9,7 +9,9 @@ import {
   testArea,
   testProgramme,
 } from '../factories/certification.factory.js';
-import { userWithRoles, type TestUser } from '../factories/user.factory.js';
+import { addLessons, createCourse, practiceLesson, publishCourse } from '../factories/course.factory.js';
+import { httpDriver } from '../factories/http-driver.js';
+import { registerLearner, userWithRoles, type TestUser } from '../factories/user.factory.js';
 import { api, apiUrl } from '../support/api.js';
 import { launchChromium, phoneContext, screenshot, seriousViolations, visible } from '../support/chromium.js';
 import { sampleVideo } from '../support/media.js';
@@ -261,5 +263,86 @@ describe('the portal in a real browser: trainers and coordinators', () => {
     expect(a11y).toEqual([]);
     await phone.close();
     await desk.close();
+  }, 180_000);
+
+  it("an ambassador confirms a villager's practice task and gives a forgotten password's recovery code; the villager gets back in on a phone", async () => {
+    const area = await testArea(1, 1);
+    const [villageId] = area.communes[0].villageIds;
+    const author = await userWithRoles([{ role: 'trainer' }]);
+    const reviewer = await userWithRoles([{ role: 'trainer' }]);
+    const course = await quizCourse(author, reviewer);
+    const programmeId = await testProgramme(area, [course.courseId], 1);
+    const coordinator = await coordinatorOf(area.communes[0].id);
+    // A certified ambassador of the village (through the API: the journey above shows the portal's way).
+    const ambassador = await eligibleCandidate(villageId, course, 1, { displayName: 'Giàng A Sử' });
+    const applied = await api('/api/v1/certification/applications', {
+      token: ambassador.accessToken,
+      body: { programmeId },
+    });
+    const approved = await api(`/api/v1/certification/applications/${applied.body.id}/approve`, {
+      token: coordinator.accessToken,
+      body: { reason: 'Đã xác minh tại thôn.' },
+    });
+    expect(approved.status).toBe(200);
+    // A villager who did the real thing: paid the electricity bill from the phone.
+    const practiceCourse = await createCourse(author.accessToken);
+    await addLessons(author.accessToken, practiceCourse, [practiceLesson]);
+    await publishCourse(author.accessToken, reviewer.accessToken, practiceCourse);
+    const [practice] = await httpDriver.lessons(author.accessToken, practiceCourse, 1);
+    const villager = await registerLearner({
+      villageId,
+      displayName: 'Lý Thị Dua',
+      languages: ['hmn', 'vi'],
+    });
+    await httpDriver.enrol(villager.accessToken, practiceCourse);
+    const a11y: string[] = [];
+
+    // The ambassador, on a phone: the waiting task, confirmed with one button.
+    const helperPhone = await phoneContext(browser);
+    const helper = await helperPhone.newPage();
+    await signIn(helper, ambassador);
+    await helper.goto('/my/ambassador');
+    await helper.getByRole('link', { name: vi['practiceConfirmations.nav'] }).click();
+    await visible(helper.getByRole('heading', { name: vi['practiceConfirmations.title'] }));
+    a11y.push(...(await seriousViolations(helper)));
+    await screenshot(helper, 'practice-confirmations');
+    await helper
+      .getByRole('button', { name: vi['practiceConfirmations.confirmFor'].replace('{{name}}', 'Lý Thị Dua') })
+      .click();
+    await visible(helper.getByText(vi['practiceConfirmations.done']));
+    const state = await api(`/api/v1/progress/lessons/${practice.id}`, { token: villager.accessToken });
+    expect(state.body).toMatchObject({ status: 'completed', practice: { confirmed: true } });
+
+    // The villager forgot the password: the ambassador issues a code and reads it out.
+    await helper.goto('/recovery-codes');
+    await helper.getByLabel(vi['recoveryCodes.phone']).fill(villager.phone);
+    await helper.getByRole('button', { name: vi['recoveryCodes.submit'] }).click();
+    const code = (await helper.locator('.code-display').innerText()).trim();
+    expect(code).toMatch(/^\d{3} \d{3}$/);
+    a11y.push(...(await seriousViolations(helper)));
+    await screenshot(helper, 'recovery-code');
+
+    // The villager, on their own phone: "forgot your password?", the code, a new password.
+    const own = await phoneContext(browser);
+    const page = await own.newPage();
+    await page.goto('/login');
+    await page.getByRole('link', { name: vi['recover.forgot'] }).click();
+    await page.getByLabel(vi['login.identifier']).fill(villager.phone);
+    await page.getByLabel(vi['recover.code']).fill(code);
+    await page.getByLabel(vi['invitation.password']).fill('Mật khẩu mới của Dua ở bản Pạc Tà');
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'recover');
+    await page.getByRole('button', { name: vi['recover.submit'] }).click();
+    await page.waitForURL((u) => u.pathname === '/');
+    await visible(page.getByText(vi['notice.recovered']));
+    // The old session is over; the lesson shows who confirmed the task.
+    expect((await api('/api/v1/me', { token: villager.accessToken })).status).toBe(401);
+    await page.goto(`/lessons/${practice.id}`);
+    await visible(page.locator('.practice .notice'));
+    a11y.push(...(await seriousViolations(page)));
+    await screenshot(page, 'practice-lesson');
+    expect(a11y).toEqual([]);
+    await helperPhone.close();
+    await own.close();
   }, 180_000);
 });

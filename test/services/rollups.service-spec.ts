@@ -63,6 +63,10 @@ describe('RollupsService (outbox → rollups, and rebuild)', () => {
           WHERE mentor_id = ANY ($1::uuid[])`,
         [learners.map((l) => l.id)],
       ),
+      mentorLast: await rows(
+        `SELECT mentor_id, last_helped_on::text FROM reporting_mentor_last WHERE mentor_id = ANY ($1::uuid[])`,
+        [learners.map((l) => l.id)],
+      ),
       villageDays: await rows(
         `SELECT locality_path, day::text, mentors, households, certificates_issued, certificates_revoked
            FROM reporting_village_days WHERE locality_path LIKE $1`,

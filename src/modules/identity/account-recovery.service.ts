@@ -131,15 +131,9 @@ export class AccountRecoveryService {
     await this.limit(`recovery-sms-ip:${ip}`, SMS_REQUESTS_PER_ADDRESS_HOUR);
     await this.limit(`recovery-sms:${phone}`, RECOVERY_CODES_PER_ACCOUNT_HOUR);
     const user = await this.users.findByIdentifier({ phone, email: null });
+    // Issued and texted after the answer, so its time does not tell either.
     if (user && isLearnerOnly(user) && user.activatedAt && !user.disabledAt) {
-      const code = newRecoveryCode();
-      await this.repo.issueRecoveryCode(user.id, {
-        codeHash: recoveryCodeHash(user.id, code),
-        issuedBy: null,
-        channel: 'sms',
-        expiresAt: this.expiry(),
-      });
-      setImmediate(() => void this.text(user, phone, code));
+      setImmediate(() => void this.text(user, phone));
     }
     return { expiresInMinutes: RECOVERY_MINUTES };
   }
@@ -182,7 +176,9 @@ export class AccountRecoveryService {
     }
   }
 
-  private async text(user: UserEntity, phone: string, code: string) {
+  /** Issues an SMS code and texts it; a failure is logged (the learner asks again). */
+  private async text(user: UserEntity, phone: string) {
+    const code = newRecoveryCode();
     const unicode = this.config.notifications.sms?.unicode ?? false;
     const text = smsText(
       translate(user.languages.find(isUiLocale) ?? 'vi', 'recovery.sms', {
@@ -192,6 +188,12 @@ export class AccountRecoveryService {
       unicode,
     );
     try {
+      await this.repo.issueRecoveryCode(user.id, {
+        codeHash: recoveryCodeHash(user.id, code),
+        issuedBy: null,
+        channel: 'sms',
+        expiresAt: this.expiry(),
+      });
       await this.sms.send(phone, text, unicode ? 'ucs2' : 'gsm7');
     } catch (e) {
       this.log.warn(`recovery SMS for ${user.id} not sent: ${(e as Error).message}`);

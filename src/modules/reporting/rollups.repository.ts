@@ -27,6 +27,7 @@ const ROLLUP_TABLES = [
   'reporting_mentor_months',
   'reporting_village_days',
   'reporting_area_weeks',
+  'reporting_mentor_last',
 ];
 
 /**
@@ -87,7 +88,8 @@ export class RollupsRepository {
 
   /**
    * Adds households helped (mentoring records, by id): per mentor and day (a new mentor-day counts
-   * one more mentor for the place and day), per mentor and month, per place and day.
+   * one more mentor for the place and day), per mentor and month, per place and day, and each
+   * mentor's last day of help.
    */
   async addMentoring(m: EntityManager, recordIds: readonly string[]): Promise<void> {
     if (recordIds.length === 0) return;
@@ -105,6 +107,10 @@ export class RollupsRepository {
          INSERT INTO reporting_mentor_months AS mm (mentor_id, month, households)
          SELECT mentor_id, date_trunc('month', day)::date, sum(households)::int FROM f GROUP BY 1, 2
          ON CONFLICT (mentor_id, month) DO UPDATE SET households = mm.households + EXCLUDED.households
+       ), last AS (
+         INSERT INTO reporting_mentor_last AS ml (mentor_id, last_helped_on)
+         SELECT mentor_id, max(day) FROM f GROUP BY 1
+         ON CONFLICT (mentor_id) DO UPDATE SET last_helped_on = greatest(ml.last_helped_on, EXCLUDED.last_helped_on)
        )
        INSERT INTO reporting_village_days AS v (locality_path, day, mentors, households)
        SELECT p.locality_path, p.day,
@@ -186,6 +192,9 @@ export class RollupsRepository {
     await m.query(`
       INSERT INTO reporting_mentor_months (mentor_id, month, households)
       SELECT mentor_id, date_trunc('month', helped_on)::date, count(*) FROM reporting_mentoring GROUP BY 1, 2`);
+    await m.query(`
+      INSERT INTO reporting_mentor_last (mentor_id, last_helped_on)
+      SELECT mentor_id, max(helped_on) FROM reporting_mentoring GROUP BY 1`);
     await m.query(`
       INSERT INTO reporting_village_days (locality_path, day, mentors, households, certificates_issued, certificates_revoked)
       SELECT locality_path, day, sum(mentors), sum(households), sum(issued), sum(revoked)

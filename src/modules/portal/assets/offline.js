@@ -145,8 +145,8 @@
   });
 
   // A first-visit hint to add the portal to the home screen: the browser's own prompt where it
-  // offers one (Android Chrome), else where to find it in the menu. Once dismissed or installed,
-  // never again on this phone.
+  // offers one (Android Chrome), else where to find it in the menu. Shown on the first page this
+  // phone opens, then never again (the browser's own prompt may still offer it later).
   function installHint() {
     const hint = document.querySelector('.install-hint');
     const DONE = 'banso.installHint';
@@ -163,6 +163,7 @@
     const ios = /iPhone|iPad|iPod/.test(navigator.userAgent);
     text.textContent = ios ? hint.dataset.ios : hint.dataset.manual;
     hint.hidden = false;
+    localStorage.setItem(DONE, 'shown');
     addEventListener('beforeinstallprompt', (event) => {
       event.preventDefault();
       yes.hidden = false;
