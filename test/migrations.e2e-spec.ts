@@ -33,10 +33,11 @@ describe('migrations', () => {
   };
 
   /** Reverts the newest migrations until none at or after `timestamp` is applied. */
+  /** Reverts every migration from `timestamp` on, newest first, in one CLI run. */
   const revertTo = async (c: pg.Client, timestamp: number) => {
-    const newest = async () =>
-      Number((await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`)).rows[0].t);
-    while ((await newest()) >= timestamp) expect((await cli('revert')).code).toBe(0);
+    expect((await cli('revert', String(timestamp))).code).toBe(0);
+    const { rows } = await c.query(`SELECT max(timestamp)::bigint AS t FROM typeorm_migrations`);
+    expect(Number(rows[0].t)).toBeLessThan(timestamp);
   };
 
   beforeAll(async () => {
@@ -73,10 +74,14 @@ describe('migrations', () => {
     const generate = await cli('generate', 'NothingToDo');
     expect(generate.output).toMatch(/No changes between the entities and the schema/);
 
-    // Every migration reverts, newest first.
+    // Every migration reverts, newest first: the last one alone, then the rest back to the first.
     const applied = await appliedCount();
     expect(applied).toBeGreaterThanOrEqual(2);
-    for (let i = 0; i < applied; i++) expect((await cli('revert')).code).toBe(0);
+    const one = await cli('revert');
+    expect(one.output).toMatch(/Reverted the last migration/);
+    expect(await appliedCount()).toBe(applied - 1);
+    const rest = await cli('revert', '1795320000000');
+    expect(rest.output).toContain(`Reverted ${applied - 1} migration(s).`);
     expect(await appliedCount()).toBe(0);
     expect(await tables()).toEqual([]);
 

@@ -8,7 +8,7 @@ import { dataSourceOptions } from './data-source-options.js';
 import { runPendingMigrations } from './migrator.js';
 import { useToolDatabase } from '../embedded/tool-services.js';
 
-const USAGE = `Usage: npm run migration:run | migration:revert | migration:generate -- <Name> | typeorm -- show|check`;
+const USAGE = `Usage: npm run migration:run | migration:revert [-- <timestamp>] | migration:generate -- <Name> | typeorm -- show|check`;
 
 /**
  * The schema diff between the entities and the database. Migrations deliberately add what
@@ -43,6 +43,19 @@ runProcess('migrations', async () => {
     if (command === 'run') {
       const applied = await runPendingMigrations(ds);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.');
+    } else if (command === 'revert' && name !== undefined) {
+      // Back to before a migration: every applied one from that timestamp on, newest first.
+      if (!/^\d{13}$/.test(name)) throw new Error('Give the timestamp of the oldest migration to revert.');
+      const newest = async () =>
+        Number(
+          (await ds.query(`SELECT coalesce(max(timestamp), 0)::bigint AS t FROM typeorm_migrations`))[0].t,
+        );
+      let reverted = 0;
+      while ((await newest()) >= Number(name)) {
+        await ds.undoLastMigration({ transaction: 'each' });
+        reverted++;
+      }
+      console.log(`Reverted ${reverted} migration(s).`);
     } else if (command === 'revert') {
       await ds.undoLastMigration({ transaction: 'each' });
       console.log('Reverted the last migration.');
