@@ -293,9 +293,12 @@ describe('migrations', () => {
     }
   });
 
-  it('refuses an unknown command with the usage', async () => {
+  it('refuses an unknown command with the usage, and a revert to no timestamp', async () => {
     const res = await cli('drop-everything');
     expect(res.code).toBe(2);
     expect(res.output).toMatch(/Usage/);
+    const bad = await cli('revert', 'yesterday');
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toMatch(/timestamp of the oldest migration/);
   });
 });

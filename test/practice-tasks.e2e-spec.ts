@@ -244,6 +244,11 @@ describe('practice tasks confirmed in person', () => {
     });
     expect(done.status).toBe(200);
     expect(done.text).toContain('role="status"');
+    // A malformed form is a 400 page, never a 500.
+    const hostile = await helper.request('/practice-confirmations', {
+      form: { learnerId: 'x', lessonId: '\u0000', _csrf: Browser.csrfFrom(list.text) },
+    });
+    expect(hostile.status).toBe(400);
     expect(done.text).not.toContain(`value="${learner.id}"`);
 
     const own = await Browser.signedIn(learner);

@@ -101,11 +101,8 @@ export class PracticeConfirmationsService {
       lessonId: lesson.id,
       newlyConfirmed,
       completedCourses: completions.map((c) => c.courseId),
-      mentoring: mentoring && {
-        record: mentoring.record,
-        photoUpload: mentoring.photoUpload,
-      },
-    } as PracticeConfirmedResponse;
+      mentoring,
+    };
   }
 
   /**

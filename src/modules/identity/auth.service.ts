@@ -158,9 +158,7 @@ export class AuthService {
     const identifier = this.users.parseLoginIdentifier(identifierInput);
     const known = !!(identifier.phone || identifier.email);
     const account = `recovery-${accountKey(known ? identifier : identifierInput)}`;
-    const { loginMaxAttemptsPerIp, loginMaxFailuresPerAccount, loginWindowSeconds } = this.config.auth;
-    await this.limit(`login-ip:${client.ip}`, loginMaxAttemptsPerIp, loginWindowSeconds);
-    await this.limit(account, loginMaxFailuresPerAccount, loginWindowSeconds);
+    await this.reserveCredentialCheck(account, client);
     if (known) this.users.assertPasswordAcceptable(password, identifier);
     const user = known ? await this.users.findByIdentifier(identifier) : null;
     if (!user || !(await this.recovery.recover(user, codeInput, password))) {

@@ -7,13 +7,12 @@ import { AccountRecoveryService } from '../../identity/account-recovery.service.
 import { clientContext } from '../../identity/auth.controller.js';
 import { AuthService } from '../../identity/auth.service.js';
 import { SESSION_COOKIE } from '../../identity/guards/auth.guard.js';
-import { IdentityErrorCode } from '../../identity/identity.errors.js';
 import { RECOVERY_MINUTES } from '../../identity/recovery-code.js';
 import { UsersService } from '../../identity/users.service.js';
 import { Page, PortalPages } from './page.js';
 import { PortalForm } from './portal-form.js';
 import { type PortalPage } from './portal-view.js';
-import { sessionCookie } from './shell-pages.controller.js';
+import { codeFormRefusal, sessionCookie } from './sign-in-forms.js';
 
 class RecoverForm extends PortalForm {
   @IsString() @MaxLength(254) identifier!: string;
@@ -66,17 +65,19 @@ export class RecoveryPagesController {
   @Post('/recover')
   @Public()
   async recover(@Page() page: PortalPage, @Body() form: RecoverForm) {
-    page.onRefusal(({ error, status, message }) => {
-      const shown =
-        error.code === IdentityErrorCode.LoginRateLimited
-          ? page.t('login.rateLimited', {
-              minutes: Math.ceil(Number(error.details?.retryAfterSeconds ?? 60) / 60),
-            })
-          : error.code === IdentityErrorCode.WeakPassword
-            ? message
-            : page.t('recover.failed');
-      return this.renderRecover(page, { error: shown, identifier: form.identifier, code: form.code }, status);
-    }, 'any');
+    page.onRefusal(
+      (refusal) =>
+        this.renderRecover(
+          page,
+          {
+            error: codeFormRefusal(page, refusal, 'recover.failed'),
+            identifier: form.identifier,
+            code: form.code,
+          },
+          refusal.status,
+        ),
+      'any',
+    );
     const issued = await this.auth.recoverAccount(
       form.identifier,
       form.code,

@@ -19,6 +19,7 @@ import { rememberPreferences, safeNext } from './portal-preferences.js';
 import { type PortalPage } from './portal-view.js';
 import { Page, PortalPages } from './page.js';
 import { PortalForm } from './portal-form.js';
+import { codeFormRefusal, rateLimitedText, sessionCookie } from './sign-in-forms.js';
 
 class LoginFormDto extends PortalForm {
   @IsString() @MaxLength(254) identifier!: string;
@@ -48,15 +49,6 @@ class PreferencesFormDto extends PortalForm {
   @Optional() @IsIn(['1']) welcome?: string;
   @Optional() @IsString() @MaxLength(500) next?: string;
 }
-
-/** The portal's session cookie. */
-export const sessionCookie = (config: AppConfig) => ({
-  path: '/',
-  httpOnly: true,
-  sameSite: 'lax' as const,
-  secure: config.auth.secureCookies,
-  maxAge: config.auth.refreshTtlSeconds,
-});
 
 /** The front door: home by learner group, the first-visit question, sign-in and registration. */
 @PortalPages('shell')
@@ -145,9 +137,7 @@ export class ShellPagesController {
       // Which of the three it is, and nothing more (not whether the account exists).
       const message =
         error.code === IdentityErrorCode.LoginRateLimited
-          ? page.t('login.rateLimited', {
-              minutes: Math.ceil(Number(error.details?.retryAfterSeconds ?? 60) / 60),
-            })
+          ? rateLimitedText(page, error)
           : error.code === IdentityErrorCode.AccountDisabled
             ? page.t('login.disabled')
             : page.t('login.failed');
@@ -228,18 +218,10 @@ export class ShellPagesController {
         { error: message, identifier: form.identifier, code: form.code },
         { title: page.t('invitation.title'), status },
       );
-    page.onRefusal(({ error, status, message }) => {
-      if (error.code === IdentityErrorCode.LoginRateLimited)
-        return fail(
-          page.t('login.rateLimited', {
-            minutes: Math.ceil(Number(error.details?.retryAfterSeconds ?? 60) / 60),
-          }),
-          status,
-        );
-      if (error.code === IdentityErrorCode.WeakPassword || error.code === IdentityErrorCode.AccountDisabled)
-        return fail(message, status);
-      return fail(page.t('invitation.failed'), status);
-    }, 'any');
+    page.onRefusal(
+      (refusal) => fail(codeFormRefusal(page, refusal, 'invitation.failed'), refusal.status),
+      'any',
+    );
     const issued = await this.auth.acceptInvitation(
       form.identifier,
       form.code,
