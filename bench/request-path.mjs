@@ -1,7 +1,10 @@
 // The fixed cost of our request path: a raw Fastify hello-world (its own process), the platform's
 // /health/live and a lesson's detail (the page learners open most), at 64 connections, at the
-// production log level (LOG_LEVEL=info unless BENCH_LOG_LEVEL says otherwise). Servers are pinned
-// to core 1 and the load generator runs on core 0, so the figures compare servers, not the client.
+// production log level (LOG_LEVEL=info unless BENCH_LOG_LEVEL says otherwise), in the production
+// layout: the API role (`dist/src/main.js`, no workers) on the embedded platform's database and S3
+// server. The embedded process itself (API and workers in one, the laptop default) is measured
+// too, for /health/live. The measured server is pinned to core 1 and everything else (the load
+// generator, the idle servers) to core 0, so the figures compare servers, not the client.
 // Rounds are interleaved (raw, live, lesson, raw, …) against the machine's drift. Prints req/s,
 // p99, the servers' CPU time per request (steadier than req/s on a shared VM) and the ratios;
 // asserts nothing. Usage: npm run build && node bench/request-path.mjs [--seconds 10] [--rounds 2]
@@ -10,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startEmbeddedPlatform, waitForSeedVideos } from './support/embedded-platform.mjs';
+import { startApiRole, startEmbeddedPlatform, waitForSeedVideos } from './support/embedded-platform.mjs';
 import { startRawFastify } from './support/raw-fastify.mjs';
 
 const { values } = parseArgs({
@@ -21,12 +24,20 @@ const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
 
 const raw = await startRawFastify({ cpu: 1 });
 const platform = await startEmbeddedPlatform({ logLevel });
-execFileSync('taskset', ['-a', '-cp', '1', String(platform.pid)], { stdio: 'ignore' });
-try {
-  execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
-} catch {
-  // One core only: the figures are still printed.
-}
+const api = await startApiRole(platform, { logLevel });
+/** Puts every thread of `pid` on `cpu` (one core only: the figures are still printed). */
+const pin = (pid, cpu) => {
+  try {
+    execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+  } catch {
+    // Nothing to pin to.
+  }
+};
+pin(process.pid, 0);
+/** The measured server on core 1, the other servers beside the load generator on core 0. */
+const measure = (server) => {
+  for (const other of [raw, platform, api]) pin(other.pid, other === server ? 1 : 0);
+};
 const db = new pg.Client({ connectionString: platform.databaseUrl });
 await db.connect();
 await waitForSeedVideos(db);
@@ -70,13 +81,22 @@ const run = (title, url, pid, urls) =>
     );
   });
 
-const results = { raw: [], live: [], lesson: [] };
+const results = { raw: [], live: [], lesson: [], embeddedLive: [] };
 for (let round = 0; round < Number(values.rounds); round++) {
+  measure(raw);
   results.raw.push(await run('raw Fastify hello-world', raw.url, raw.pid));
-  results.live.push(await run('/health/live', `${platform.base}/health/live`, platform.pid));
-  results.lesson.push(await run('lesson detail', lessons[0], platform.pid, lessons));
+  measure(api);
+  results.live.push(await run('/health/live (API role)', `${api.base}/health/live`, api.pid));
+  results.lesson.push(
+    await run('lesson detail (API role)', lessons[0].replace(platform.base, api.base), api.pid, lessons),
+  );
+  measure(platform);
+  results.embeddedLive.push(
+    await run('/health/live (embedded)', `${platform.base}/health/live`, platform.pid),
+  );
 }
 await raw.stop();
+await api.stop();
 await platform.stop();
 
 const median = (list, key) => list.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(list.length / 2)];
@@ -89,7 +109,10 @@ for (const list of Object.values(results)) {
 const rawRps = median(results.raw, 'rps');
 const liveRps = median(results.live, 'rps');
 console.log(
-  `/health/live ÷ raw Fastify: ${((100 * liveRps) / rawRps).toFixed(0)} % of its req/s (goal ≥ 60 %); by CPU per request ${((100 * median(results.raw, 'cpu')) / median(results.live, 'cpu')).toFixed(0)} %`,
+  `/health/live (API role) ÷ raw Fastify: ${((100 * liveRps) / rawRps).toFixed(0)} % of its req/s (goal ≥ 60 %); by CPU per request ${((100 * median(results.raw, 'cpu')) / median(results.live, 'cpu')).toFixed(0)} %`,
+);
+console.log(
+  `/health/live (embedded, workers in the same process) ÷ raw Fastify: ${((100 * median(results.embeddedLive, 'rps')) / rawRps).toFixed(0)} %; by CPU per request ${((100 * median(results.raw, 'cpu')) / median(results.embeddedLive, 'cpu')).toFixed(0)} %`,
 );
 console.log(
   `lesson detail ÷ /health/live: ${((100 * median(results.lesson, 'rps')) / liveRps).toFixed(0)} % (goal ≥ 40 %, p99 ≤ 50 ms)`,

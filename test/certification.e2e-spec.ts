@@ -809,6 +809,23 @@ describe('certification: Người bản số', () => {
     expect(renamed.status).toBe(200);
     const grown = await api(`/api/v1/certification/coverage?localityId=${area.provinceId}`, { token: admin });
     expect(grown.body).toMatchObject({ villages: 5, covered: 2, coverage: 0.4 });
+    expect(grown.body.uncoveredPage).toEqual({ page: 1, pageSize: 20, total: 3 });
+    // A province has thousands of uncovered villages: the API pages them, by name.
+    const byName = [...grown.body.uncovered];
+    const second = await api(
+      `/api/v1/certification/coverage?localityId=${area.provinceId}&page=2&pageSize=2`,
+      { token: admin },
+    );
+    expect(second.body).toMatchObject({
+      villages: 5,
+      covered: 2,
+      uncoveredPage: { page: 2, pageSize: 2, total: 3 },
+    });
+    expect(second.body.uncovered).toEqual(byName.slice(2));
+    const beyond = await api(`/api/v1/certification/coverage?localityId=${area.provinceId}&page=9`, {
+      token: admin,
+    });
+    expect(beyond.body.uncovered).toEqual([]);
     expect(grown.body.uncovered.map((v: any) => [v.id, v.name]).sort()).toEqual(
       [
         [added.body.id, 'Sín Chải'],

@@ -145,6 +145,26 @@ describe('programme targets and active ambassadors', () => {
     expect(await coverage()).toMatchObject({ covered: 1 });
   });
 
+  it("starts the programme window at midnight of its first day in Vietnam's calendar", async () => {
+    // The window's first day (90 days back, in Vietnam) begins at this instant.
+    const firstDay = `(((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 90)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`;
+    const issue = (at: string) =>
+      db.query(`UPDATE certificates SET issued_at = ${at} WHERE holder_id = $1`, [dormant.id]);
+    const active = async () =>
+      (
+        await db.query(`SELECT active FROM reporting_ambassadors WHERE holder_id = $1`, [dormant.id])
+      ).rows.map((r) => r.active);
+    try {
+      // Last helped 100 days ago: only the certification can make them active.
+      await issue(firstDay);
+      expect(await active()).toEqual([true]);
+      await issue(`${firstDay} - interval '1 second'`);
+      expect(await active()).toEqual([false]);
+    } finally {
+      await issue(`now() - interval '100 days'`);
+    }
+  });
+
   it("shows an area's figures, equal to a direct count, before any target is set", async () => {
     const res = await api(target(area.provinceId), { token: provinceCoordinator.accessToken });
     expect(res.status).toBe(200);

@@ -25,6 +25,7 @@ export async function startEmbeddedPlatform({ logLevel = process.env.BENCH_LOG_L
   chmodSync(dir, 0o755);
   const port = await freePort();
   const pgPort = await freePort();
+  const s3Port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const profile = process.env.BENCH_CPU_PROF;
   const child = spawn(
@@ -36,7 +37,7 @@ export async function startEmbeddedPlatform({ logLevel = process.env.BENCH_LOG_L
         DATA_DIR: join(dir, 'data'),
         PORT: String(port),
         EMBEDDED_POSTGRES_PORT: String(pgPort),
-        EMBEDDED_S3_PORT: String(await freePort()),
+        EMBEDDED_S3_PORT: String(s3Port),
         LOG_LEVEL: logLevel,
         // A developer's .env must not change what a bench measures.
         BANSO_ENV_FILE: 'none',
@@ -69,7 +70,65 @@ export async function startEmbeddedPlatform({ logLevel = process.env.BENCH_LOG_L
     await new Promise((r) => setTimeout(r, 100));
   }
   const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/banso`;
-  return { base, databaseUrl, pid: child.pid, stop };
+  return { base, databaseUrl, s3Endpoint: `http://127.0.0.1:${s3Port}`, pid: child.pid, stop };
+}
+
+/**
+ * The production API role (`dist/src/main.js`: HTTP only, no workers) beside a started embedded
+ * platform, on its database and S3 server, pinned to `cpu` when given, at the same log level.
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile there. Resolves with its address, pid and `stop()`.
+ */
+export async function startApiRole(platform, { cpu, logLevel = process.env.BENCH_LOG_LEVEL ?? 'info' } = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const profile = process.env.BENCH_CPU_PROF;
+  const args = [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), 'dist/src/main.js'];
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: platform.databaseUrl,
+    S3_ENDPOINT: platform.s3Endpoint,
+    // s3rver knows one access key and checks no signature (test/support/test-services.ts).
+    S3_ACCESS_KEY: 'S3RVER',
+    S3_SECRET_KEY: 'S3RVER-does-not-check',
+    LOG_LEVEL: logLevel,
+    BANSO_ENV_FILE: 'none',
+    NODE_ENV: 'production',
+    PUBLIC_BASE_URL: base,
+    JWT_ACCESS_SECRET: 'bench-secret-bench-secret-bench-secret-123',
+    COOKIE_SECRET: 'bench-cookie-bench-cookie-bench-cookie-123',
+    ISSUER_KEY_SECRET: 'bench-issuer-bench-issuer-bench-issuer-123',
+  };
+  const child =
+    cpu === undefined
+      ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('taskset', ['-c', String(cpu), process.execPath, ...args], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null || i > 600) {
+      await stop();
+      throw new Error(`the API role did not start:\n${out}`);
+    }
+    try {
+      if ((await fetch(`${base}/health/live`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // taskset execs node in place: the same process.
+  return { base, pid: child.pid, stop };
 }
 
 /** Waits until every video is made and transcoded (ffmpeg would skew any measurement); prints how long. */

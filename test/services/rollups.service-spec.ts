@@ -1,7 +1,9 @@
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { OutboxReader } from '../../src/infrastructure/outbox/outbox.js';
 import type { Principal } from '../../src/infrastructure/auth/roles.js';
 import { ProgressReportService } from '../../src/modules/reporting/progress-report.service.js';
-import { RollupsService } from '../../src/modules/reporting/rollups.service.js';
+import { ROLLUPS_CONSUMER, RollupsService } from '../../src/modules/reporting/rollups.service.js';
 import type { QuizCourse, TestArea } from '../factories/certification.factory.js';
 import type { TestUser } from '../factories/driver.js';
 import { factoriesVia } from '../factories/index.js';
@@ -185,6 +187,26 @@ describe('RollupsService (outbox → rollups, and rebuild)', () => {
     const incremental = await settled();
     await rollups.rebuild();
     expect(await scoped()).toEqual(incremental);
+  });
+
+  it('shares refreshes among reports asking at once: one runs, one waits for everyone after it', async () => {
+    for (let i = 0; i < 10; i++) await step();
+    const began = jest.spyOn(OutboxReader.prototype, 'hasPosition');
+    const runs = () => began.mock.calls.filter(([consumer]) => consumer === ROLLUPS_CONSUMER).length;
+    try {
+      const running = rollups.refresh();
+      const waiting = Array.from({ length: 15 }, () => rollups.refresh());
+      // The ones asking while a refresh runs share the next, which starts after they asked.
+      expect(new Set(waiting).size).toBe(1);
+      expect(waiting[0]).not.toBe(running);
+      await Promise.all([running, ...waiting]);
+      // Sixteen reports' worth of refreshing in two runs; the next report starts its own.
+      expect(runs()).toBe(2);
+      await rollups.refresh();
+      expect(runs()).toBe(3);
+    } finally {
+      began.mockRestore();
+    }
   });
 
   it('hands over exactly when facts are written while a rebuild runs', async () => {

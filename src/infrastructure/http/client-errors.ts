@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommonErrorCode } from '../errors/domain-error.js';
+import { nextRequestId } from './request-id.js';
 
 /**
  * URLs the router refuses before any route runs (a broken %-escape, a path segment over 100
@@ -54,7 +54,7 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): v
   };
   if (socket.writable) {
     const { status, code, message } = refusal;
-    const body = JSON.stringify({ statusCode: status, code, message, requestId: randomUUID() });
+    const body = JSON.stringify({ statusCode: status, code, message, requestId: nextRequestId() });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
         `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

@@ -67,6 +67,20 @@ export class AmbassadorRegistryService {
     return this.coverageOf(locality);
   }
 
+  /**
+   * The API's coverage: the villages still without an ambassador a page at a time, by name (a
+   * province has thousands: 178 KB of JSON, most of a request's CPU spent serialising and
+   * compressing it). The full list stays in coverage() for the portal, the dashboard and the CSV.
+   */
+  async coveragePage(who: Principal, localityId: string, page: number, pageSize: number) {
+    const { uncovered, ...coverage } = await this.coverage(who, localityId);
+    return {
+      ...coverage,
+      uncovered: uncovered.slice((page - 1) * pageSize, page * pageSize),
+      uncoveredPage: { page, pageSize, total: uncovered.length },
+    };
+  }
+
   /** Coverage of a place, for whoever may see it (the caller checked; reminders to its staff). */
   async coverageOf(locality: { id: string; name: string; level: LocalityLevel; path: string }) {
     const { tree, byVillage } = await this.reporting.villageAmbassadors(locality.path);

@@ -46,11 +46,13 @@ export class ReportingController {
 
   @Get('certification/coverage')
   @Roles('coordinator', 'admin')
-  @ApiOperation({ summary: 'Villages with an active ambassador ÷ all villages, by part, and those without' })
+  @ApiOperation({
+    summary: 'Villages with an active ambassador ÷ all villages, by part, and a page of those without',
+  })
   @ApiOkResponse({ type: CoverageResponse })
   @ApiErrors({ 403: OUTSIDE_AREA, 404: [GeographyErrorCode.NotFound] })
   coverage(@Query() query: LocalityQueryDto, @CurrentPrincipal() who: Principal) {
-    return this.registry.coverage(who, query.localityId);
+    return this.registry.coveragePage(who, query.localityId, query.page, query.pageSize);
   }
 
   @Get('progress/courses/:courseId/report')

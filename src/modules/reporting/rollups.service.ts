@@ -70,7 +70,28 @@ export class RollupsService {
    * enrolment, a completion). Waits at most a second for a worker applying a batch, then reads
    * what there is; never rebuilds (a worker does that at its start).
    */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    // One refresh at a time per process, and at most one waiting: a report arriving while one
+    // runs waits for the next, which starts after it arrived (so it still sees what was written
+    // before it), and every report arriving meanwhile shares that one. Sixteen reports at once
+    // ran sixteen transactions fighting for the consumer's lock.
+    if (!this.refreshing) {
+      this.refreshing = this.refreshNow().finally(() => (this.refreshing = null));
+      return this.refreshing;
+    }
+    this.nextRefresh ??= this.refreshing
+      .catch(() => undefined)
+      .then(() => {
+        this.nextRefresh = null;
+        return this.refresh();
+      });
+    return this.nextRefresh;
+  }
+
+  private refreshing: Promise<void> | null = null;
+  private nextRefresh: Promise<void> | null = null;
+
+  private async refreshNow(): Promise<void> {
     if (!(await this.outbox.hasPosition(ROLLUPS_CONSUMER))) return;
     try {
       while ((await this.applyBatch(REFRESH_LOCK_TIMEOUT_MS)) > 0);

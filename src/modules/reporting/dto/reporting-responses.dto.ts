@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LocalizedValueResponse } from '../../../infrastructure/i18n/localized-text.dto.js';
 import { LOCALITY_LEVELS } from '../../geography/geography.types.js';
+import { PageMetaDto } from '../../../infrastructure/http/pagination.js';
 
 const uuid = { type: String, format: 'uuid' } as const;
 const dateTime = { type: String, format: 'date-time' } as const;
@@ -58,7 +59,13 @@ export class CoverageResponse {
     description: 'Communes of a province (villages of a commune), least covered first',
   })
   parts!: CoveragePart[];
-  @ApiProperty({ type: [UncoveredVillage] }) uncovered!: UncoveredVillage[];
+  @ApiProperty({
+    type: [UncoveredVillage],
+    description: 'Villages without an active ambassador, by name: the page `page` of `pageSize`',
+  })
+  uncovered!: UncoveredVillage[];
+  @ApiProperty({ type: PageMetaDto, description: 'Which page of the uncovered villages, of how many' })
+  uncoveredPage!: PageMetaDto;
 }
 
 export class ProgressCountsResponse {
