@@ -217,7 +217,7 @@ export class AuthoringController {
   @ApiOkResponse({ type: AuthoringVersionResponse })
   @ApiErrors({
     ...LESSON_ERRORS,
-    400: [Code.NotAVideo],
+    400: [Code.NotAVideo, MediaErrorCode.WrongKind],
     404: [...LESSON_ERRORS[404], MediaErrorCode.NotFound],
     409: [...LESSON_ERRORS[409], MediaErrorCode.NotUploadedYet],
   })

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { MediaAssetEntity, type MediaFailure, type MediaStatus } from './entities/media-asset.entity.js';
 
-export type ReadyFields = Pick<
-  MediaAssetEntity,
-  'renditions' | 'download' | 'poster' | 'durationSeconds' | 'width' | 'height'
->;
+export type ReadyFields = Partial<
+  Pick<MediaAssetEntity, 'renditions' | 'download' | 'poster' | 'durationSeconds' | 'pictures'>
+> &
+  Pick<MediaAssetEntity, 'width' | 'height'>;
 
 /** The only place that touches TypeORM for media assets. Status moves are conditional updates. */
 @Injectable()
@@ -17,7 +17,8 @@ export class MediaAssetRepository {
   }
 
   create(
-    fields: Pick<MediaAssetEntity, 'ownerId' | 'fileName' | 'contentType' | 'declaredBytes' | 'sourceKey'>,
+    fields: Pick<MediaAssetEntity, 'ownerId' | 'fileName' | 'contentType' | 'declaredBytes' | 'sourceKey'> &
+      Partial<Pick<MediaAssetEntity, 'kind'>>,
   ) {
     return this.repo.save(this.repo.create({ ...fields, status: 'awaiting_upload' }));
   }

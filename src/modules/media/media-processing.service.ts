@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { open, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Buckets, StorageKeys } from '../../infrastructure/storage/storage-keys.js';
@@ -9,6 +9,7 @@ import type { JobContext } from '../../infrastructure/queue/job-handler.js';
 import { sniffVideoContainer } from './container-sniffer.js';
 import { MediaAssetRepository } from './media-asset.repository.js';
 import { MediaFailureCode, MediaRejection } from './media.errors.js';
+import { makePictureVariants } from './picture-variants.js';
 import { VideoTranscoder } from './video-transcoder.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -16,6 +17,7 @@ const CONTENT_TYPES: Record<string, string> = {
   m4s: 'video/iso.segment',
   mp4: 'video/mp4',
   jpg: 'image/jpeg',
+  webp: 'image/webp',
 };
 export const contentTypeOf = (file: string) =>
   CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
@@ -27,7 +29,7 @@ const outputPrefix = (mediaId: string) => StorageKeys.mediaFile(mediaId, 'x').sl
 
 /**
  * The worker side of the media pipeline. A run: download the source, check its first bytes,
- * probe, transcode, upload under `media/<id>/`, remove anything there that this run did not
+ * probe, transcode (a picture: make its variants), upload under `media/<id>/`, remove anything there that this run did not
  * write (left by a crashed attempt or an older ladder), then mark the asset ready. Every step is
  * safe to repeat, so at-least-once delivery yields one result.
  */
@@ -51,24 +53,30 @@ export class MediaProcessingService {
     try {
       const source = join(work, 'source');
       await this.download(asset.sourceKey!, source);
+      if (asset.kind === 'picture') {
+        const outDir = join(work, 'out');
+        await mkdir(outDir);
+        const made = await makePictureVariants(source, outDir);
+        context.log(`Made ${made.variants.length} variants of a ${made.width}x${made.height} picture`);
+        await this.publish(
+          mediaId,
+          outDir,
+          made.variants.map((v) => v.file),
+        );
+        await this.assets.markReady(mediaId, {
+          pictures: made.variants,
+          width: made.width,
+          height: made.height,
+        });
+        return 'ready';
+      }
       await this.checkMagicBytes(source);
       const probed = await this.transcoder.probe(source);
       context.log(`Probed ${probed.width}x${probed.height} ${probed.durationSeconds}s ${probed.videoCodec}`);
       const outDir = join(work, 'out');
       const result = await this.transcoder.transcode(source, outDir, probed);
 
-      const keys = new Set<string>();
-      const files = [...result.files];
-      await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          for (let file = files.shift(); file; file = files.shift()) {
-            const key = StorageKeys.mediaFile(mediaId, file);
-            keys.add(key);
-            await this.storage.putFile(Buckets.media, key, join(outDir, file), contentTypeOf(file));
-          }
-        }),
-      );
-      await this.removeOutputs(mediaId, keys);
+      await this.publish(mediaId, outDir, result.files);
       await this.assets.markReady(mediaId, {
         renditions: result.renditions,
         download: result.download,
@@ -95,7 +103,7 @@ export class MediaProcessingService {
         await this.removeOutputs(mediaId);
         await this.assets.markFailed(mediaId, {
           code: MediaFailureCode.ProcessingFailed,
-          message: 'The video could not be processed. Try again later or upload another file.',
+          message: `The ${asset.kind} could not be processed. Try again later or upload another file.`,
           details: { detail: (e as Error).message.slice(0, 300) },
         });
       }
@@ -103,6 +111,22 @@ export class MediaProcessingService {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** Uploads a run's files (four at a time), then removes whatever else is under the asset. */
+  private async publish(mediaId: string, outDir: string, made: readonly string[]): Promise<void> {
+    const keys = new Set<string>();
+    const files = [...made];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let file = files.shift(); file; file = files.shift()) {
+          const key = StorageKeys.mediaFile(mediaId, file);
+          keys.add(key);
+          await this.storage.putFile(Buckets.media, key, join(outDir, file), contentTypeOf(file));
+        }
+      }),
+    );
+    await this.removeOutputs(mediaId, keys);
   }
 
   private async download(key: string, path: string): Promise<void> {

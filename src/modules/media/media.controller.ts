@@ -25,13 +25,15 @@ import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.decorato
 import type { Principal } from '../../infrastructure/auth/roles.js';
 import { MediaPageResponse, MediaResponse, RequestUploadDto, UploadIntentResponse } from './dto/media.dto.js';
 import type { MediaAssetEntity } from './entities/media-asset.entity.js';
-import { playableVideo } from './media.views.js';
+import { pictureVariants, playableVideo } from './media.views.js';
 import { MediaErrorCode } from './media.errors.js';
 import { MediaService } from './media.service.js';
 
 function mediaResponse(asset: MediaAssetEntity): MediaResponse {
   return {
     ...playableVideo(asset),
+    kind: asset.kind,
+    pictures: pictureVariants(asset),
     fileName: asset.fileName,
     contentType: asset.contentType,
     bytes: Number(asset.sourceBytes ?? asset.declaredBytes),
@@ -44,8 +46,8 @@ function mediaResponse(asset: MediaAssetEntity): MediaResponse {
 }
 
 /**
- * Trainers' videos: ask for an upload, PUT the file straight to storage, confirm, then follow the
- * processing status. Only the uploader (or an admin) sees a video here.
+ * Trainers' videos and pictures: ask for an upload, PUT the file straight to storage, confirm,
+ * then follow the processing status. Only the uploader (or an admin) sees an asset here.
  */
 @ApiTags('media')
 @Roles('trainer', 'admin')
@@ -55,7 +57,8 @@ export class MediaController {
 
   @Post('uploads')
   @ApiOperation({
-    summary: 'Start a video upload: returns a presigned PUT for exactly this file (type and size are signed)',
+    summary:
+      'Start a video or picture upload: returns a presigned PUT for exactly this file (type and size are signed)',
   })
   @ApiCreatedResponse({ type: UploadIntentResponse })
   @ApiErrors({ 413: [StorageErrorCode.UploadTooLarge], 415: [StorageErrorCode.UploadTypeMismatch] })

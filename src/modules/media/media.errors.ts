@@ -4,6 +4,7 @@ export enum MediaErrorCode {
   NotFound = 'MEDIA_NOT_FOUND',
   NotUploadedYet = 'MEDIA_NOT_UPLOADED_YET',
   CannotReprocess = 'MEDIA_CANNOT_REPROCESS',
+  WrongKind = 'MEDIA_WRONG_KIND',
 }
 
 /** The HTTP status of each code (read by the JSON filter and the portal's pages). */
@@ -11,11 +12,15 @@ export const MEDIA_ERROR_STATUS = errorStatuses({
   [MediaErrorCode.CannotReprocess]: 409,
   [MediaErrorCode.NotFound]: 404,
   [MediaErrorCode.NotUploadedYet]: 409,
+  [MediaErrorCode.WrongKind]: 400,
 } satisfies Record<MediaErrorCode, number>);
 
-/** Why the pipeline refused or gave up on a video; stored on the asset and shown to its trainer. */
+/** Why the pipeline refused or gave up on a video or picture; stored on the asset and shown to its trainer. */
 export enum MediaFailureCode {
   NotAVideo = 'MEDIA_NOT_A_VIDEO',
+  NotAPicture = 'MEDIA_NOT_A_PICTURE',
+  PictureTooLarge = 'MEDIA_PICTURE_TOO_LARGE',
+  PictureTooSmall = 'MEDIA_PICTURE_TOO_SMALL',
   NoVideoStream = 'MEDIA_NO_VIDEO_STREAM',
   Unreadable = 'MEDIA_UNREADABLE',
   TooLong = 'MEDIA_TOO_LONG',

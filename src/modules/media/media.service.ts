@@ -6,7 +6,7 @@ import { JOB_QUEUE, JobName } from '../../infrastructure/queue/queue.constants.j
 import { Buckets, StorageKeys } from '../../infrastructure/storage/storage-keys.js';
 import { StorageService, type PresignedUpload } from '../../infrastructure/storage/storage.service.js';
 import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
-import type { MediaAssetEntity } from './entities/media-asset.entity.js';
+import type { MediaAssetEntity, MediaKind } from './entities/media-asset.entity.js';
 import { MediaAssetRepository } from './media-asset.repository.js';
 import { MediaError, MediaErrorCode } from './media.errors.js';
 
@@ -20,6 +20,15 @@ export const VIDEO_UPLOAD_TYPES: Record<string, string> = {
   'video/x-msvideo': 'avi',
   'video/mpeg': 'mpg',
 };
+
+/** Pictures we take (checked again from the file itself: picture-variants.ts). */
+export const PICTURE_UPLOAD_TYPES: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+};
+/** A phone's photo is 2–6 MB; a trainer's screenshot far less. */
+export const MAX_PICTURE_UPLOAD_BYTES = 15 * 1024 * 1024;
 
 export interface UploadRequest {
   fileName: string;
@@ -50,22 +59,27 @@ export class MediaService {
     return this.config.media.maxUploadBytes;
   }
 
-  /** Step 1: a new asset and a presigned PUT for exactly this file (type and size signed). */
+  /**
+   * Step 1: a new asset and a presigned PUT for exactly this file (type and size signed). Its
+   * type says whether it is a video or a picture.
+   */
   async requestUpload(
     request: UploadRequest,
     ownerId: string,
   ): Promise<{ asset: MediaAssetEntity; upload: PresignedUpload }> {
-    const extension = VIDEO_UPLOAD_TYPES[request.contentType] ?? 'bin';
-    const key = StorageKeys.upload('video', extension);
+    const picture = request.contentType in PICTURE_UPLOAD_TYPES;
+    const types = picture ? PICTURE_UPLOAD_TYPES : VIDEO_UPLOAD_TYPES;
+    const key = StorageKeys.upload(picture ? 'image' : 'video', types[request.contentType] ?? 'bin');
     // Refuses a wrong type or size before anything is stored.
     const upload = this.storage.presignedPut(Buckets.media, key, {
       contentType: request.contentType,
       size: request.bytes,
-      maxBytes: this.maxUploadBytes,
-      allowedTypes: Object.keys(VIDEO_UPLOAD_TYPES),
+      maxBytes: picture ? Math.min(MAX_PICTURE_UPLOAD_BYTES, this.maxUploadBytes) : this.maxUploadBytes,
+      allowedTypes: [...Object.keys(VIDEO_UPLOAD_TYPES), ...Object.keys(PICTURE_UPLOAD_TYPES)],
     });
     const asset = await this.assets.create({
       ownerId,
+      kind: picture ? 'picture' : 'video',
       fileName: request.fileName.normalize('NFC'),
       contentType: request.contentType,
       declaredBytes: String(request.bytes),
@@ -182,13 +196,24 @@ export class MediaService {
   }
 
   /**
-   * A video a course editor may attach to a lesson: uploaded by the caller or by the course's
-   * owner (admins: any), and uploaded (processing may still be under way).
+   * A video (or picture) a course editor may attach to a lesson: uploaded by the caller or by the
+   * course's owner (admins: any), of that kind, and uploaded (processing may still be under way).
    */
-  async attachable(id: string, who: Principal, courseOwnerId: string): Promise<MediaAssetEntity> {
+  async attachable(
+    id: string,
+    who: Principal,
+    courseOwnerId: string,
+    kind: MediaKind = 'video',
+  ): Promise<MediaAssetEntity> {
     const asset = await this.assets.find(id);
     const mayUse = asset && (hasRole(who, 'admin') || [who.userId, courseOwnerId].includes(asset.ownerId));
     if (!asset || !mayUse) throw MediaError.notFound();
+    if (asset.kind !== kind) {
+      throw new MediaError(MediaErrorCode.WrongKind, `This is a ${asset.kind}, not a ${kind}.`, {
+        kind: asset.kind,
+        expected: kind,
+      });
+    }
     if (asset.status === 'awaiting_upload' || asset.status === 'failed') {
       throw new MediaError(
         MediaErrorCode.NotUploadedYet,

@@ -30,7 +30,8 @@ export interface PlayableVideo {
 }
 
 export function playableVideo(asset: MediaAssetEntity): PlayableVideo {
-  const ready = asset.status === 'ready';
+  // A picture has no playlist, poster or download.
+  const ready = asset.status === 'ready' && asset.kind === 'video';
   return {
     mediaId: asset.id,
     status: asset.status,
@@ -60,4 +61,24 @@ export function playableVideo(asset: MediaAssetEntity): PlayableVideo {
         }))
       : [],
   };
+}
+
+/** A ready picture's files with their addresses, smallest first (none until it is ready). */
+export interface PictureView {
+  format: 'webp' | 'jpeg';
+  width: number;
+  height: number;
+  bytes: number;
+  url: string;
+}
+
+export function pictureVariants(asset: MediaAssetEntity): PictureView[] {
+  if (asset.status !== 'ready' || !asset.pictures) return [];
+  return asset.pictures.map(({ format, width, height, bytes, file }) => ({
+    format,
+    width,
+    height,
+    bytes,
+    url: mediaFileUrl(asset.id, file),
+  }));
 }

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Min } from 'class-validator';
 import { PageMetaDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
-import { MEDIA_STATUSES } from '../entities/media-asset.entity.js';
-import { VIDEO_UPLOAD_TYPES } from '../media.service.js';
+import { MEDIA_KINDS, MEDIA_STATUSES } from '../entities/media-asset.entity.js';
+import { PICTURE_UPLOAD_TYPES, VIDEO_UPLOAD_TYPES } from '../media.service.js';
 
 export class RequestUploadDto {
   @ApiProperty({ example: 'thanh-toan-tien-dien.mp4', description: 'Shown to the trainer only' })
@@ -12,7 +12,11 @@ export class RequestUploadDto {
   @Length(1, 200)
   fileName!: string;
 
-  @ApiProperty({ enum: Object.keys(VIDEO_UPLOAD_TYPES), example: 'video/mp4' })
+  @ApiProperty({
+    enum: [...Object.keys(VIDEO_UPLOAD_TYPES), ...Object.keys(PICTURE_UPLOAD_TYPES)],
+    example: 'video/mp4',
+    description: 'A video type makes a video, a picture type a picture',
+  })
   @IsString()
   @Length(3, 100)
   contentType!: string;
@@ -70,7 +74,21 @@ export class PlayableVideoResponse {
   @ApiProperty({ type: [RenditionResponse], description: 'Lowest first' }) renditions!: RenditionResponse[];
 }
 
+export class PictureVariantResponse {
+  @ApiProperty({ enum: ['webp', 'jpeg'] }) format!: 'webp' | 'jpeg';
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty() bytes!: number;
+  @ApiProperty() url!: string;
+}
+
 export class MediaResponse extends PlayableVideoResponse {
+  @ApiProperty({ enum: MEDIA_KINDS }) kind!: string;
+  @ApiProperty({
+    type: [PictureVariantResponse],
+    description: "A ready picture's files: WebP and JPEG at up to two widths, smallest first",
+  })
+  pictures!: PictureVariantResponse[];
   @ApiProperty() fileName!: string;
   @ApiProperty() contentType!: string;
   @ApiProperty({ description: 'Size of the uploaded original' }) bytes!: number;

@@ -3,6 +3,17 @@ import type { RenditionRecord } from '../video-transcoder.js';
 
 export const MEDIA_STATUSES = ['awaiting_upload', 'uploaded', 'processing', 'ready', 'failed'] as const;
 export type MediaStatus = (typeof MEDIA_STATUSES)[number];
+export const MEDIA_KINDS = ['video', 'picture'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** One file made from a picture: a format at a width (height kept in proportion). */
+export interface PictureVariant {
+  format: 'webp' | 'jpeg';
+  width: number;
+  height: number;
+  bytes: number;
+  file: string;
+}
 
 export interface MediaFailure {
   code: string;
@@ -11,8 +22,9 @@ export interface MediaFailure {
 }
 
 /**
- * A trainer's video: the uploaded source and, once processed, its HLS ladder, the offline
- * download and a poster, all under `media/<id>/` in the media bucket.
+ * A trainer's video or picture: the uploaded source and, once processed, a video's HLS ladder,
+ * offline download and poster, or a picture's variants, all under `media/<id>/` in the media
+ * bucket.
  * awaiting_upload → uploaded → processing → ready | failed.
  */
 @Entity('media_assets')
@@ -21,6 +33,7 @@ export class MediaAssetEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'owner_id', type: 'uuid' }) ownerId!: string;
   @Column({ type: 'varchar', length: 16 }) status!: MediaStatus;
+  @Column({ type: 'varchar', length: 8, default: 'video' }) kind!: MediaKind;
   @Column({ name: 'file_name', type: 'varchar', length: 200 }) fileName!: string;
   @Column({ name: 'content_type', type: 'varchar', length: 100 }) contentType!: string;
   @Column({ name: 'declared_bytes', type: 'bigint' }) declaredBytes!: string;
@@ -43,6 +56,8 @@ export class MediaAssetEntity {
     width: number;
     height: number;
   } | null;
+  /** A ready picture's files, smallest first. */
+  @Column({ type: 'jsonb', nullable: true }) pictures!: PictureVariant[] | null;
   @Column({ type: 'jsonb', nullable: true }) failure!: MediaFailure | null;
   /** Processing runs asked for (the first upload and every reprocess); names the job. */
   @Column({ name: 'processing_runs', type: 'int', default: 0 }) processingRuns!: number;
