@@ -28,7 +28,7 @@ function monthPath(now: Date): string {
 
 export const StorageKeys = {
   /** An upload a user is about to send by presigned PUT: `uploads/<kind>/<yyyy>/<mm>/<uuid>.<ext>`. */
-  upload(kind: 'video' | 'image' | 'subtitle', extension: string, now = new Date()): string {
+  upload(kind: 'video' | 'image' | 'audio' | 'subtitle', extension: string, now = new Date()): string {
     return `uploads/${segment(kind)}/${monthPath(now)}/${randomUUID()}.${segment(extension.toLowerCase())}`;
   },
   /** A processed media file: `media/<mediaId>/<file>` (renditions, posters, playlists). */

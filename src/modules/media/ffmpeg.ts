@@ -86,7 +86,7 @@ export class MediaToolError extends Error {
 export function runMediaTool(
   binary: string,
   args: string[],
-  options: { timeoutMs: number; cwd?: string },
+  options: { timeoutMs: number; cwd?: string; output?: 'stdout' | 'stderr' },
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -103,7 +103,8 @@ export function runMediaTool(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      // Some filters (loudnorm) report on stderr: its last 4,000 characters.
+      if (code === 0) resolve(options.output === 'stderr' ? err : Buffer.concat(out).toString('utf8'));
       else {
         const tail = err.trim().split('\n').slice(-3).join(' | ');
         reject(new MediaToolError(binary.split('/').pop()!, code, tail));

@@ -2,10 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { MediaAssetEntity, type MediaFailure, type MediaStatus } from './entities/media-asset.entity.js';
 
+/** What a run records once its files are made (each kind its own). */
 export type ReadyFields = Partial<
-  Pick<MediaAssetEntity, 'renditions' | 'download' | 'poster' | 'durationSeconds' | 'pictures'>
-> &
-  Pick<MediaAssetEntity, 'width' | 'height'>;
+  Pick<
+    MediaAssetEntity,
+    'renditions' | 'download' | 'poster' | 'durationSeconds' | 'width' | 'height' | 'pictures' | 'voice'
+  >
+>;
 
 /** The only place that touches TypeORM for media assets. Status moves are conditional updates. */
 @Injectable()

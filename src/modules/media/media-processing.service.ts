@@ -10,6 +10,7 @@ import { sniffVideoContainer } from './container-sniffer.js';
 import { MediaAssetRepository } from './media-asset.repository.js';
 import { MediaFailureCode, MediaRejection } from './media.errors.js';
 import { makePictureVariants } from './picture-variants.js';
+import { makeVoiceFile } from './voice-recording.js';
 import { VideoTranscoder } from './video-transcoder.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -18,6 +19,7 @@ const CONTENT_TYPES: Record<string, string> = {
   mp4: 'video/mp4',
   jpg: 'image/jpeg',
   webp: 'image/webp',
+  m4a: 'audio/mp4',
 };
 export const contentTypeOf = (file: string) =>
   CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
@@ -29,7 +31,7 @@ const outputPrefix = (mediaId: string) => StorageKeys.mediaFile(mediaId, 'x').sl
 
 /**
  * The worker side of the media pipeline. A run: download the source, check its first bytes,
- * probe, transcode (a picture: make its variants), upload under `media/<id>/`, remove anything there that this run did not
+ * probe, transcode (a picture: make its variants; a recording: normalise it), upload under `media/<id>/`, remove anything there that this run did not
  * write (left by a crashed attempt or an older ladder), then mark the asset ready. Every step is
  * safe to repeat, so at-least-once delivery yields one result.
  */
@@ -53,6 +55,15 @@ export class MediaProcessingService {
     try {
       const source = join(work, 'source');
       await this.download(asset.sourceKey!, source);
+      if (asset.kind === 'audio') {
+        const outDir = join(work, 'out');
+        await mkdir(outDir);
+        const voice = await makeVoiceFile(this.transcoder.binaries(), source, outDir);
+        context.log(`Normalised ${voice.durationSeconds} s of voice from ${voice.sourceLoudness} LUFS`);
+        await this.publish(mediaId, outDir, [voice.file]);
+        await this.assets.markReady(mediaId, { voice, durationSeconds: String(voice.durationSeconds) });
+        return 'ready';
+      }
       if (asset.kind === 'picture') {
         const outDir = join(work, 'out');
         await mkdir(outDir);

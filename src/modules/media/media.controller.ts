@@ -25,7 +25,7 @@ import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.decorato
 import type { Principal } from '../../infrastructure/auth/roles.js';
 import { MediaPageResponse, MediaResponse, RequestUploadDto, UploadIntentResponse } from './dto/media.dto.js';
 import type { MediaAssetEntity } from './entities/media-asset.entity.js';
-import { pictureVariants, playableVideo } from './media.views.js';
+import { pictureVariants, playableVideo, voiceFile } from './media.views.js';
 import { MediaErrorCode } from './media.errors.js';
 import { MediaService } from './media.service.js';
 
@@ -34,6 +34,7 @@ function mediaResponse(asset: MediaAssetEntity): MediaResponse {
     ...playableVideo(asset),
     kind: asset.kind,
     pictures: pictureVariants(asset),
+    voice: voiceFile(asset),
     fileName: asset.fileName,
     contentType: asset.contentType,
     bytes: Number(asset.sourceBytes ?? asset.declaredBytes),
@@ -46,7 +47,7 @@ function mediaResponse(asset: MediaAssetEntity): MediaResponse {
 }
 
 /**
- * Trainers' videos and pictures: ask for an upload, PUT the file straight to storage, confirm,
+ * Trainers' videos, pictures and voice recordings: ask for an upload, PUT the file straight to storage, confirm,
  * then follow the processing status. Only the uploader (or an admin) sees an asset here.
  */
 @ApiTags('media')
@@ -58,7 +59,7 @@ export class MediaController {
   @Post('uploads')
   @ApiOperation({
     summary:
-      'Start a video or picture upload: returns a presigned PUT for exactly this file (type and size are signed)',
+      'Start a video, picture or voice recording upload: returns a presigned PUT for exactly this file (type and size are signed)',
   })
   @ApiCreatedResponse({ type: UploadIntentResponse })
   @ApiErrors({ 413: [StorageErrorCode.UploadTooLarge], 415: [StorageErrorCode.UploadTypeMismatch] })

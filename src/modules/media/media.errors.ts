@@ -15,12 +15,14 @@ export const MEDIA_ERROR_STATUS = errorStatuses({
   [MediaErrorCode.WrongKind]: 400,
 } satisfies Record<MediaErrorCode, number>);
 
-/** Why the pipeline refused or gave up on a video or picture; stored on the asset and shown to its trainer. */
+/** Why the pipeline refused or gave up on a video, picture or recording; stored on the asset and shown to its trainer. */
 export enum MediaFailureCode {
   NotAVideo = 'MEDIA_NOT_A_VIDEO',
   NotAPicture = 'MEDIA_NOT_A_PICTURE',
   PictureTooLarge = 'MEDIA_PICTURE_TOO_LARGE',
   PictureTooSmall = 'MEDIA_PICTURE_TOO_SMALL',
+  NotAudio = 'MEDIA_NOT_AUDIO',
+  Silent = 'MEDIA_SILENT',
   NoVideoStream = 'MEDIA_NO_VIDEO_STREAM',
   Unreadable = 'MEDIA_UNREADABLE',
   TooLong = 'MEDIA_TOO_LONG',

@@ -29,6 +29,31 @@ export const PICTURE_UPLOAD_TYPES: Record<string, string> = {
 };
 /** A phone's photo is 2–6 MB; a trainer's screenshot far less. */
 export const MAX_PICTURE_UPLOAD_BYTES = 15 * 1024 * 1024;
+/** Voice recordings: a browser's MediaRecorder (WebM or Ogg Opus, MP4 AAC) or a file. */
+export const AUDIO_UPLOAD_TYPES: Record<string, string> = {
+  'audio/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/mp4': 'm4a',
+  'audio/aac': 'aac',
+  'audio/mpeg': 'mp3',
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+};
+/** Three minutes of uncompressed WAV is 17 MB; a recording from the browser far less. */
+export const MAX_AUDIO_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+/** Each kind's upload types, largest upload and storage folder. */
+const UPLOADS: Record<
+  MediaKind,
+  { types: Record<string, string>; maxBytes?: number; folder: 'video' | 'image' | 'audio' }
+> = {
+  video: { types: VIDEO_UPLOAD_TYPES, folder: 'video' },
+  picture: { types: PICTURE_UPLOAD_TYPES, maxBytes: MAX_PICTURE_UPLOAD_BYTES, folder: 'image' },
+  audio: { types: AUDIO_UPLOAD_TYPES, maxBytes: MAX_AUDIO_UPLOAD_BYTES, folder: 'audio' },
+};
+const ALL_UPLOAD_TYPES = Object.values(UPLOADS).flatMap((u) => Object.keys(u.types));
+const kindOfUpload = (contentType: string): MediaKind =>
+  (Object.keys(UPLOADS) as MediaKind[]).find((k) => contentType in UPLOADS[k].types) ?? 'video';
 
 export interface UploadRequest {
   fileName: string;
@@ -61,25 +86,25 @@ export class MediaService {
 
   /**
    * Step 1: a new asset and a presigned PUT for exactly this file (type and size signed). Its
-   * type says whether it is a video or a picture.
+   * type says whether it is a video, a picture or a voice recording.
    */
   async requestUpload(
     request: UploadRequest,
     ownerId: string,
   ): Promise<{ asset: MediaAssetEntity; upload: PresignedUpload }> {
-    const picture = request.contentType in PICTURE_UPLOAD_TYPES;
-    const types = picture ? PICTURE_UPLOAD_TYPES : VIDEO_UPLOAD_TYPES;
-    const key = StorageKeys.upload(picture ? 'image' : 'video', types[request.contentType] ?? 'bin');
+    const kind = kindOfUpload(request.contentType);
+    const { types, maxBytes, folder } = UPLOADS[kind];
+    const key = StorageKeys.upload(folder, types[request.contentType] ?? 'bin');
     // Refuses a wrong type or size before anything is stored.
     const upload = this.storage.presignedPut(Buckets.media, key, {
       contentType: request.contentType,
       size: request.bytes,
-      maxBytes: picture ? Math.min(MAX_PICTURE_UPLOAD_BYTES, this.maxUploadBytes) : this.maxUploadBytes,
-      allowedTypes: [...Object.keys(VIDEO_UPLOAD_TYPES), ...Object.keys(PICTURE_UPLOAD_TYPES)],
+      maxBytes: Math.min(maxBytes ?? Infinity, this.maxUploadBytes),
+      allowedTypes: ALL_UPLOAD_TYPES,
     });
     const asset = await this.assets.create({
       ownerId,
-      kind: picture ? 'picture' : 'video',
+      kind,
       fileName: request.fileName.normalize('NFC'),
       contentType: request.contentType,
       declaredBytes: String(request.bytes),

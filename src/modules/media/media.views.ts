@@ -82,3 +82,10 @@ export function pictureVariants(asset: MediaAssetEntity): PictureView[] {
     url: mediaFileUrl(asset.id, file),
   }));
 }
+
+/** A ready voice recording's file with its address. */
+export function voiceFile(asset: MediaAssetEntity) {
+  if (asset.status !== 'ready' || !asset.voice) return null;
+  const { file, ...facts } = asset.voice;
+  return { url: mediaFileUrl(asset.id, file), ...facts };
+}

@@ -96,7 +96,8 @@ export class VideoTranscoder {
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
 
-  private binaries() {
+  /** The ffmpeg and ffprobe this worker uses (voice recordings use them too). */
+  binaries() {
     if (!this.tools) {
       this.tools = {
         ffmpeg: resolveMediaTool('ffmpeg', this.config.media.ffmpegPath),

@@ -3,7 +3,7 @@ import { IsInt, IsString, Length, Min } from 'class-validator';
 import { PageMetaDto } from '../../../infrastructure/http/pagination.js';
 import { NormalizedText } from '../../../infrastructure/http/text.js';
 import { MEDIA_KINDS, MEDIA_STATUSES } from '../entities/media-asset.entity.js';
-import { PICTURE_UPLOAD_TYPES, VIDEO_UPLOAD_TYPES } from '../media.service.js';
+import { AUDIO_UPLOAD_TYPES, PICTURE_UPLOAD_TYPES, VIDEO_UPLOAD_TYPES } from '../media.service.js';
 
 export class RequestUploadDto {
   @ApiProperty({ example: 'thanh-toan-tien-dien.mp4', description: 'Shown to the trainer only' })
@@ -13,9 +13,13 @@ export class RequestUploadDto {
   fileName!: string;
 
   @ApiProperty({
-    enum: [...Object.keys(VIDEO_UPLOAD_TYPES), ...Object.keys(PICTURE_UPLOAD_TYPES)],
+    enum: [
+      ...Object.keys(VIDEO_UPLOAD_TYPES),
+      ...Object.keys(PICTURE_UPLOAD_TYPES),
+      ...Object.keys(AUDIO_UPLOAD_TYPES),
+    ],
     example: 'video/mp4',
-    description: 'A video type makes a video, a picture type a picture',
+    description: 'A video type makes a video, a picture type a picture, an audio type a voice recording',
   })
   @IsString()
   @Length(3, 100)
@@ -82,7 +86,18 @@ export class PictureVariantResponse {
   @ApiProperty() url!: string;
 }
 
+export class VoiceResponse {
+  @ApiProperty({ description: 'Mono AAC-LC in M4A, normalised to -16 LUFS' }) url!: string;
+  @ApiProperty() bytes!: number;
+  @ApiProperty() durationSeconds!: number;
+  @ApiProperty() bitrateKbps!: number;
+  @ApiProperty({ description: 'Integrated loudness of the upload (LUFS), before normalising' })
+  sourceLoudness!: number;
+}
+
 export class MediaResponse extends PlayableVideoResponse {
+  @ApiProperty({ nullable: true, type: VoiceResponse, description: "A ready recording's file" })
+  voice!: VoiceResponse | null;
   @ApiProperty({ enum: MEDIA_KINDS }) kind!: string;
   @ApiProperty({
     type: [PictureVariantResponse],

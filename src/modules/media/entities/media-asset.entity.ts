@@ -3,8 +3,18 @@ import type { RenditionRecord } from '../video-transcoder.js';
 
 export const MEDIA_STATUSES = ['awaiting_upload', 'uploaded', 'processing', 'ready', 'failed'] as const;
 export type MediaStatus = (typeof MEDIA_STATUSES)[number];
-export const MEDIA_KINDS = ['video', 'picture'] as const;
+export const MEDIA_KINDS = ['video', 'picture', 'audio'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** The file a voice recording becomes: mono AAC-LC in M4A at a common loudness. */
+export interface VoiceFile {
+  file: string;
+  bytes: number;
+  durationSeconds: number;
+  bitrateKbps: number;
+  /** Integrated loudness of the recording as uploaded (LUFS), before normalising. */
+  sourceLoudness: number;
+}
 
 /** One file made from a picture: a format at a width (height kept in proportion). */
 export interface PictureVariant {
@@ -22,9 +32,9 @@ export interface MediaFailure {
 }
 
 /**
- * A trainer's video or picture: the uploaded source and, once processed, a video's HLS ladder,
- * offline download and poster, or a picture's variants, all under `media/<id>/` in the media
- * bucket.
+ * A trainer's video, picture or voice recording: the uploaded source and, once processed, a
+ * video's HLS ladder, offline download and poster, a picture's variants or a recording's M4A, all
+ * under `media/<id>/` in the media bucket.
  * awaiting_upload → uploaded → processing → ready | failed.
  */
 @Entity('media_assets')
@@ -58,6 +68,8 @@ export class MediaAssetEntity {
   } | null;
   /** A ready picture's files, smallest first. */
   @Column({ type: 'jsonb', nullable: true }) pictures!: PictureVariant[] | null;
+  /** A ready voice recording's file. */
+  @Column({ type: 'jsonb', nullable: true }) voice!: VoiceFile | null;
   @Column({ type: 'jsonb', nullable: true }) failure!: MediaFailure | null;
   /** Processing runs asked for (the first upload and every reprocess); names the job. */
   @Column({ name: 'processing_runs', type: 'int', default: 0 }) processingRuns!: number;
