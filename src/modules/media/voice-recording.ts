@@ -38,6 +38,7 @@ interface Measured {
  */
 export async function makeVoiceFile(tools: Tools, source: string, outDir: string): Promise<VoiceFile> {
   const declared = await declaredDuration(tools, source);
+  if (declared !== null) refuseTooLong(declared);
   const { integrated, truePeak, range } = VOICE_LOUDNESS;
   const target = `I=${integrated}:TP=${truePeak}:LRA=${range}`;
   // The first pass reads at most a second past the limit: a browser's WebM recording declares no
@@ -60,13 +61,7 @@ export async function makeVoiceFile(tools: Tools, source: string, outDir: string
     { timeoutMs: 120_000, output: 'stderr' },
   );
   const durationSeconds = declared ?? decodedSeconds(report);
-  if (durationSeconds > MAX_VOICE_SECONDS) {
-    throw new MediaRejection(
-      MediaFailureCode.TooLong,
-      `This recording is ${Math.round(durationSeconds)} s long; the limit is ${MAX_VOICE_SECONDS} s.`,
-      { durationSeconds, maxDurationSeconds: MAX_VOICE_SECONDS },
-    );
-  }
+  refuseTooLong(durationSeconds);
   const measured = JSON.parse(report.slice(report.lastIndexOf('{'), report.lastIndexOf('}') + 1)) as Measured;
   if (!Number.isFinite(Number(measured.input_i))) {
     throw new MediaRejection(MediaFailureCode.Silent, 'This recording is silent: nothing was heard in it.');
@@ -107,6 +102,15 @@ export async function makeVoiceFile(tools: Tools, source: string, outDir: string
     bitrateKbps: Math.round((bytes * 8) / durationSeconds / 1000),
     sourceLoudness: Math.round(Number(measured.input_i) * 10) / 10,
   };
+}
+
+function refuseTooLong(durationSeconds: number): void {
+  if (durationSeconds <= MAX_VOICE_SECONDS) return;
+  throw new MediaRejection(
+    MediaFailureCode.TooLong,
+    `This recording is ${Math.round(durationSeconds)} s long; the limit is ${MAX_VOICE_SECONDS} s.`,
+    { durationSeconds, maxDurationSeconds: MAX_VOICE_SECONDS },
+  );
 }
 
 /** ffmpeg's last progress line says how much it decoded (`time=00:00:05.02`). */
