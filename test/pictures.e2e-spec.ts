@@ -136,6 +136,16 @@ describe('pictures', () => {
       415,
       'STORAGE_UPLOAD_TYPE_MISMATCH',
     );
+    // A type named like an object's own property is just another unknown type.
+    for (const contentType of ['constructor', 'toString', '__proto__'])
+      expectError(
+        await api('/api/v1/media/uploads', {
+          token: trainer.accessToken,
+          body: { fileName: 'x', contentType, bytes: 1000 },
+        }),
+        415,
+        'STORAGE_UPLOAD_TYPE_MISMATCH',
+      );
     const picture = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#123456' } })
       .jpeg()
       .toBuffer();

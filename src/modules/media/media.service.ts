@@ -52,8 +52,9 @@ const UPLOADS: Record<
   audio: { types: AUDIO_UPLOAD_TYPES, maxBytes: MAX_AUDIO_UPLOAD_BYTES, folder: 'audio' },
 };
 const ALL_UPLOAD_TYPES = Object.values(UPLOADS).flatMap((u) => Object.keys(u.types));
+// Own keys only: a content type of "constructor" or "toString" names no kind and no extension.
 const kindOfUpload = (contentType: string): MediaKind =>
-  (Object.keys(UPLOADS) as MediaKind[]).find((k) => contentType in UPLOADS[k].types) ?? 'video';
+  (Object.keys(UPLOADS) as MediaKind[]).find((k) => Object.hasOwn(UPLOADS[k].types, contentType)) ?? 'video';
 
 export interface UploadRequest {
   fileName: string;
@@ -94,7 +95,10 @@ export class MediaService {
   ): Promise<{ asset: MediaAssetEntity; upload: PresignedUpload }> {
     const kind = kindOfUpload(request.contentType);
     const { types, maxBytes, folder } = UPLOADS[kind];
-    const key = StorageKeys.upload(folder, types[request.contentType] ?? 'bin');
+    const key = StorageKeys.upload(
+      folder,
+      Object.hasOwn(types, request.contentType) ? types[request.contentType] : 'bin',
+    );
     // Refuses a wrong type or size before anything is stored.
     const upload = this.storage.presignedPut(Buckets.media, key, {
       contentType: request.contentType,

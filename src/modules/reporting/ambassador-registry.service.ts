@@ -69,8 +69,9 @@ export class AmbassadorRegistryService {
 
   /**
    * The API's coverage: the villages still without an ambassador a page at a time, by name (a
-   * province has thousands: 178 KB of JSON, most of a request's CPU spent serialising and
-   * compressing it). The full list stays in coverage() for the portal, the dashboard and the CSV.
+   * province has thousands: 178 KB of JSON, about 40 % of a request's CPU spent serialising,
+   * compressing and writing it). The full list stays in coverage() for the portal, the dashboard
+   * and the CSV.
    */
   async coveragePage(who: Principal, localityId: string, page: number, pageSize: number) {
     const { uncovered, ...coverage } = await this.coverage(who, localityId);
