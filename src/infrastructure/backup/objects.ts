@@ -29,8 +29,12 @@ const fileFor = (bucket: BucketName, key: string) =>
     ? `objects/${bucket}/${key}`
     : `objects/${bucket}-other-keys/${createHash('sha256').update(key).digest('hex')}`;
 
-/** Listing attempts before a backup gives up on a store that keeps failing. */
-const LIST_ATTEMPTS = 5;
+/**
+ * Listing attempts before a backup gives up on a store that keeps failing: about 20 s of waiting
+ * in all. Five (5 s) were not enough for s3rver while the worker uploaded a video's segments and
+ * removed refused originals and pictures: every scan met a file that vanished under it.
+ */
+const LIST_ATTEMPTS = 10;
 
 /**
  * A bucket's objects; none when the bucket does not exist (yet: the API creates it at start). A
@@ -45,7 +49,7 @@ async function listBucket(storage: StorageService, bucket: BucketName): Promise<
     } catch (e) {
       if ((e as { code?: string }).code === 'NoSuchBucket') return [];
       if (attempt >= LIST_ATTEMPTS) throw e;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
+      await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 3_000)));
     }
   }
 }
