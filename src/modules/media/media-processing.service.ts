@@ -31,9 +31,10 @@ const outputPrefix = (mediaId: string) => StorageKeys.mediaFile(mediaId, 'x').sl
 
 /**
  * The worker side of the media pipeline. A run: download the source, check its first bytes,
- * probe, transcode (a picture: make its variants; a recording: normalise it), upload under `media/<id>/`, remove anything there that this run did not
- * write (left by a crashed attempt or an older ladder), then mark the asset ready. Every step is
- * safe to repeat, so at-least-once delivery yields one result.
+ * probe, transcode (a picture: make its variants; a recording: normalise it), upload under
+ * `media/<id>/`, remove anything there that this run did not write (left by a crashed attempt or
+ * an older ladder), then mark the asset ready. Every step is safe to repeat, so at-least-once
+ * delivery yields one result.
  */
 @Injectable()
 export class MediaProcessingService {
@@ -55,30 +56,15 @@ export class MediaProcessingService {
     try {
       const source = join(work, 'source');
       await this.download(asset.sourceKey!, source);
-      if (asset.kind === 'audio') {
+      if (asset.kind !== 'video') {
         const outDir = join(work, 'out');
         await mkdir(outDir);
-        const voice = await makeVoiceFile(this.transcoder.binaries(), source, outDir);
-        context.log(`Normalised ${voice.durationSeconds} s of voice from ${voice.sourceLoudness} LUFS`);
-        await this.publish(mediaId, outDir, [voice.file]);
-        await this.assets.markReady(mediaId, { voice, durationSeconds: String(voice.durationSeconds) });
-        return 'ready';
-      }
-      if (asset.kind === 'picture') {
-        const outDir = join(work, 'out');
-        await mkdir(outDir);
-        const made = await makePictureVariants(source, outDir);
-        context.log(`Made ${made.variants.length} variants of a ${made.width}x${made.height} picture`);
-        await this.publish(
-          mediaId,
-          outDir,
-          made.variants.map((v) => v.file),
-        );
-        await this.assets.markReady(mediaId, {
-          pictures: made.variants,
-          width: made.width,
-          height: made.height,
-        });
+        const made =
+          asset.kind === 'picture'
+            ? await this.makePicture(source, outDir, context)
+            : await this.makeVoice(source, outDir, context);
+        await this.publish(mediaId, outDir, made.files);
+        await this.assets.markReady(mediaId, made.fields);
         return 'ready';
       }
       await this.checkMagicBytes(source);
@@ -122,6 +108,20 @@ export class MediaProcessingService {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** A picture's variants (picture-variants.ts). */
+  private async makePicture(source: string, outDir: string, context: Pick<JobContext, 'log'>) {
+    const { width, height, variants } = await makePictureVariants(source, outDir);
+    context.log(`Made ${variants.length} variants of a ${width}x${height} picture`);
+    return { files: variants.map((v) => v.file), fields: { pictures: variants, width, height } };
+  }
+
+  /** A voice recording's one file (voice-recording.ts), with the worker's ffmpeg. */
+  private async makeVoice(source: string, outDir: string, context: Pick<JobContext, 'log'>) {
+    const voice = await makeVoiceFile(this.transcoder.binaries(), source, outDir);
+    context.log(`Normalised ${voice.durationSeconds} s of voice from ${voice.sourceLoudness} LUFS`);
+    return { files: [voice.file], fields: { voice, durationSeconds: String(voice.durationSeconds) } };
   }
 
   /** Uploads a run's files (four at a time), then removes whatever else is under the asset. */
