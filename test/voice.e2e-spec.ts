@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { resolveMediaTool } from '../src/modules/media/ffmpeg.js';
 import { userWithRoles, type TestUser } from './factories/user.factory.js';
@@ -21,10 +22,9 @@ async function sound(source: string, output: string[]): Promise<Buffer> {
   return stdout;
 }
 
-/** Integrated loudness (LUFS) of a file, measured the EBU R128 way. */
-async function loudness(bytes: Buffer): Promise<number> {
+/** What ffmpeg's loudness meter and ffprobe say of a file's bytes. */
+async function inspect(bytes: Buffer): Promise<{ lufs: number; streams: string }> {
   const path = `/tmp/banso-voice-${process.pid}-${Date.now()}.m4a`;
-  const { writeFile, rm } = await import('node:fs/promises');
   await writeFile(path, bytes);
   try {
     const { stderr } = await run(ffmpeg, [
@@ -38,7 +38,18 @@ async function loudness(bytes: Buffer): Promise<number> {
       'null',
       '-',
     ]);
-    return Number(/I:\s+(-?[\d.]+) LUFS/.exec(stderr.slice(stderr.lastIndexOf('Summary')))![1]);
+    const { stdout } = await run(resolveMediaTool('ffprobe'), [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_name,channels',
+      '-of',
+      'csv=p=0',
+      path,
+    ]);
+    // Integrated loudness (LUFS), measured the EBU R128 way, from the meter's summary.
+    const lufs = Number(/I:\s+(-?[\d.]+) LUFS/.exec(stderr.slice(stderr.lastIndexOf('Summary')))![1]);
+    return { lufs, streams: stdout.trim() };
   } finally {
     await rm(path, { force: true });
   }
@@ -88,21 +99,9 @@ describe('voice recordings', () => {
     expect(file.headers.get('content-type')).toBe('audio/mp4');
     const bytes = Buffer.from(await file.arrayBuffer());
     expect(bytes.length).toBe(media.voice.bytes);
-    expect(Math.abs((await loudness(bytes)) + 16)).toBeLessThan(1);
-    const path = `/tmp/banso-voice-probe-${process.pid}.m4a`;
-    const { writeFile, rm } = await import('node:fs/promises');
-    await writeFile(path, bytes);
-    const { stdout } = await run(resolveMediaTool('ffprobe'), [
-      '-v',
-      'error',
-      '-show_entries',
-      'stream=codec_name,channels',
-      '-of',
-      'csv=p=0',
-      path,
-    ]);
-    await rm(path, { force: true });
-    expect(stdout.trim()).toBe('aac,1');
+    const made = await inspect(bytes);
+    expect(Math.abs(made.lufs + 16)).toBeLessThan(1);
+    expect(made.streams).toBe('aac,1');
   });
 
   it('refuses a recording too long, one with nothing heard, and what is not sound', async () => {
