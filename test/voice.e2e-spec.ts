@@ -4,23 +4,10 @@ import { promisify } from 'node:util';
 import { resolveMediaTool } from '../src/modules/media/ffmpeg.js';
 import { userWithRoles, type TestUser } from './factories/user.factory.js';
 import { api, apiUrl, expectError } from './support/api.js';
-import { uploadVideo as uploadMedia, waitForMedia } from './support/media.js';
+import { sampleSound as sound, uploadVideo as uploadMedia, waitForMedia } from './support/media.js';
 
 const run = promisify(execFile);
 const ffmpeg = resolveMediaTool('ffmpeg');
-
-/** A sound made by ffmpeg from a lavfi source, in the given output format, as bytes. */
-async function sound(source: string, output: string[]): Promise<Buffer> {
-  const { stdout } = await run(
-    ffmpeg,
-    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', source, ...output, 'pipe:1'],
-    {
-      encoding: 'buffer',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  return stdout;
-}
 
 /** What ffmpeg's loudness meter and ffprobe say of a file's bytes. */
 async function inspect(bytes: Buffer): Promise<{ lufs: number; streams: string }> {

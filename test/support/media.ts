@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { resolveMediaTool } from '../../src/modules/media/ffmpeg.js';
 import { makeSampleVideo, type SampleVideoOptions } from '../../seeds/sample-video.js';
 import { api, type ApiResponse } from './api.js';
 
@@ -9,6 +12,16 @@ export async function sampleVideo(options: SampleVideoOptions): Promise<Buffer> 
   const bytes = await readFile(path);
   await rm(path, { force: true });
   return bytes;
+}
+
+/** A sound made by ffmpeg from a lavfi source (`sine=…`), in the given output format, as bytes. */
+export async function sampleSound(source: string, output: string[]): Promise<Buffer> {
+  const { stdout } = await promisify(execFile)(
+    resolveMediaTool('ffmpeg'),
+    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', source, ...output, 'pipe:1'],
+    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout;
 }
 
 /** The trainer's side of an upload: ask, PUT straight to storage, confirm. Returns the media id. */

@@ -20,6 +20,14 @@ import type {
   UpdateLessonDto,
 } from './dto/authoring.dto.js';
 import { compactTexts as texts } from '../../infrastructure/i18n/locales.js';
+import { buildLessonContent } from '../catalog/lesson-content.js';
+import {
+  changedVoice,
+  contentMedia,
+  voiceOf,
+  type MediaReference,
+  type Voice,
+} from '../lesson-kinds/voice-and-pictures.js';
 
 /**
  * The authoring workflow: trainers own their courses (admins all); drafts are edited, submitted,
@@ -101,6 +109,21 @@ export class AuthoringService {
     return { course, draft, lesson };
   }
 
+  /**
+   * Recordings and pictures newly referred to must be the editor's (or the owner's) and of the
+   * right kind; those `kept` from before stay whoever uploaded them (an admin's, say).
+   */
+  private async assertMedia(
+    refs: MediaReference[],
+    who: Principal,
+    ownerId: string,
+    kept: MediaReference[] = [],
+  ): Promise<void> {
+    const known = new Set(kept.map((r) => `${r.kind}:${r.mediaId}`));
+    const added = refs.filter((r) => !known.has(`${r.kind}:${r.mediaId}`));
+    if (added.length > 0) await this.media.assertAttachable(added, who, ownerId);
+  }
+
   private async assertLearnerGroups(ids: string[]): Promise<void> {
     for (const id of ids) {
       if (!(await this.learnerGroups.findActive(id))) {
@@ -154,10 +177,13 @@ export class AuthoringService {
     who: Principal,
     replacing: readonly string[] = [],
   ) {
-    const { draft } = await this.editableDraft(courseId, who);
+    const { course, draft } = await this.editableDraft(courseId, who);
     if (dto.learnerGroupIds) await this.assertLearnerGroups(dto.learnerGroupIds);
+    const summaryVoice = dto.summaryVoice && changedVoice(draft.summaryVoice, dto.summaryVoice);
+    await this.assertMedia(recordings(summaryVoice), who, course.ownerId, recordings(draft.summaryVoice));
     await this.edit(draft, who, () =>
       this.content.updateDraft(draft.id, {
+        ...(summaryVoice && { summaryVoice }),
         ...(dto.topic && { topic: dto.topic }),
         ...(dto.learnerGroupIds && { learnerGroupIds: dto.learnerGroupIds }),
         ...(dto.title && { title: mergeTexts(draft.title, dto.title, replacing) as typeof draft.title }),
@@ -169,13 +195,20 @@ export class AuthoringService {
 
   /** Returns the draft's version number. */
   async addLesson(courseId: string, dto: CreateLessonDto, who: Principal): Promise<number> {
-    const { draft } = await this.editableDraft(courseId, who);
+    const { course, draft } = await this.editableDraft(courseId, who);
+    const summaryVoice = voiceOf(dto.summaryVoice) ?? {};
+    await this.assertMedia(
+      [...recordings(summaryVoice), ...lessonMedia(dto.kind, dto.content ?? {})],
+      who,
+      course.ownerId,
+    );
     await this.edit(draft, who, () =>
       this.content.addLesson(draft.id, {
         kind: dto.kind,
         required: dto.required ?? true,
         title: texts(dto.title) as { vi: string },
         summary: texts(dto.summary),
+        summaryVoice,
         content: dto.content ?? {},
       }),
     );
@@ -190,9 +223,20 @@ export class AuthoringService {
     who: Principal,
     replacing: readonly string[] = [],
   ) {
-    const { draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    const { course, draft, lesson } = await this.draftLesson(courseId, lessonKey, who);
+    const summaryVoice = dto.summaryVoice && changedVoice(lesson.summaryVoice, dto.summaryVoice);
+    await this.assertMedia(
+      [
+        ...recordings(summaryVoice),
+        ...(dto.content !== undefined ? lessonMedia(lesson.kind, dto.content) : []),
+      ],
+      who,
+      course.ownerId,
+      [...recordings(lesson.summaryVoice), ...contentMedia(lessonKind(lesson.kind), lesson.content)],
+    );
     await this.edit(draft, who, () =>
       this.content.updateLesson(lesson, {
+        ...(summaryVoice && { summaryVoice }),
         ...(dto.title && { title: mergeTexts(lesson.title, dto.title, replacing) as typeof lesson.title }),
         ...(dto.summary && { summary: mergeTexts(lesson.summary, dto.summary, replacing) }),
         ...(dto.required !== undefined && { required: dto.required }),
@@ -326,6 +370,26 @@ export class AuthoringService {
         { videos: unusable },
       );
     }
+    // Recordings and pictures too: one that failed processing would leave a text silent.
+    const refs = [
+      ...recordings(draft.summaryVoice),
+      ...lessons.flatMap((l) => [
+        ...recordings(l.summaryVoice),
+        ...contentMedia(lessonKind(l.kind), l.content),
+      ]),
+    ];
+    const assets = await this.media.byIds(refs.map((r) => r.mediaId));
+    const broken = refs.filter((r) => {
+      const status = assets.get(r.mediaId)?.status;
+      return !status || status === 'failed' || status === 'awaiting_upload';
+    });
+    if (broken.length > 0) {
+      throw new AuthoringError(
+        AuthoringErrorCode.MediaNotUsable,
+        'Some recordings or pictures failed processing: record or upload them again first.',
+        { media: broken.map((r) => ({ ...r, status: assets.get(r.mediaId)?.status ?? 'missing' })) },
+      );
+    }
     const moved = await this.content.transition(draft.id, 'draft', 'in_review', {
       submittedBy: who.userId,
       submittedAt: new Date(),
@@ -406,3 +470,10 @@ function mergeTexts(
   );
   return { ...kept, ...texts(next) };
 }
+
+const recordings = (voice: Voice | undefined): MediaReference[] =>
+  Object.values(voice ?? {}).map((mediaId) => ({ mediaId: mediaId!, kind: 'audio' }));
+
+/** The media a lesson's authored content refers to (invalid content: a 400 listing its problems). */
+const lessonMedia = (kind: string, raw: unknown): MediaReference[] =>
+  contentMedia(lessonKind(kind), buildLessonContent(kind, raw));

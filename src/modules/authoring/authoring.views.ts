@@ -46,6 +46,7 @@ export function versionResponse(
     learnerGroupIds: v.learnerGroupIds,
     title: v.title as Record<string, string>,
     summary: v.summary as Record<string, string>,
+    summaryVoice: v.summaryVoice as Record<string, string>,
     reviewNote: v.reviewNote,
     lessons: lessons.map((l) => ({
       id: l.id,
@@ -55,6 +56,7 @@ export function versionResponse(
       required: l.required,
       title: l.title as Record<string, string>,
       summary: l.summary as Record<string, string>,
+      summaryVoice: l.summaryVoice as Record<string, string>,
       content: l.content as Record<string, unknown>,
     })),
   };

@@ -1,5 +1,6 @@
 import { CONTENT_LOCALES, pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
+import { learnerVoice } from '../lesson-kinds/voice-and-pictures.js';
 import type { MediaAsset } from '../media/media.types.js';
 import { playableVideo } from '../media/media.views.js';
 import type { CatalogRow } from './course.repository.js';
@@ -48,6 +49,8 @@ export function lessonSummaryView(
     required: l.required,
     title: pickLocalized(l.title, chain)!,
     summary: pickLocalized(l.summary, chain),
+    // A reference until the catalog puts the recording's file in (withMediaFiles).
+    summaryVoice: learnerVoice(l.summaryVoice, chain) as unknown as LessonSummaryResponse['summaryVoice'],
     ...(lessonKind(l.kind).hasMedia && {
       video: asset ? { ...playableVideo(asset), locale: picked.locale, fallback: picked.fallback } : null,
     }),

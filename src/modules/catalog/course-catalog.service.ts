@@ -17,7 +17,9 @@ import { LearnerGroupsService } from './learner-groups.service.js';
 import { MediaService } from '../media/media.service.js';
 import { courseSummaryView, lessonSummaryView } from './catalog.views.js';
 import type { MediaAsset } from '../media/media.types.js';
+import { mediaIdsIn, withMediaFiles, type OfflineFile } from '../media/media.views.js';
 import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
+import { learnerVoice } from '../lesson-kinds/voice-and-pictures.js';
 
 /**
  * Catalog reads may be this stale on other replicas after a publication: the data is kept this
@@ -115,10 +117,14 @@ export class CourseCatalogService {
       publishedAt: version.publishedAt!,
       lessonCount: lessons.length,
     };
-    return {
-      ...courseSummaryView(row, groups, chain),
-      lessons: lessons.map((l) => lessonSummaryView(l, chain, videos)),
-    };
+    return this.withFiles(
+      {
+        ...courseSummaryView(row, groups, chain),
+        summaryVoice: learnerVoice(version.summaryVoice, chain) as CourseDetailResponse['summaryVoice'],
+        lessons: lessons.map((l) => lessonSummaryView(l, chain, videos)),
+      },
+      [],
+    );
   }
 
   /** A published lesson for learners (see publishedLesson for which ones). */
@@ -130,11 +136,19 @@ export class CourseCatalogService {
   private async loadLesson(id: string, lang?: string): Promise<LessonDetailResponse> {
     const { lesson, version } = await this.publishedLesson(id);
     const chain = chainFrom(lang);
+    const offlineFiles: OfflineFile[] = [];
+    const view = await this.withFiles(
+      {
+        ...lessonSummaryView(lesson, chain, await this.videosOf([lesson])),
+        content: lessonKind(lesson.kind).learnerContent(lesson.content, chain),
+      },
+      offlineFiles,
+    );
     return {
-      ...lessonSummaryView(lesson, chain, await this.videosOf([lesson])),
+      ...view,
+      offlineFiles,
       courseId: version.courseId,
       courseVersion: version.version,
-      content: lessonKind(lesson.kind).learnerContent(lesson.content, chain),
       subtitles: Object.entries(lesson.content.subtitles ?? {})
         .filter(([, track]) => !!track)
         .map(([locale, track]) => ({
@@ -165,6 +179,12 @@ export class CourseCatalogService {
       throw CatalogError.lessonNotFound();
     }
     return { lesson, version };
+  }
+
+  /** A learner view with its recordings and pictures (references until then) turned into files. */
+  private async withFiles<T>(view: T, offline: OfflineFile[]): Promise<T> {
+    const ids = mediaIdsIn(view);
+    return ids.length === 0 ? view : withMediaFiles(view, await this.media.byIds(ids), offline);
   }
 
   /** The media assets of video lessons, in one query. */

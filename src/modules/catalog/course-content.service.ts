@@ -200,9 +200,18 @@ export class CourseContentService {
           ? 'partial'
           : 'missing';
     const row = (texts: Texts[]) => Object.fromEntries(locales.map((l) => [l, coverage(texts, l)]));
+    const spokenRow = (l: LessonEntity): Record<string, Record<string, Coverage>> => {
+      const spoken = lessonKind(l.kind).spokenTexts?.(l.content) ?? [];
+      return spoken.length > 0 ? { voice: row(spoken.map((s) => s.voice ?? {})) } : {};
+    };
     return {
       locales,
-      course: { title: row([version.title]), summary: row([version.summary]) },
+      course: {
+        title: row([version.title]),
+        summary: row([version.summary]),
+        // Recordings count like texts: a language is complete when every text has one in it.
+        ...(Object.keys(version.summary).length > 0 && { summaryVoice: row([version.summaryVoice]) }),
+      },
       lessons: lessons.map((l) => ({
         lessonKey: l.lessonKey,
         position: l.position,
@@ -211,6 +220,8 @@ export class CourseContentService {
         fields: {
           title: row([l.title]),
           summary: row([l.summary]),
+          ...(Object.keys(l.summary).length > 0 && { summaryVoice: row([l.summaryVoice]) }),
+          ...spokenRow(l),
           ...Object.fromEntries(
             Object.entries(lessonKind(l.kind).textFields(l.content)).map(([field, texts]) => [
               field,

@@ -37,9 +37,10 @@ export type NewVersion = Pick<
   'topic' | 'learnerGroupIds' | 'title' | 'summary' | 'createdBy'
 >;
 export type VersionPatch = Partial<
-  Pick<CourseVersionEntity, 'topic' | 'learnerGroupIds' | 'title' | 'summary'>
+  Pick<CourseVersionEntity, 'topic' | 'learnerGroupIds' | 'title' | 'summary' | 'summaryVoice'>
 >;
-export type LessonFields = Pick<LessonEntity, 'kind' | 'required' | 'title' | 'summary' | 'content'>;
+export type LessonFields = Pick<LessonEntity, 'kind' | 'required' | 'title' | 'summary' | 'content'> &
+  Partial<Pick<LessonEntity, 'summaryVoice'>>;
 
 /** The only place that touches TypeORM for courses, versions and lessons. */
 @Injectable()
@@ -292,6 +293,7 @@ export class CourseRepository {
           learnerGroupIds: source.learnerGroupIds,
           title: source.title,
           summary: source.summary,
+          summaryVoice: source.summaryVoice,
           createdBy,
           contributors: [createdBy],
         }),
@@ -299,7 +301,7 @@ export class CourseRepository {
       const lessons = await this.lessons(em).find({ where: { courseVersionId: source.id } });
       if (lessons.length > 0) {
         await this.lessons(em).insert(
-          lessons.map(({ lessonKey, position, kind, required, title, summary, content }) => ({
+          lessons.map(({ lessonKey, position, kind, required, title, summary, summaryVoice, content }) => ({
             courseVersionId: draft.id,
             lessonKey,
             position,
@@ -307,6 +309,7 @@ export class CourseRepository {
             required,
             title,
             summary,
+            summaryVoice,
             content,
           })) as QueryDeepPartialEntity<LessonEntity>[],
         );

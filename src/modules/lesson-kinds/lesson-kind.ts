@@ -1,5 +1,6 @@
 import type { ApiPropertyOptions } from '@nestjs/swagger';
 import type { LessonFormDto } from './lesson-form.dto.js';
+import type { Picture, SpokenText } from './voice-and-pictures.js';
 
 /** A text in each content language: `{ vi: '…', hmn: '…' }`. */
 export type Texts = Partial<Record<string, string>>;
@@ -107,6 +108,10 @@ export interface LessonKindDefinition<Content extends object = object, Payload =
   buildContent(raw: unknown): { content: Content } | { problems: string[] };
   /** Every learner-visible text by field family (the translation matrix counts them). */
   textFields(content: Content): Record<string, Texts[]>;
+  /** Every learner-visible text that can be read aloud, with its recordings (the matrix counts them). */
+  spokenTexts?(content: Content): SpokenText[];
+  /** Every picture of the content (their assets must be pictures the editor may use). */
+  pictures?(content: Content): Picture[];
 
   // --- learners ---------------------------------------------------------------
   /** The learner's view of the content, in their languages: no answer key ever leaves this. */

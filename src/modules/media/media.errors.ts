@@ -31,8 +31,12 @@ export enum MediaFailureCode {
 }
 
 export class MediaError extends DomainError {
-  static notFound() {
-    return new MediaError(MediaErrorCode.NotFound, 'This video does not exist or is not yours.');
+  static notFound(mediaId?: string) {
+    return new MediaError(
+      MediaErrorCode.NotFound,
+      'This media file does not exist or is not yours.',
+      mediaId ? { mediaId } : undefined,
+    );
   }
 }
 

@@ -225,8 +225,9 @@ export class MediaService {
   }
 
   /**
-   * A video (or picture) a course editor may attach to a lesson: uploaded by the caller or by the
-   * course's owner (admins: any), of that kind, and uploaded (processing may still be under way).
+   * A video (or picture, or recording) a course editor may attach to a lesson: uploaded by the
+   * caller or by the course's owner (admins: any), of that kind, and uploaded (processing may
+   * still be under way).
    */
   async attachable(
     id: string,
@@ -234,11 +235,32 @@ export class MediaService {
     courseOwnerId: string,
     kind: MediaKind = 'video',
   ): Promise<MediaAssetEntity> {
-    const asset = await this.assets.find(id);
+    return this.checkAttachable(id, await this.assets.find(id), who, courseOwnerId, kind);
+  }
+
+  /** `attachable` for every asset a lesson's content refers to, in one query. */
+  async assertAttachable(
+    refs: readonly { mediaId: string; kind: MediaKind }[],
+    who: Principal,
+    courseOwnerId: string,
+  ): Promise<void> {
+    const assets = await this.byIds(refs.map((r) => r.mediaId));
+    for (const ref of refs)
+      this.checkAttachable(ref.mediaId, assets.get(ref.mediaId), who, courseOwnerId, ref.kind);
+  }
+
+  private checkAttachable(
+    id: string,
+    asset: MediaAssetEntity | null | undefined,
+    who: Principal,
+    courseOwnerId: string,
+    kind: MediaKind,
+  ): MediaAssetEntity {
     const mayUse = asset && (hasRole(who, 'admin') || [who.userId, courseOwnerId].includes(asset.ownerId));
-    if (!asset || !mayUse) throw MediaError.notFound();
+    if (!asset || !mayUse) throw MediaError.notFound(id);
     if (asset.kind !== kind) {
       throw new MediaError(MediaErrorCode.WrongKind, `This is a ${asset.kind}, not a ${kind}.`, {
+        mediaId: asset.id,
         kind: asset.kind,
         expected: kind,
       });
@@ -247,9 +269,9 @@ export class MediaService {
       throw new MediaError(
         MediaErrorCode.NotUploadedYet,
         asset.status === 'failed'
-          ? `This video failed processing: ${asset.failure?.message ?? ''}`.trim()
+          ? `This ${kind} failed processing: ${asset.failure?.message ?? ''}`.trim()
           : 'Finish the upload and confirm it first.',
-        { status: asset.status },
+        { mediaId: asset.id, status: asset.status },
       );
     }
     return asset;

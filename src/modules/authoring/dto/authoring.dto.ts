@@ -25,6 +25,7 @@ import { NormalizedText } from '../../../infrastructure/http/text.js';
 import { ContentBodyDto, ContentTitleDto } from '../../../infrastructure/i18n/content-text.dto.js';
 import { COURSE_STATUSES, COURSE_TOPICS } from '../../catalog/catalog.types.js';
 import { LESSON_KIND_DEFINITIONS, LESSON_KINDS } from '../../lesson-kinds/lesson-kinds.js';
+import { VoiceChangeDto, VoiceDto } from '../../lesson-kinds/voice-and-pictures.js';
 
 /** A per-language text field: documented, validated as a nested DTO, optional when asked. */
 function LocalizedField(type: new () => object, options: { optional?: boolean; description?: string } = {}) {
@@ -76,6 +77,11 @@ export class UpdateDraftDto {
   })
   title?: ContentTitleDto;
   @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
+  @LocalizedField(VoiceChangeDto, {
+    optional: true,
+    description: 'The summary read aloud: a recording (media id, kind audio) per language; null removes one',
+  })
+  summaryVoice?: VoiceChangeDto;
 }
 
 /** Authored content: each kind's own shape (kinds with media take none: `{}`). */
@@ -90,6 +96,11 @@ export class CreateLessonDto {
   @ApiProperty({ enum: [...LESSON_KINDS] }) @IsIn([...LESSON_KINDS]) kind!: string;
   @LocalizedField(ContentTitleDto) title!: ContentTitleDto;
   @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
+  @LocalizedField(VoiceDto, {
+    optional: true,
+    description: 'The summary read aloud: a recording (media id, kind audio) per language',
+  })
+  summaryVoice?: VoiceDto;
   @ApiPropertyOptional({ default: true, description: 'Counts towards course completion' })
   @Optional()
   @IsBoolean()
@@ -103,6 +114,11 @@ export class CreateLessonDto {
 export class UpdateLessonDto {
   @LocalizedField(ContentTitleDto, { optional: true }) title?: ContentTitleDto;
   @LocalizedField(ContentBodyDto, { optional: true }) summary?: ContentBodyDto;
+  @LocalizedField(VoiceChangeDto, {
+    optional: true,
+    description: 'The summary read aloud, per language: an id replaces, null removes',
+  })
+  summaryVoice?: VoiceChangeDto;
   @ApiPropertyOptional() @Optional() @IsBoolean() required?: boolean;
   @ApiPropertyOptional({
     ...CONTENT_DOC,
@@ -158,6 +174,8 @@ export class AuthoringLessonResponse {
   @ApiProperty() required!: boolean;
   @ApiProperty({ type: ContentTitleDto }) title!: Record<string, string>;
   @ApiProperty({ type: ContentBodyDto }) summary!: Record<string, string>;
+  @ApiProperty({ type: VoiceDto, description: 'The summary read aloud: media ids by language' })
+  summaryVoice!: Record<string, string>;
   @ApiProperty({ description: 'Full content, answer keys included (authors and reviewers only)' })
   content!: Record<string, unknown>;
 }
@@ -171,6 +189,8 @@ export class AuthoringVersionResponse {
   @ApiProperty({ type: [String] }) learnerGroupIds!: string[];
   @ApiProperty({ type: ContentTitleDto }) title!: Record<string, string>;
   @ApiProperty({ type: ContentBodyDto }) summary!: Record<string, string>;
+  @ApiProperty({ type: VoiceDto, description: 'The summary read aloud: media ids by language' })
+  summaryVoice!: Record<string, string>;
   @ApiProperty({ nullable: true, type: String }) reviewNote!: string | null;
   @ApiProperty({ type: [AuthoringLessonResponse] }) lessons!: AuthoringLessonResponse[];
 }
@@ -189,6 +209,8 @@ const BY_LOCALE: ApiPropertyOptions = {
 export class CourseTranslationResponse {
   @ApiProperty(BY_LOCALE) title!: Record<string, string>;
   @ApiProperty(BY_LOCALE) summary!: Record<string, string>;
+  @ApiPropertyOptional({ ...BY_LOCALE, description: 'Recordings of the summary (when it has one)' })
+  summaryVoice?: Record<string, string>;
 }
 
 export class LessonTranslationResponse {
@@ -199,7 +221,8 @@ export class LessonTranslationResponse {
   @ApiProperty({
     type: 'object',
     additionalProperties: BY_LOCALE as SchemaObject,
-    description: 'field (title, summary, steps, questions, video, subtitles…) → locale → coverage',
+    description:
+      'field (title, summary, summaryVoice, steps, questions, voice, video, subtitles…) → locale → coverage; `voice`: every text recorded in that language',
   })
   fields!: Record<string, Record<string, string>>;
 }

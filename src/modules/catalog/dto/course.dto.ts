@@ -78,6 +78,22 @@ export class LessonVideoResponse extends PlayableVideoResponse {
   fallback!: boolean;
 }
 
+/** A recording of a text, in the best language there is: fetched when the learner taps it. */
+export class LearnerVoiceResponse {
+  @ApiProperty({ example: '/media/…/voice.m4a', description: 'AAC in M4A, about 32 kbps' }) url!: string;
+  @ApiProperty() bytes!: number;
+  @ApiProperty() durationSeconds!: number;
+  @ApiProperty({ example: 'hmn' }) locale!: string;
+  @ApiProperty({ description: "True when it is not in the learner's first language" }) fallback!: boolean;
+}
+
+/** A file "save for offline" keeps: the lesson's recordings and pictures. */
+export class OfflineFileResponse {
+  @ApiProperty() url!: string;
+  @ApiProperty() bytes!: number;
+  @ApiProperty({ enum: ['audio', 'picture'] }) kind!: 'audio' | 'picture';
+}
+
 export class LessonSummaryResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'The same lesson across course versions' }) lessonKey!: string;
@@ -86,6 +102,8 @@ export class LessonSummaryResponse {
   @ApiProperty() required!: boolean;
   @ApiProperty({ type: LocalizedValueResponse }) title!: LocalizedValueResponse;
   @ApiProperty({ type: LocalizedValueResponse, nullable: true }) summary!: LocalizedValueResponse | null;
+  @ApiProperty({ type: LearnerVoiceResponse, nullable: true, description: 'The summary read aloud' })
+  summaryVoice!: LearnerVoiceResponse | null;
   @ApiPropertyOptional({
     type: LessonVideoResponse,
     nullable: true,
@@ -95,6 +113,8 @@ export class LessonSummaryResponse {
 }
 
 export class CourseDetailResponse extends CourseSummaryResponse {
+  @ApiProperty({ type: LearnerVoiceResponse, nullable: true, description: 'The summary read aloud' })
+  summaryVoice!: LearnerVoiceResponse | null;
   @ApiProperty({ type: [LessonSummaryResponse] }) lessons!: LessonSummaryResponse[];
 }
 
@@ -113,6 +133,14 @@ export class LessonDetailResponse extends LessonSummaryResponse {
   subtitles!: SubtitleTrackResponse[];
   @ApiProperty({ format: 'uuid' }) courseId!: string;
   @ApiProperty() courseVersion!: number;
-  @ApiProperty({ description: 'Kind-specific: guide steps, or quiz questions without answers' })
+  @ApiProperty({
+    description:
+      'Kind-specific: guide steps, or quiz questions without answers. Each text may have a `voice` (a LearnerVoiceResponse, or null) and steps and picture choices a `picture`',
+  })
   content!: Record<string, unknown>;
+  @ApiProperty({
+    type: [OfflineFileResponse],
+    description: 'The recordings (in the best language) and pictures (WebP) of the lesson, for offline use',
+  })
+  offlineFiles!: OfflineFileResponse[];
 }

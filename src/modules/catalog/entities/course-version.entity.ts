@@ -41,6 +41,10 @@ export class CourseVersionEntity {
   learnerGroupIds!: string[];
   @Column({ type: 'jsonb' }) title!: LocalizedText;
   @Column({ type: 'jsonb', default: () => "'{}'" }) summary!: Partial<Record<string, string>>;
+  /** The summary read aloud: a recording (media asset id) per language. */
+  @Column({ name: 'summary_voice', type: 'jsonb', default: () => "'{}'" }) summaryVoice!: Partial<
+    Record<string, string>
+  >;
   /** Locales the course title and every lesson title exist in; set at publication. */
   @Column({ type: 'text', array: true, default: () => "'{}'" }) languages!: string[];
   /** Titles and summaries in every language, for accent-insensitive search; set at publication. */

@@ -23,6 +23,8 @@ export class LessonEntity {
   @Column({ type: 'boolean', default: true }) required!: boolean;
   @Column({ type: 'jsonb' }) title!: LocalizedText;
   @Column({ type: 'jsonb', default: () => "'{}'" }) summary!: Texts;
+  /** The summary read aloud: a recording (media asset id) per language. */
+  @Column({ name: 'summary_voice', type: 'jsonb', default: () => "'{}'" }) summaryVoice!: Texts;
   @Column({ type: 'jsonb', default: () => "'{}'" }) content!: LessonContent;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -1,8 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-validator';
 import { RequiredContentBodyDto } from '../../../infrastructure/i18n/content-text.dto.js';
 import { NestedArray, NestedObject, Optional } from '../../../infrastructure/http/input-rules.js';
 import { LessonFormDto, SHORT_TEXT, LONG_TEXT } from '../lesson-form.dto.js';
+import { PictureDto, VoiceDto } from '../voice-and-pictures.js';
 
 export class GuideStepDto {
   @ApiProperty({ type: RequiredContentBodyDto })
@@ -11,6 +12,14 @@ export class GuideStepDto {
   @ApiProperty({ type: RequiredContentBodyDto })
   @NestedObject(() => RequiredContentBodyDto)
   body!: RequiredContentBodyDto;
+  @ApiPropertyOptional({ type: VoiceDto, description: 'The step read aloud, per language' })
+  @Optional()
+  @NestedObject(() => VoiceDto)
+  voice?: VoiceDto;
+  @ApiPropertyOptional({ type: PictureDto, description: 'What the step shows, with its alt text' })
+  @Optional()
+  @NestedObject(() => PictureDto)
+  picture?: PictureDto;
 }
 
 /** A guide: steps done one by one, each acknowledged by the learner. */
@@ -37,6 +46,12 @@ export class GuideFormDto extends LessonFormDto {
     string | string[];
   @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) stepBodyVi?: string | string[];
   @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) stepBodySecond?:
+    string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) stepVoiceVi?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) stepVoiceSecond?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) stepPicture?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) stepAltVi?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) stepAltSecond?:
     string | string[];
   @Optional() @IsString({ each: true }) @MaxLength(6, { each: true }) removeStep?: string | string[];
 }

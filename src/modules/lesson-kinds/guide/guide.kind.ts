@@ -6,12 +6,23 @@ import { compactTexts as texts, localizeText } from '../../../infrastructure/i18
 import { validateContent } from '../content-problems.js';
 import { at, blankPair, clean, list, merge, textPair, type TextPair } from '../form-texts.js';
 import { KindRejection, type FormProblem, type LessonKindDefinition, type Texts } from '../lesson-kind.js';
+import {
+  learnerPicture,
+  learnerVoice,
+  missingAlt,
+  voiceOf,
+  type Picture,
+  type Voice,
+} from '../voice-and-pictures.js';
 import { GuideContentDto, GuideFormDto, GuideProgressResponse } from './guide.dto.js';
 
 export interface GuideStep {
   id: string;
   title: Texts;
   body: Texts;
+  /** The step (title and body) read aloud. */
+  voice?: Voice;
+  picture?: Picture;
 }
 export interface GuideContent {
   steps?: GuideStep[];
@@ -26,6 +37,9 @@ interface StepRow {
   id: string;
   title: TextPair;
   body: TextPair;
+  /** Media ids of the recordings in Vietnamese and the second language. */
+  voice: TextPair;
+  picture: { mediaId: string; alt: TextPair };
 }
 
 export const UNKNOWN_STEP = 'EVENT_UNKNOWN_STEP';
@@ -40,20 +54,34 @@ export const guideKind: LessonKindDefinition<GuideContent, GuidePayload, GuideSt
   buildContent(raw) {
     const { value, problems } = validateContent(GuideContentDto, raw);
     if (problems.length > 0) return { problems };
-    return {
-      content: {
-        steps: value.steps.map((s) => ({ id: randomUUID(), title: texts(s.title), body: texts(s.body) })),
-      },
-    };
+    const steps = value.steps.map((s, i): GuideStep => {
+      const step: GuideStep = { id: randomUUID(), title: texts(s.title), body: texts(s.body) };
+      const voice = voiceOf(s.voice);
+      if (voice) step.voice = voice;
+      if (s.picture) {
+        step.picture = { mediaId: s.picture.mediaId, alt: texts(s.picture.alt) };
+        for (const locale of missingAlt(step.picture, step.title, step.body))
+          problems.push(
+            `content.steps.${i}.picture.alt.${locale}: the step is written in it; describe the picture too`,
+          );
+      }
+      return step;
+    });
+    return problems.length > 0 ? { problems } : { content: { steps } };
   },
   textFields: (content): Record<string, Texts[]> =>
     content.steps ? { steps: content.steps.flatMap((s) => [s.title, s.body]) } : {},
+  spokenTexts: (content) =>
+    (content.steps ?? []).map((s) => ({ texts: mergedTexts(s.title, s.body), voice: s.voice })),
+  pictures: (content) => (content.steps ?? []).flatMap((s) => (s.picture ? [s.picture] : [])),
 
   learnerContent: (content, chain) => ({
     steps: (content.steps ?? []).map((s) => ({
       id: s.id,
       title: localizeText(s.title, chain),
       body: localizeText(s.body, chain),
+      voice: learnerVoice(s.voice, chain),
+      picture: learnerPicture(s.picture, chain),
     })),
   }),
 
@@ -98,6 +126,8 @@ export const guideKind: LessonKindDefinition<GuideContent, GuidePayload, GuideSt
           id: s.id,
           title: textPair(s.title, second),
           body: textPair(s.body, second),
+          voice: textPair(s.voice, second),
+          picture: { mediaId: s.picture?.mediaId ?? '', alt: textPair(s.picture?.alt, second) },
         })),
       }),
       rowsFromForm(form) {
@@ -108,6 +138,11 @@ export const guideKind: LessonKindDefinition<GuideContent, GuidePayload, GuideSt
               id,
               title: { vi: at(form.stepTitleVi, i), second: at(form.stepTitleSecond, i) },
               body: { vi: at(form.stepBodyVi, i), second: at(form.stepBodySecond, i) },
+              voice: { vi: at(form.stepVoiceVi, i), second: at(form.stepVoiceSecond, i) },
+              picture: {
+                mediaId: at(form.stepPicture, i),
+                alt: { vi: at(form.stepAltVi, i), second: at(form.stepAltSecond, i) },
+              },
             }))
             .filter((s, i) => !removed.has(String(i)) && !(blankPair(s.title) && blankPair(s.body))),
         };
@@ -116,7 +151,13 @@ export const guideKind: LessonKindDefinition<GuideContent, GuidePayload, GuideSt
         const blank = (): TextPair => ({ vi: '', second: '' });
         const steps = [
           ...(rows.steps as StepRow[]),
-          ...[0, 1].map(() => ({ id: '', title: blank(), body: blank() })),
+          ...[0, 1].map(() => ({
+            id: '',
+            title: blank(),
+            body: blank(),
+            voice: blank(),
+            picture: { mediaId: '', alt: blank() },
+          })),
         ];
         return { steps: steps.map((s, index) => ({ ...s, index, number: index + 1, isNew: !s.id })) };
       },
@@ -127,9 +168,22 @@ export const guideKind: LessonKindDefinition<GuideContent, GuidePayload, GuideSt
           const old = current?.steps?.find((x) => x.id === s.id);
           if (!clean(s.title.vi) || !clean(s.body.vi))
             problems.push({ key: 'teach.problem.stepVi', params: { n: i + 1 } });
+          const title = merge(old?.title, second, s.title.vi, s.title.second);
+          const body = merge(old?.body, second, s.body.vi, s.body.second);
+          // Recordings of other languages stay; an emptied slot removes its recording.
+          const voice = merge(old?.voice, second, s.voice.vi, s.voice.second);
+          const mediaId = clean(s.picture.mediaId);
+          const picture = mediaId && {
+            mediaId,
+            alt: merge(old?.picture?.alt, second, s.picture.alt.vi, s.picture.alt.second),
+          };
+          if (picture && missingAlt(picture, title, body).length > 0)
+            problems.push({ key: 'teach.problem.pictureAlt', params: { n: i + 1 } });
           return {
-            title: merge(old?.title, second, s.title.vi, s.title.second),
-            body: merge(old?.body, second, s.body.vi, s.body.second),
+            title,
+            body,
+            ...(Object.keys(voice).length > 0 && { voice }),
+            ...(picture && { picture }),
           };
         });
         return { content: { steps }, problems };
@@ -137,3 +191,6 @@ export const guideKind: LessonKindDefinition<GuideContent, GuidePayload, GuideSt
     },
   },
 };
+
+/** A step's title and body as one spoken text: a language counts where either is written. */
+const mergedTexts = (title: Texts, body: Texts): Texts => ({ ...body, ...title });

@@ -1,5 +1,5 @@
 import { localizeText, type Localized } from '../../../infrastructure/i18n/locales.js';
-import type { QuizContent } from './quiz-content.js';
+import { isChoice, type QuizContent } from './quiz-content.js';
 
 /** A learner's answer to one question. Which field is used depends on the question type. */
 export interface QuizAnswer {
@@ -40,10 +40,10 @@ export function answerProblems(content: QuizContent, answers: QuizAnswer[]): str
     if (!q) return problems.push(`${at}.questionId: not a question of this quiz`);
     if (seen.has(a.questionId)) return problems.push(`${at}.questionId: answered twice`);
     seen.add(a.questionId);
-    if (q.type === 'single' || q.type === 'multiple') {
+    if (isChoice(q)) {
       const ids = a.optionIds;
       if (!ids || ids.length === 0) return problems.push(`${at}.optionIds: choose at least one option`);
-      if (q.type === 'single' && ids.length !== 1)
+      if (q.type !== 'multiple' && ids.length !== 1)
         problems.push(`${at}.optionIds: choose exactly one option`);
       if (new Set(ids).size !== ids.length) problems.push(`${at}.optionIds: an option is chosen twice`);
       if (ids.some((id) => !q.options.some((o) => o.id === id)))
@@ -72,7 +72,7 @@ export function gradeQuiz(content: QuizContent, answers: QuizAnswer[], chain: re
   const byQuestion = new Map(answers.map((a) => [a.questionId, a]));
   const questions = (content.questions ?? []).map((q): QuestionResult => {
     const a = byQuestion.get(q.id);
-    if (q.type === 'single' || q.type === 'multiple') {
+    if (isChoice(q)) {
       const chosen = new Set(a?.optionIds ?? []);
       const correct = chosen.size > 0 && q.options.every((o) => o.correct === chosen.has(o.id));
       const feedback = q.options

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -16,12 +17,31 @@ import { ContentBodyDto, RequiredContentBodyDto } from '../../../infrastructure/
 import { LocalizedValueResponse } from '../../../infrastructure/i18n/localized-text.dto.js';
 import { NestedArray, NestedObject, Nullable, Optional } from '../../../infrastructure/http/input-rules.js';
 import { LessonFormDto, LONG_TEXT } from '../lesson-form.dto.js';
+import { PictureDto, VoiceDto } from '../voice-and-pictures.js';
+
+/** A recording per language, documented and validated as a nested object. */
+const VoiceField = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: VoiceDto, description }),
+    Optional(),
+    NestedObject(() => VoiceDto),
+  );
 
 export class QuizOptionDto {
-  @ApiProperty({ type: RequiredContentBodyDto })
+  @ApiPropertyOptional({
+    type: RequiredContentBodyDto,
+    description: 'What the option says (required unless it is a picture: then its alt text is used)',
+  })
+  @ValidateIf((o: QuizOptionDto) => o.picture === undefined || o.text !== undefined)
   @NestedObject(() => RequiredContentBodyDto)
-  text!: RequiredContentBodyDto;
-  @ApiPropertyOptional({ description: 'single / multiple: whether this option is right' })
+  text?: RequiredContentBodyDto;
+  @ApiPropertyOptional({ type: PictureDto, description: 'picture_choice: the picture learners tap' })
+  @Optional()
+  @NestedObject(() => PictureDto)
+  picture?: PictureDto;
+  @VoiceField('The option read aloud') voice?: VoiceDto;
+  @VoiceField('Its feedback read aloud') feedbackVoice?: VoiceDto;
+  @ApiPropertyOptional({ description: 'Choice questions: whether this option is right' })
   @Optional()
   @IsBoolean()
   correct?: boolean;
@@ -40,18 +60,22 @@ export class QuizFeedbackDto {
   @Optional()
   @NestedObject(() => ContentBodyDto)
   incorrect?: ContentBodyDto;
+  @VoiceField('The feedback on a right answer read aloud') correctVoice?: VoiceDto;
+  @VoiceField('The feedback on a wrong answer read aloud') incorrectVoice?: VoiceDto;
 }
 
-export const QUESTION_TYPES = ['single', 'multiple', 'true_false', 'ordering'] as const;
+export const QUESTION_TYPES = ['single', 'multiple', 'picture_choice', 'true_false', 'ordering'] as const;
+const CHOICES: readonly string[] = ['single', 'multiple', 'picture_choice'];
 
 export class QuizQuestionDto {
   @ApiProperty({ enum: QUESTION_TYPES }) @IsIn(QUESTION_TYPES) type!: (typeof QUESTION_TYPES)[number];
   @ApiProperty({ type: RequiredContentBodyDto })
   @NestedObject(() => RequiredContentBodyDto)
   prompt!: RequiredContentBodyDto;
+  @VoiceField('The question read aloud') voice?: VoiceDto;
 
-  @ApiPropertyOptional({ type: [QuizOptionDto], description: 'single / multiple' })
-  @ValidateIf((q: QuizQuestionDto) => q.type === 'single' || q.type === 'multiple')
+  @ApiPropertyOptional({ type: [QuizOptionDto], description: 'single / multiple / picture_choice' })
+  @ValidateIf((q: QuizQuestionDto) => CHOICES.includes(q.type))
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(8)
@@ -73,6 +97,15 @@ export class QuizQuestionDto {
   @ArrayMaxSize(10)
   @NestedArray(() => RequiredContentBodyDto)
   items?: RequiredContentBodyDto[];
+
+  @ApiPropertyOptional({
+    type: [VoiceDto],
+    description: 'ordering: each item read aloud, in the order of `items`',
+  })
+  @Optional()
+  @ArrayMaxSize(10)
+  @NestedArray(() => VoiceDto)
+  itemVoices?: VoiceDto[];
 
   @ApiPropertyOptional({ type: QuizFeedbackDto, description: 'true_false / ordering' })
   @Optional()
@@ -169,4 +202,8 @@ export class QuizFormDto extends LessonFormDto {
   @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) oTextVi?: string | string[];
   @Optional() @IsString({ each: true }) @MaxLength(LONG_TEXT, { each: true }) oTextSecond?: string | string[];
   @Optional() @IsString({ each: true }) @MaxLength(6, { each: true }) oCorrect?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) qVoiceVi?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) qVoiceSecond?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) oVoiceVi?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) oVoiceSecond?: string | string[];
 }

@@ -12,7 +12,21 @@ import {
   type LessonPageData,
   type Texts,
 } from '../lesson-kind.js';
-import type { QuizContent, QuizQuestion } from './quiz-content.js';
+import {
+  isChoice,
+  type AnswerFeedback,
+  type QuizContent,
+  type QuizOption,
+  type QuizQuestion,
+} from './quiz-content.js';
+import {
+  learnerPicture,
+  learnerVoice,
+  missingAlt,
+  voiceOf,
+  type SpokenText,
+  type Voice,
+} from '../voice-and-pictures.js';
 import {
   QuizAnswerDto,
   QuizContentDto,
@@ -43,11 +57,14 @@ interface OptionRow {
   id: string;
   text: TextPair;
   correct: boolean;
+  /** Media ids of its recordings in Vietnamese and the second language. */
+  voice: TextPair;
 }
 interface QuestionRow {
   id: string;
   type: string;
   prompt: TextPair;
+  voice: TextPair;
   answer: boolean;
   options: OptionRow[];
 }
@@ -77,7 +94,23 @@ function shuffled<T extends { id: string }>(items: T[], seed: string): T[] {
   return out;
 }
 
+/** The types a trainer can start in the editor (picture choices come from the API, with their pictures). */
 const CHOICE_TYPES = ['single', 'multiple', 'true_false'];
+const CHOICE_QUESTIONS = ['single', 'multiple', 'picture_choice'];
+
+/** Stored true/false or ordering feedback as the API takes it. */
+const feedbackInput = (f: AnswerFeedback) => ({
+  correct: f.correct,
+  incorrect: f.incorrect,
+  ...(f.voice?.correct && { correctVoice: f.voice.correct }),
+  ...(f.voice?.incorrect && { incorrectVoice: f.voice.incorrect }),
+});
+
+/** The object without its undefined fields; undefined when none is left. */
+function compact<T extends object>(o: T): Partial<T> | undefined {
+  const kept = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return Object.keys(kept).length > 0 ? (kept as Partial<T>) : undefined;
+}
 
 /**
  * A quiz graded on the server: single and multiple choice, true/false, ordering. Done when an
@@ -96,39 +129,73 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
     if (problems.length === 0) {
       value.questions.forEach((q, i) => {
         const right = (q.options ?? []).filter((o) => o.correct === true).length;
-        if (q.type === 'single' && right !== 1)
+        if ((q.type === 'single' || q.type === 'picture_choice') && right !== 1)
           problems.push(`content.questions.${i}: a single-choice question needs exactly one right option`);
         if (q.type === 'multiple' && (right === 0 || right === q.options!.length))
           problems.push(`content.questions.${i}: a multiple-choice question needs right and wrong options`);
+        (q.options ?? []).forEach((o, j) => {
+          if (q.type === 'picture_choice' && !o.picture)
+            problems.push(`content.questions.${i}.options.${j}.picture: a picture choice shows a picture`);
+          if (q.type !== 'picture_choice' && o.picture)
+            problems.push(`content.questions.${i}.options.${j}.picture: only picture choices have pictures`);
+          if (o.picture && o.text)
+            problems.push(`content.questions.${i}.options.${j}.text: a picture's text is its alt text`);
+        });
+        if (q.itemVoices && (q.type !== 'ordering' || q.itemVoices.length !== q.items!.length))
+          problems.push(`content.questions.${i}.itemVoices: one per item of an ordering question`);
       });
     }
+    if (problems.length > 0) return { problems };
+    const questions = value.questions.map((q, i): QuizQuestion => {
+      const id = randomUUID();
+      const prompt = texts(q.prompt);
+      const voice = voiceOf(q.voice);
+      const spoken = { prompt, ...(voice && { voice }) };
+      const feedback: AnswerFeedback = {
+        correct: texts(q.feedback?.correct),
+        incorrect: texts(q.feedback?.incorrect),
+      };
+      const feedbackVoice = compact({
+        correct: voiceOf(q.feedback?.correctVoice),
+        incorrect: voiceOf(q.feedback?.incorrectVoice),
+      });
+      if (feedbackVoice) feedback.voice = feedbackVoice;
+      if (q.type === 'true_false') return { id, type: q.type, ...spoken, answer: q.answer!, feedback };
+      if (q.type === 'ordering') {
+        const items = q.items!.map((t, j) => {
+          const itemVoice = voiceOf(q.itemVoices?.[j]);
+          return { id: randomUUID(), text: texts(t), ...(itemVoice && { voice: itemVoice }) };
+        });
+        return { id, type: q.type, ...spoken, items, feedback };
+      }
+      return {
+        id,
+        type: q.type,
+        ...spoken,
+        options: q.options!.map((o, j): QuizOption => {
+          const picture = o.picture && { mediaId: o.picture.mediaId, alt: texts(o.picture.alt) };
+          if (picture)
+            for (const locale of missingAlt(picture, prompt))
+              problems.push(
+                `content.questions.${i}.options.${j}.picture.alt.${locale}: the question is written in it; describe the picture too`,
+              );
+          return {
+            id: randomUUID(),
+            text: picture ? picture.alt : texts(o.text),
+            correct: o.correct === true,
+            feedback: texts(o.feedback),
+            ...compact({ voice: voiceOf(o.voice), feedbackVoice: voiceOf(o.feedbackVoice), picture }),
+          };
+        }),
+      };
+    });
     if (problems.length > 0) return { problems };
     return {
       content: {
         passMark: value.passMark,
         maxAttempts: value.maxAttempts ?? null,
         cooldownSeconds: value.cooldownSeconds ?? 0,
-        questions: value.questions.map((q): QuizQuestion => {
-          const id = randomUUID();
-          const feedback = { correct: texts(q.feedback?.correct), incorrect: texts(q.feedback?.incorrect) };
-          if (q.type === 'true_false')
-            return { id, type: q.type, prompt: texts(q.prompt), answer: q.answer!, feedback };
-          if (q.type === 'ordering') {
-            const items = q.items!.map((t) => ({ id: randomUUID(), text: texts(t) }));
-            return { id, type: q.type, prompt: texts(q.prompt), items, feedback };
-          }
-          return {
-            id,
-            type: q.type,
-            prompt: texts(q.prompt),
-            options: q.options!.map((o) => ({
-              id: randomUUID(),
-              text: texts(o.text),
-              correct: o.correct === true,
-              feedback: texts(o.feedback),
-            })),
-          };
-        }),
+        questions,
       },
     };
   },
@@ -136,7 +203,7 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
     if (!content.questions) return {};
     return {
       questions: content.questions.flatMap((q) =>
-        q.type === 'single' || q.type === 'multiple'
+        isChoice(q)
           ? [q.prompt, ...q.options.map((o) => o.text)]
           : q.type === 'ordering'
             ? [q.prompt, ...q.items.map((i) => i.text)]
@@ -144,24 +211,61 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
       ),
       feedback: content.questions
         .flatMap((q) =>
-          'options' in q ? q.options.map((o) => o.feedback) : [q.feedback.correct, q.feedback.incorrect],
+          isChoice(q) ? q.options.map((o) => o.feedback) : [q.feedback.correct, q.feedback.incorrect],
         )
         .filter((t) => Object.keys(t).length > 0),
     };
   },
+  spokenTexts: (content) =>
+    (content.questions ?? [])
+      .flatMap((q): SpokenText[] => [
+        { texts: q.prompt, voice: q.voice },
+        ...(isChoice(q)
+          ? q.options.flatMap((o) => [
+              { texts: o.text, voice: o.voice },
+              { texts: o.feedback, voice: o.feedbackVoice },
+            ])
+          : [
+              ...(q.type === 'ordering' ? q.items.map((i) => ({ texts: i.text, voice: i.voice })) : []),
+              { texts: q.feedback.correct, voice: q.feedback.voice?.correct },
+              { texts: q.feedback.incorrect, voice: q.feedback.voice?.incorrect },
+            ]),
+      ])
+      .filter((s) => Object.keys(s.texts).length > 0),
+  pictures: (content) =>
+    (content.questions ?? []).flatMap((q) =>
+      isChoice(q) ? q.options.flatMap((o) => (o.picture ? [o.picture] : [])) : [],
+    ),
 
   learnerContent: (content, chain) => ({
     passMark: content.passMark ?? 0,
     maxAttempts: content.maxAttempts ?? null,
     cooldownSeconds: content.cooldownSeconds ?? 0,
     questions: (content.questions ?? []).map((q) => {
-      const base = { id: q.id, type: q.type, prompt: localizeText(q.prompt, chain) };
-      if (q.type === 'single' || q.type === 'multiple')
-        return { ...base, options: q.options.map((o) => ({ id: o.id, text: localizeText(o.text, chain) })) };
+      const base = {
+        id: q.id,
+        type: q.type,
+        prompt: localizeText(q.prompt, chain),
+        voice: learnerVoice(q.voice, chain),
+      };
+      if (isChoice(q))
+        return {
+          ...base,
+          options: q.options.map((o) => ({
+            id: o.id,
+            text: localizeText(o.text, chain),
+            voice: learnerVoice(o.voice, chain),
+            ...(o.picture && { picture: learnerPicture(o.picture, chain) }),
+          })),
+        };
       if (q.type === 'ordering')
         return {
           ...base,
-          items: shuffled(q.items, q.id).map((i) => ({ id: i.id, text: localizeText(i.text, chain) })),
+          items: shuffled(q.items, q.id).map((i) => ({
+            id: i.id,
+            text: localizeText(i.text, chain),
+            voice: learnerVoice(i.voice, chain),
+          })),
         };
       return base;
     }),
@@ -283,13 +387,14 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
           id: q.id,
           type: q.type,
           prompt: textPair(q.prompt, second),
+          voice: textPair(q.voice, second),
           answer: q.type === 'true_false' ? q.answer : false,
-          options:
-            q.type === 'single' || q.type === 'multiple'
-              ? q.options.map((o) => ({ id: o.id, text: textPair(o.text, second), correct: o.correct }))
-              : q.type === 'ordering'
-                ? q.items.map((i) => ({ id: i.id, text: textPair(i.text, second), correct: false }))
-                : [],
+          options: (isChoice(q)
+            ? q.options.map((o) => ({ id: o.id, text: o.text, voice: o.voice, correct: o.correct }))
+            : q.type === 'ordering'
+              ? q.items.map((i) => ({ ...i, correct: false }))
+              : []
+          ).map((o) => ({ ...o, text: textPair(o.text, second), voice: textPair(o.voice, second) })),
         })),
       }),
       rowsFromForm(form) {
@@ -298,7 +403,11 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
         const correct = new Set(list(form.oCorrect));
         const options = list(form.oQuestion).map((q, i) => ({
           question: q,
-          row: { id: at(form.oId, i), text: { vi: at(form.oTextVi, i), second: at(form.oTextSecond, i) } },
+          row: {
+            id: at(form.oId, i),
+            text: { vi: at(form.oTextVi, i), second: at(form.oTextSecond, i) },
+            voice: { vi: at(form.oVoiceVi, i), second: at(form.oVoiceSecond, i) },
+          },
           correct: correct.has(String(i)),
         }));
         return {
@@ -308,6 +417,7 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
               id,
               type: at(form.qType, i),
               prompt: { vi: at(form.qPromptVi, i), second: at(form.qPromptSecond, i) },
+              voice: { vi: at(form.qVoiceVi, i), second: at(form.qVoiceSecond, i) },
               answer: trueQuestions.has(String(i)),
               options: options
                 .filter((o) => o.question === String(i) && !blankPair(o.row.text))
@@ -324,8 +434,9 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
             id: '',
             type: 'single',
             prompt: blank(),
+            voice: blank(),
             answer: false,
-            options: [0, 1, 2, 3].map(() => ({ id: '', text: blank(), correct: false })),
+            options: [0, 1, 2, 3].map(() => ({ id: '', text: blank(), voice: blank(), correct: false })),
             isNew: true,
           },
         ];
@@ -340,12 +451,14 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
             typeKey: `teach.question.${q.type}`,
             isTrueFalse: q.type === 'true_false',
             isOrdering: q.type === 'ordering',
-            isChoice: q.type === 'single' || q.type === 'multiple',
+            isChoice: CHOICE_QUESTIONS.includes(q.type),
+            isPictureChoice: q.type === 'picture_choice',
             // Existing choice questions get two blank rows to add options; new ones have four.
+            // (A picture choice's options come with their pictures, from the API.)
             options: [
               ...q.options,
               ...((q.type === 'single' || q.type === 'multiple' || q.type === 'ordering') && !q.isNew
-                ? [0, 1].map(() => ({ id: '', text: blank(), correct: false }))
+                ? [0, 1].map(() => ({ id: '', text: blank(), voice: blank(), correct: false }))
                 : []),
             ].map((o, i) => ({ ...o, row: row++, question: index, number: i + 1 })),
           })),
@@ -365,40 +478,56 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
           const type = old?.type ?? (CHOICE_TYPES.includes(q.type) ? q.type : 'single');
           const prompt = merge(old?.prompt, second, q.prompt.vi, q.prompt.second);
           if (!prompt.vi) problems.push({ key: 'teach.problem.promptVi', params: { n } });
+          // Recordings of other languages stay; an emptied slot removes its recording. What the
+          // form does not edit (feedback, pictures) is kept, in the API's shape.
+          const recorded = (was: Voice | undefined, row: TextPair) => {
+            const voice = merge(was, second, row.vi, row.second);
+            return Object.keys(voice).length > 0 ? voice : undefined;
+          };
+          const questionVoice = recorded(old?.voice, q.voice);
+          const kept = { ...(questionVoice && { voice: questionVoice }) };
           if (type === 'true_false') {
-            const feedback = old?.type === 'true_false' ? old.feedback : { correct: {}, incorrect: {} };
-            return { type, prompt, answer: q.answer, feedback };
+            const feedback = old?.type === 'true_false' ? feedbackInput(old.feedback) : {};
+            return { type, prompt, ...kept, answer: q.answer, feedback };
           }
           if (q.options.length < 2) problems.push({ key: 'teach.problem.options', params: { n } });
           if (q.options.some((o) => !clean(o.text.vi)))
             problems.push({ key: 'teach.problem.optionVi', params: { n } });
           if (type === 'ordering') {
             const items = old?.type === 'ordering' ? old.items : [];
-            const feedback = old?.type === 'ordering' ? old.feedback : { correct: {}, incorrect: {} };
+            const feedback = old?.type === 'ordering' ? feedbackInput(old.feedback) : {};
+            const was = q.options.map((o) => items.find((x) => x.id === o.id));
+            const itemVoices = q.options.map((o, j) => recorded(was[j]?.voice, o.voice) ?? {});
             return {
               type,
               prompt,
-              items: q.options.map((o) =>
-                merge(items.find((x) => x.id === o.id)?.text, second, o.text.vi, o.text.second),
-              ),
+              ...kept,
+              items: q.options.map((o, j) => merge(was[j]?.text, second, o.text.vi, o.text.second)),
+              ...(itemVoices.some((v) => Object.keys(v).length > 0) && { itemVoices }),
               feedback,
             };
           }
           const right = q.options.filter((o) => o.correct).length;
-          if (type === 'single' && right !== 1)
+          if ((type === 'single' || type === 'picture_choice') && right !== 1)
             problems.push({ key: 'teach.problem.singleRight', params: { n } });
           if (type === 'multiple' && (right === 0 || right === q.options.length))
             problems.push({ key: 'teach.problem.multipleRight', params: { n } });
-          const oldOptions = old && 'options' in old ? old.options : [];
+          const oldOptions = old && isChoice(old) ? old.options : [];
           return {
             type,
             prompt,
+            ...kept,
             options: q.options.map((o) => {
               const was = oldOptions.find((x) => x.id === o.id);
+              const text = merge(was?.text, second, o.text.vi, o.text.second);
+              if (type === 'picture_choice' && !was?.picture)
+                problems.push({ key: 'teach.problem.pictureOption', params: { n } });
               return {
-                text: merge(was?.text, second, o.text.vi, o.text.second),
+                // A picture's text is its alt text.
+                ...(was?.picture ? { picture: { mediaId: was.picture.mediaId, alt: text } } : { text }),
                 correct: o.correct,
                 feedback: was?.feedback ?? {},
+                ...compact({ voice: recorded(was?.voice, o.voice), feedbackVoice: was?.feedbackVoice }),
               };
             }),
           };
@@ -429,7 +558,7 @@ export function quizAnswers(lesson: LessonPageData, body: Record<string, unknown
   }[];
   return questions.flatMap((q): QuizAnswer[] => {
     const value = body[`q_${q.id}`];
-    if (q.type === 'single' || q.type === 'multiple') {
+    if (CHOICE_QUESTIONS.includes(q.type)) {
       const optionIds = list(value);
       return optionIds.length ? [{ questionId: q.id, optionIds }] : [];
     }

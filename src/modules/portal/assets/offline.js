@@ -118,12 +118,16 @@
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register('/sw.js').catch(() => {});
 
-  // "Save for offline": the size first, then the page and its lowest-rung video into the cache.
+  // "Save for offline": the size first, then the page, its lowest-rung video, its recordings and
+  // its pictures into the cache.
   const box = document.querySelector('.offline-save');
   if (!box) return;
   const button = box.querySelector('button');
-  const bytes = Number(box.dataset.pageBytes || 0) + Number(box.dataset.videoBytes || 0);
-  const mb = (bytes / 1e6).toLocaleString(document.documentElement.lang, {
+  const bytes =
+    Number(box.dataset.pageBytes || 0) +
+    Number(box.dataset.videoBytes || 0) +
+    Number(box.dataset.filesBytes || 0);
+  const mb = Math.max(0.1, bytes / 1e6).toLocaleString(document.documentElement.lang, {
     maximumFractionDigits: 1,
     minimumFractionDigits: 1,
   });
@@ -131,7 +135,8 @@
   box.hidden = false;
   button.addEventListener('click', async () => {
     button.disabled = true;
-    const urls = [location.pathname + location.search, box.dataset.video].filter(Boolean);
+    const files = (box.dataset.files || '').split(' ');
+    const urls = [location.pathname + location.search, box.dataset.video, ...files].filter(Boolean);
     const done = await navigator.serviceWorker.ready.then(
       (reg) =>
         new Promise((resolve) => {

@@ -88,7 +88,10 @@ export class LearnerPagesController {
         mine,
         firstLesson: mine?.nextLesson?.id ?? course.lessons[0]?.id,
       },
-      { title: course.title.text },
+      {
+        title: course.title.text,
+        scripts: course.summaryVoice ? ['/assets/speak.js'] : [],
+      },
     );
   }
 
@@ -133,6 +136,16 @@ export class LearnerPagesController {
     const kind = lessonKind(lesson.kind).portal;
     const saveData = String(page.req.headers['save-data'] ?? '').toLowerCase() === 'on';
     const model = kind.learnModel(lesson, summary, { saveData });
+    // Recordings and pictures go into "save for offline" too, their sizes told apart.
+    const files = lesson.offlineFiles;
+    const bytesOf = (k: string) => files.filter((f) => f.kind === k).reduce((n, f) => n + f.bytes, 0);
+    const offline = {
+      urls: files.map((f) => f.url).join(' '),
+      bytes: bytesOf('audio') + bytesOf('picture'),
+      audioBytes: bytesOf('audio'),
+      pictureBytes: bytesOf('picture'),
+    };
+    const speaks = files.some((f) => f.kind === 'audio');
     return page.render(
       'lesson',
       {
@@ -140,6 +153,7 @@ export class LearnerPagesController {
         course,
         progress: summary,
         ...model,
+        offline,
         kindPartial: `kind-${lesson.kind}-learn`,
         attemptId: randomUUID(),
         previous: at > 0 ? siblings[at - 1] : null,
@@ -147,7 +161,11 @@ export class LearnerPagesController {
         position: at >= 0 ? { n: at + 1, of: siblings.length } : null,
         ...extra,
       },
-      { title: lesson.title.text, status, scripts: kind.scripts?.(model) ?? [] },
+      {
+        title: lesson.title.text,
+        status,
+        scripts: [...(kind.scripts?.(model) ?? []), ...(speaks ? ['/assets/speak.js'] : [])],
+      },
     );
   }
 

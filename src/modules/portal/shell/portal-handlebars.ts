@@ -5,6 +5,23 @@ import { documentDate } from '../../../infrastructure/i18n/vietnam-time.js';
 import { translate } from '../../../infrastructure/i18n/messages.js';
 import { LESSON_KIND_DEFINITIONS } from '../../lesson-kinds/lesson-kinds.js';
 
+/** A recording as the catalog gives it (`VoiceResponse`). */
+interface SpeakerVoice {
+  url: string;
+  locale: string;
+  fallback: boolean;
+  durationSeconds: number;
+}
+/** A picture as the catalog gives it (`LearnerPictureView`). */
+interface PictureFiles {
+  alt: { text: string; locale: string };
+  width: number;
+  height: number;
+  webp: string;
+  jpeg: string;
+  src: string;
+}
+
 type Options = { hash: Record<string, string | number>; data: { root: { locale: string } } };
 
 /** How each content language is named when a text falls back to it. */
@@ -56,6 +73,51 @@ export function registerPortalTemplates(handlebars: typeof Handlebars, templates
       );
     },
   );
+  /** The editor's two recording slots: Vietnamese and the second language of the page. */
+  h.registerHelper(
+    'voiceSlots',
+    (vi: string, second: string, opts: Options & { data: { root: { second?: string } } }) => {
+      const other = opts.data.root.second ?? 'hmn';
+      return [
+        { isVi: true, id: vi, name: LANGUAGE_NAMES.vi },
+        ...(other === 'vi' ? [] : [{ isVi: false, id: second, name: LANGUAGE_NAMES[other] ?? other }]),
+      ];
+    },
+  );
+  /**
+   * A large speaker button playing a recording (speak.js fetches it on tap), with the "not in
+   * your language" marker, in words and as the language's code on the button, when it is another.
+   */
+  h.registerHelper('speak', (voice: SpeakerVoice | null, opts: Options) => {
+    if (!voice) return '';
+    const e = h.escapeExpression;
+    const locale = opts.data.root.locale;
+    const listen = translate(locale, 'voice.listen', {
+      seconds: Math.max(1, Math.round(voice.durationSeconds)),
+    });
+    const code = voice.locale.toUpperCase();
+    const badge = voice.fallback
+      ? ` <span class="speak-lang" lang="${e(voice.locale)}">${e(code)}</span>`
+      : '';
+    // The name includes the language code the button shows (what is seen is what is announced).
+    const name = voice.fallback ? `${listen} ${code}` : listen;
+    const button = `<button type="button" class="speak" data-src="${e(voice.url)}" aria-label="${e(name)}" title="${e(listen)}"><i></i>${badge}</button>`;
+    if (!voice.fallback) return new h.SafeString(button);
+    const marker = translate(locale, 'voice.notYourLanguage', {
+      language: LANGUAGE_NAMES[voice.locale] ?? voice.locale,
+    });
+    return new h.SafeString(`${button} <small class="fallback">${e(marker)}</small>`);
+  });
+  /** A picture: WebP with a JPEG fallback, the width the screen needs, loaded when scrolled near. */
+  h.registerHelper('picture', (picture: PictureFiles | null, opts: Options) => {
+    if (!picture) return '';
+    const e = h.escapeExpression;
+    const sizes = e(String(opts.hash.sizes ?? '(max-width: 40rem) 100vw, 640px'));
+    return new h.SafeString(
+      `<picture><source type="image/webp" srcset="${e(picture.webp)}" sizes="${sizes}">` +
+        `<img src="${e(picture.src)}" srcset="${e(picture.jpeg)}" sizes="${sizes}" width="${Number(picture.width)}" height="${Number(picture.height)}" alt="${e(picture.alt.text)}" lang="${e(picture.alt.locale)}" loading="lazy" decoding="async"></picture>`,
+    );
+  });
   const partials = join(templatesDir, 'partials');
   for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
     h.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));

@@ -31,7 +31,7 @@ import {
   validateAs,
   type LessonRows,
 } from './trainer-forms.js';
-import { problemText, UPLOAD_SCRIPT } from './teach-view.js';
+import { problemText, RECORD_SCRIPT, UPLOAD_SCRIPT } from './teach-view.js';
 
 class MoveLessonForm extends PortalForm {
   @IsIn(['up', 'down']) direction!: 'up' | 'down';
@@ -103,7 +103,12 @@ export class LessonPagesController {
         editor: editorModel(definition, rows),
         errors,
       },
-      { title: page.t('teach.lesson.newTitle', { kind: page.t(`teach.kind.${kind}`) }), status, wide: true },
+      {
+        title: page.t('teach.lesson.newTitle', { kind: page.t(`teach.kind.${kind}`) }),
+        status,
+        wide: true,
+        scripts: definition.spokenTexts ? [RECORD_SCRIPT] : [],
+      },
     );
   }
 
@@ -196,7 +201,10 @@ export class LessonPagesController {
         title: page.t('teach.lesson.title'),
         status,
         wide: true,
-        scripts: hasMedia && version.status === 'draft' ? [UPLOAD_SCRIPT] : [],
+        scripts:
+          version.status !== 'draft'
+            ? []
+            : [...(hasMedia ? [UPLOAD_SCRIPT] : []), ...(definition.spokenTexts ? [RECORD_SCRIPT] : [])],
       },
     );
   }

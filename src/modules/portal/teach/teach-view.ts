@@ -12,6 +12,8 @@ import type { PortalPage } from '../shell/portal-view.js';
 import { SECOND_LANGUAGES } from './trainer-forms.js';
 
 export const UPLOAD_SCRIPT = '/assets/upload.js';
+/** Recording voices and adding pictures in the editors of kinds with spoken texts. */
+export const RECORD_SCRIPT = '/assets/record.js';
 
 /** A readable address from a Vietnamese title: "Thanh toán tiền điện" → "thanh-toan-tien-dien-3fa1". */
 export function slugFrom(title: string): string {
