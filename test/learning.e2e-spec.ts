@@ -264,7 +264,7 @@ describe('learning', () => {
     });
     // Feedback for the wrong option, in Vietnamese because no H'Mông text exists: marked as a fallback.
     expect(failed.body.receipt.quiz.questions[0].feedback).toEqual([
-      { text: 'Kẻ lừa đảo hay giả làm nhân viên ngân hàng.', locale: 'vi', fallback: true },
+      { text: 'Kẻ lừa đảo hay giả làm nhân viên ngân hàng.', locale: 'vi', fallback: true, voice: null },
     ]);
     expect(failed.body.lesson.quiz).toMatchObject({
       attempts: 1,

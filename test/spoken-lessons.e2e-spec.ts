@@ -305,6 +305,22 @@ describe('lessons that speak', () => {
     expect(wrongTap.body.receipt.quiz).toMatchObject({ score: 0, passed: false });
     const rightTap = await answer(shown.options[0].id);
     expect(rightTap.body.receipt.quiz).toMatchObject({ score: 100, passed: true });
+    // The feedback comes with its recording, ready to play.
+    const voiceOfVi = (await api(`/api/v1/media/${media.vi}`, { token: trainer.accessToken })).body.voice;
+    expect(rightTap.body.receipt.quiz.questions[0].feedback).toEqual([
+      {
+        text: 'Đúng: chiếc khiên đỏ có ngôi sao.',
+        locale: 'vi',
+        fallback: false,
+        voice: {
+          url: voiceOfVi.url,
+          bytes: voiceOfVi.bytes,
+          durationSeconds: voiceOfVi.durationSeconds,
+          locale: 'vi',
+          fallback: false,
+        },
+      },
+    ]);
 
     // The portal shows the pictures as the radio buttons' faces.
     const page = await new Browser().request(`/lessons/${lessonId}`, { headers: HTML });

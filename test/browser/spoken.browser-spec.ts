@@ -1,8 +1,6 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createCourse, publishCourse } from '../factories/course.factory.js';
 import { registerLearner, userWithRoles, type TestUser } from '../factories/user.factory.js';
 import { api, apiUrl } from '../support/api.js';
@@ -10,33 +8,15 @@ import {
   FAKE_MICROPHONE,
   launchChromium,
   phoneContext,
+  portalMessages,
   screenshot,
   seriousViolations,
+  signIn,
   visible,
 } from '../support/chromium.js';
 import { uploadVideo as uploadMedia, waitForMedia } from '../support/media.js';
-import { ROOT } from '../support/platform-process.js';
 
-/** The pages' texts in Vietnamese and H'Mông, so the test reads them as their users would. */
-const messages = (locale: string): Record<string, string> =>
-  Object.assign(
-    {},
-    ...['core', 'portal', 'learner', 'trainer'].map((area) =>
-      JSON.parse(
-        readFileSync(join(ROOT, 'src/infrastructure/i18n/messages', locale, `${area}.json`), 'utf8'),
-      ),
-    ),
-    JSON.parse(readFileSync(join(ROOT, 'src/modules/lesson-kinds/quiz/messages.json'), 'utf8'))[locale],
-  );
-const vi = messages('vi');
-
-async function signIn(page: Page, user: TestUser) {
-  await page.goto('/login');
-  await page.getByLabel(vi['login.identifier']).fill(user.phone);
-  await page.getByLabel(vi['login.password']).fill(user.password);
-  await page.getByRole('button', { name: vi['login.submit'] }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-}
+const vi = portalMessages('vi');
 
 const lessonsOf = async (token: string, courseId: string) =>
   (await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token })).body.lessons;
@@ -118,7 +98,9 @@ describe('lessons that speak, in a real browser', () => {
     const speak = learnerPage.locator('button.speak');
     await visible(speak);
     await visible(
-      learnerPage.getByText(messages('hmn')['voice.notYourLanguage'].replace('{{language}}', 'Tiếng Việt')),
+      learnerPage.getByText(
+        portalMessages('hmn')['voice.notYourLanguage'].replace('{{language}}', 'Tiếng Việt'),
+      ),
     );
     expect(await learnerPage.locator('.speak-lang').innerText()).toBe('VI');
     expect(fetched).toEqual([]);

@@ -1,6 +1,4 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   coordinatorOf,
@@ -11,27 +9,21 @@ import {
 } from '../factories/certification.factory.js';
 import { addLessons, createCourse, practiceLesson, publishCourse } from '../factories/course.factory.js';
 import { httpDriver } from '../factories/http-driver.js';
-import { registerLearner, userWithRoles, type TestUser } from '../factories/user.factory.js';
+import { registerLearner, userWithRoles } from '../factories/user.factory.js';
 import { api, apiUrl } from '../support/api.js';
-import { launchChromium, phoneContext, screenshot, seriousViolations, visible } from '../support/chromium.js';
+import {
+  launchChromium,
+  phoneContext,
+  portalMessages,
+  screenshot,
+  seriousViolations,
+  signIn,
+  visible,
+} from '../support/chromium.js';
 import { sampleVideo } from '../support/media.js';
-import { ROOT } from '../support/platform-process.js';
 
 /** The Vietnamese texts the pages show, so the test reads the page the way a trainer would. */
-const vi: Record<string, string> = Object.assign(
-  {},
-  ...['core', 'portal', 'learner', 'trainer', 'coordinator'].map((area) =>
-    JSON.parse(readFileSync(join(ROOT, 'src/infrastructure/i18n/messages/vi', `${area}.json`), 'utf8')),
-  ),
-);
-
-async function signIn(page: Page, user: TestUser) {
-  await page.goto('/login');
-  await page.getByLabel(vi['login.identifier']).fill(user.phone);
-  await page.getByLabel(vi['login.password']).fill(user.password);
-  await page.getByRole('button', { name: vi['login.submit'] }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-}
+const vi = portalMessages('vi');
 
 /** Fails with what the page showed when a form did not lead where it should. */
 async function arrivedAt(page: Page, path: RegExp) {

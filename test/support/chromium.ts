@@ -92,3 +92,25 @@ export async function visible(locator: Locator, timeout = 15_000) {
     throw new Error(`${(e as Error).message}\n${page.url()} showed:\n${shown.slice(0, 1500)}`, { cause: e });
   }
 }
+
+/** The portal's texts in one language (with the quiz kind's), so tests read pages as their users do. */
+export function portalMessages(locale: string): Record<string, string> {
+  const read = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
+  return Object.assign(
+    {},
+    ...['core', 'portal', 'learner', 'trainer', 'coordinator'].map((area) =>
+      read(`src/infrastructure/i18n/messages/${locale}/${area}.json`),
+    ),
+    read('src/modules/lesson-kinds/quiz/messages.json')[locale],
+  );
+}
+
+/** Signs in through the portal's form (Vietnamese), as a person at a phone or a desk would. */
+export async function signIn(page: Page, user: { phone: string; password: string }) {
+  const vi = portalMessages('vi');
+  await page.goto('/login');
+  await page.getByLabel(vi['login.identifier']).fill(user.phone);
+  await page.getByLabel(vi['login.password']).fill(user.password);
+  await page.getByRole('button', { name: vi['login.submit'] }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+}

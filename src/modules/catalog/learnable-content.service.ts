@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
 import { MediaService } from '../media/media.service.js';
+import { voiceFile } from '../media/media.views.js';
+import { lessonKind } from '../lesson-kinds/lesson-kinds.js';
+import type { VoiceFileRef } from '../lesson-kinds/lesson-kind.js';
+import { contentMedia } from '../lesson-kinds/voice-and-pictures.js';
 import { CATALOG_CACHE_MS } from './course-catalog.service.js';
 import { CourseRepository } from './course.repository.js';
 import type { LessonContent, Texts } from './entities/lesson.entity.js';
@@ -24,6 +28,8 @@ export interface LearnableLesson {
   courseArchived: boolean;
   /** Seconds, per language of a ready media asset (kinds with media). */
   mediaDurations: Partial<Record<string, number>>;
+  /** The content's recordings that are ready, by media id (graded feedback is read aloud). */
+  voiceFiles: Partial<Record<string, VoiceFileRef>>;
 }
 
 /** A course version's lessons in order, for completion and "next lesson". */
@@ -138,7 +144,15 @@ export class LearnableContentService {
       return null;
     const course = await this.courses.findCourse(version.courseId);
     const media = lesson.content.media ?? {};
-    const assets = await this.media.byIds(Object.values(media) as string[]);
+    const recordings = contentMedia(lessonKind(lesson.kind), lesson.content)
+      .filter((r) => r.kind === 'audio')
+      .map((r) => r.mediaId);
+    const assets = await this.media.byIds([...(Object.values(media) as string[]), ...recordings]);
+    const voiceFiles: Partial<Record<string, VoiceFileRef>> = {};
+    for (const id of recordings) {
+      const file = assets.get(id) && voiceFile(assets.get(id)!);
+      if (file) voiceFiles[id] = { url: file.url, bytes: file.bytes, durationSeconds: file.durationSeconds };
+    }
     const mediaDurations: Partial<Record<string, number>> = {};
     for (const [locale, mediaId] of Object.entries(media)) {
       const asset = mediaId ? assets.get(mediaId) : undefined;
@@ -158,6 +172,7 @@ export class LearnableContentService {
       version: version.version,
       courseArchived: !!course?.archivedAt,
       mediaDurations,
+      voiceFiles,
     };
   }
 }

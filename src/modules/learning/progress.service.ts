@@ -518,6 +518,7 @@ const kindLesson = (lesson: LearnableLesson): KindLesson<never> => ({
   id: lesson.id,
   content: lesson.content as never,
   mediaDurations: lesson.mediaDurations,
+  voiceFiles: lesson.voiceFiles,
 });
 
 const idOf = (raw: unknown): string | null => {

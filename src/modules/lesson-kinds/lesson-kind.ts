@@ -28,6 +28,15 @@ export interface KindLesson<Content> {
   content: Content;
   /** Seconds, per language of a ready media asset (kinds with media). */
   mediaDurations: Partial<Record<string, number>>;
+  /** The content's recordings that are ready, by media id (a quiz's feedback is read aloud). */
+  voiceFiles?: Partial<Record<string, VoiceFileRef>>;
+}
+
+/** A ready recording's file. */
+export interface VoiceFileRef {
+  url: string;
+  bytes: number;
+  durationSeconds: number;
 }
 
 /** A learner sent the event of a kind confirmed in person (`confirmedInPerson`): someone else records it. */

@@ -81,11 +81,61 @@ describe('quiz grading', () => {
       ['hmn', 'vi'],
     );
     expect(grade.questions[0].feedback).toEqual([
-      { text: 'Tsis txhob muab OTP.', locale: 'hmn', fallback: false },
+      { text: 'Tsis txhob muab OTP.', locale: 'hmn', fallback: false, voice: null },
     ]);
-    expect(grade.questions[2].feedback).toEqual([{ text: 'Tsis yog.', locale: 'hmn', fallback: false }]);
+    expect(grade.questions[2].feedback).toEqual([
+      { text: 'Tsis yog.', locale: 'hmn', fallback: false, voice: null },
+    ]);
     const vi = gradeQuiz(quiz, [{ questionId: 'q3', answer: true }], ['hmn', 'vi']);
-    expect(vi.questions[2].feedback).toEqual([{ text: 'Đúng rồi.', locale: 'vi', fallback: true }]);
+    expect(vi.questions[2].feedback).toEqual([
+      { text: 'Đúng rồi.', locale: 'vi', fallback: true, voice: null },
+    ]);
+  });
+
+  it('reads feedback aloud in the best language with a ready recording, marking another language', () => {
+    const file = (id: string) => ({ url: `/media/${id}/voice.m4a`, bytes: 9000, durationSeconds: 2 });
+    const spoken: QuizContent = {
+      ...quiz,
+      questions: quiz.questions!.map((q) =>
+        q.id === 'q1' && 'options' in q
+          ? {
+              ...q,
+              options: q.options.map((o) => ({ ...o, feedbackVoice: { vi: 'rec-vi', hmn: 'rec-hmn' } })),
+            }
+          : q.type === 'true_false'
+            ? {
+                ...q,
+                feedback: {
+                  ...q.feedback,
+                  voice: { correct: { vi: 'rec-right' }, incorrect: { hmn: 'rec-not-ready' } },
+                },
+              }
+            : q,
+      ),
+    };
+    const files = { 'rec-vi': file('rec-vi'), 'rec-hmn': file('rec-hmn'), 'rec-right': file('rec-right') };
+    const wrong = gradeQuiz(
+      spoken,
+      [
+        { questionId: 'q1', optionIds: ['a'] },
+        { questionId: 'q3', answer: false },
+      ],
+      ['hmn', 'vi'],
+      files,
+    );
+    expect(wrong.questions[0].feedback[0].voice).toEqual({
+      ...file('rec-hmn'),
+      locale: 'hmn',
+      fallback: false,
+    });
+    // Its recording is still processing: the text alone.
+    expect(wrong.questions[2].feedback[0].voice).toBeNull();
+    const right = gradeQuiz(spoken, [{ questionId: 'q3', answer: true }], ['hmn', 'vi'], files);
+    expect(right.questions[2].feedback[0].voice).toEqual({
+      ...file('rec-right'),
+      locale: 'vi',
+      fallback: true,
+    });
   });
 
   it('never puts the key in the result', () => {

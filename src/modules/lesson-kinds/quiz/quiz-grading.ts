@@ -1,4 +1,6 @@
 import { localizeText, type Localized } from '../../../infrastructure/i18n/locales.js';
+import type { Texts, VoiceFileRef } from '../lesson-kind.js';
+import { learnerVoice, type Voice } from '../voice-and-pictures.js';
 import { isChoice, type QuizContent } from './quiz-content.js';
 
 /** A learner's answer to one question. Which field is used depends on the question type. */
@@ -16,8 +18,13 @@ export interface QuestionResult {
   questionId: string;
   correct: boolean;
   /** The authored feedback for what the learner chose, in their language (may be empty). */
-  feedback: Localized[];
+  feedback: SpokenFeedback[];
 }
+
+/** Feedback in the learner's language, with its recording when one is ready. */
+export type SpokenFeedback = Localized & {
+  voice: (VoiceFileRef & { locale: string; fallback: boolean }) | null;
+};
 
 export interface QuizGrade {
   /** Percent of questions answered correctly, 0–100. */
@@ -68,8 +75,21 @@ export function answerProblems(content: QuizContent, answers: QuizAnswer[]): str
  * Grades an attempt on the server. A question left out counts as wrong. Each question is all or
  * nothing (multiple choice: exactly the right set). Nothing in the result reveals the key.
  */
-export function gradeQuiz(content: QuizContent, answers: QuizAnswer[], chain: readonly string[]): QuizGrade {
+export function gradeQuiz(
+  content: QuizContent,
+  answers: QuizAnswer[],
+  chain: readonly string[],
+  voiceFiles: Partial<Record<string, VoiceFileRef>> = {},
+): QuizGrade {
   const byQuestion = new Map(answers.map((a) => [a.questionId, a]));
+  const spoken = (text: Texts, voice: Voice | undefined): SpokenFeedback => {
+    const picked = learnerVoice(voice, chain);
+    const file = picked && voiceFiles[picked.mediaId];
+    return {
+      ...localizeText(text, chain),
+      voice: file ? { ...file, locale: picked.locale, fallback: picked.fallback } : null,
+    };
+  };
   const questions = (content.questions ?? []).map((q): QuestionResult => {
     const a = byQuestion.get(q.id);
     if (isChoice(q)) {
@@ -77,7 +97,7 @@ export function gradeQuiz(content: QuizContent, answers: QuizAnswer[], chain: re
       const correct = chosen.size > 0 && q.options.every((o) => o.correct === chosen.has(o.id));
       const feedback = q.options
         .filter((o) => chosen.has(o.id) && Object.keys(o.feedback).length > 0)
-        .map((o) => localizeText(o.feedback, chain));
+        .map((o) => spoken(o.feedback, o.feedbackVoice));
       return { questionId: q.id, correct, feedback };
     }
     if (q.type !== 'true_false' && q.type !== 'ordering') throw new Error(`unknown question type`);
@@ -88,10 +108,11 @@ export function gradeQuiz(content: QuizContent, answers: QuizAnswer[], chain: re
           a.order.length === q.items.length &&
           q.items.every((item, i) => a.order![i] === item.id);
     const text = correct ? q.feedback.correct : q.feedback.incorrect;
+    const voice = correct ? q.feedback.voice?.correct : q.feedback.voice?.incorrect;
     return {
       questionId: q.id,
       correct,
-      feedback: Object.keys(text).length > 0 ? [localizeText(text, chain)] : [],
+      feedback: Object.keys(text).length > 0 ? [spoken(text, voice)] : [],
     };
   });
   const correctCount = questions.filter((q) => q.correct).length;

@@ -151,14 +151,28 @@ export class QuizAnswerDto {
   order?: string[];
 }
 
+/** A recording of feedback, ready to play. */
+export class FeedbackVoiceResponse {
+  @ApiProperty({ description: 'AAC in M4A' }) url!: string;
+  @ApiProperty() bytes!: number;
+  @ApiProperty() durationSeconds!: number;
+  @ApiProperty() locale!: string;
+  @ApiProperty({ description: "Not in the learner's first language" }) fallback!: boolean;
+}
+
+export class FeedbackResponse extends LocalizedValueResponse {
+  @ApiProperty({ type: FeedbackVoiceResponse, nullable: true, description: 'The feedback read aloud' })
+  voice!: FeedbackVoiceResponse | null;
+}
+
 export class QuestionResultResponse {
   @ApiProperty({ format: 'uuid' }) questionId!: string;
   @ApiProperty() correct!: boolean;
   @ApiProperty({
-    type: [LocalizedValueResponse],
+    type: [FeedbackResponse],
     description: 'Feedback for what was chosen, in the learner language',
   })
-  feedback!: LocalizedValueResponse[];
+  feedback!: FeedbackResponse[];
 }
 
 /** A graded attempt, in the event's receipt: nothing in it reveals the key. */

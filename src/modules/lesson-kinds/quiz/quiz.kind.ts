@@ -329,10 +329,12 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
         retryAt: retryAt.toISOString(),
       });
     }
-    const grade: QuizGrade = gradeQuiz(lesson.content, event.payload.answers!, [
-      event.locale,
-      ...settings.chain,
-    ]);
+    const grade: QuizGrade = gradeQuiz(
+      lesson.content,
+      event.payload.answers!,
+      [event.locale, ...settings.chain],
+      lesson.voiceFiles,
+    );
     state.attemptTimes = [...times, event.at.getTime()]
       .sort((a, b) => a - b)
       .map((t) => new Date(t).toISOString());

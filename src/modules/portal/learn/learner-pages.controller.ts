@@ -145,7 +145,8 @@ export class LearnerPagesController {
       audioBytes: bytesOf('audio'),
       pictureBytes: bytesOf('picture'),
     };
-    const speaks = files.some((f) => f.kind === 'audio');
+    // Recordings are played by speak.js: the lesson's own, or a graded attempt's feedback.
+    const speaks = files.some((f) => f.kind === 'audio') || 'result' in extra;
     return page.render(
       'lesson',
       {
