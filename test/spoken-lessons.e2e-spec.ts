@@ -396,6 +396,68 @@ describe('lessons that speak', () => {
     expect(borrowed.status).toBe(404);
   });
 
+  it('makes a picture question in the quiz editor, each picture described in the languages of the question', async () => {
+    const courseId = await createCourse(trainer.accessToken);
+    const editor = await Browser.signedIn(trainer);
+    const form = await editor.request(`/teach/courses/${courseId}/lessons/new?kind=quiz&second=hmn`, {
+      headers: HTML,
+    });
+    expect(form.text).toContain('<option value="picture_choice">');
+    expect(form.text).toContain('name="oPicture"');
+    const send = (hmnAlt: string, pictures: string[]) =>
+      editor.request(`/teach/courses/${courseId}/lessons`, {
+        headers: HTML,
+        form: new URLSearchParams([
+          ['_csrf', Browser.csrfFrom(form.text)],
+          ['second', 'hmn'],
+          ['kind', 'quiz'],
+          ['titleVi', 'Nhận ra biểu tượng'],
+          ['titleSecond', ''],
+          ['passMark', '100'],
+          ['qId', ''],
+          ['qType', 'picture_choice'],
+          ['qPromptVi', 'Đâu là biểu tượng VNeID?'],
+          ['qPromptSecond', 'Daim duab twg yog VNeID?'],
+          ['qVoiceVi', media.vi],
+          ['qVoiceSecond', ''],
+          ...[0, 1, 2, 3].flatMap((i): [string, string][] => [
+            ['oQuestion', '0'],
+            ['oId', ''],
+            ['oTextVi', ['Khiên đỏ', 'Chữ Zalo', '', ''][i]],
+            ['oTextSecond', [hmnAlt, 'Zalo', '', ''][i]],
+            ['oVoiceVi', ''],
+            ['oVoiceSecond', ''],
+            ['oPicture', pictures[i] ?? ''],
+          ]),
+          ['oCorrect', '0'],
+        ]) as unknown as Record<string, string>,
+      });
+    // One answer without its picture; then one picture not described in H'Mông.
+    const noPicture = await send('Daim npav liab', [media.right]);
+    expect(noPicture.status).toBe(400);
+    expect(noPicture.text).toContain('Câu 1: mỗi đáp án của câu chọn hình cần có một hình.');
+    const undescribed = await send('', [media.right, media.wrong]);
+    expect(undescribed.status).toBe(400);
+    expect(undescribed.text).toContain('Câu 1: mô tả mỗi hình bằng mọi thứ tiếng của câu hỏi.');
+    expect(await draftLessons(courseId)).toEqual([]);
+
+    expect((await send('Daim npav liab', [media.right, media.wrong])).status).toBe(303);
+    const [quiz] = await draftLessons(courseId);
+    expect(quiz.content.questions[0]).toMatchObject({
+      type: 'picture_choice',
+      voice: { vi: media.vi },
+      options: [
+        { picture: { mediaId: media.right, alt: { vi: 'Khiên đỏ', hmn: 'Daim npav liab' } }, correct: true },
+        { picture: { mediaId: media.wrong, alt: { vi: 'Chữ Zalo', hmn: 'Zalo' } }, correct: false },
+      ],
+    });
+    // The editor shows it again with its pictures, and saving it unchanged keeps them.
+    const again = await editor.request(`/teach/courses/${courseId}/lessons/${quiz.lessonKey}?second=hmn`, {
+      headers: HTML,
+    });
+    expect(again.text).toContain(`name="oPicture" value="${media.right}"`);
+  });
+
   it('refuses to submit a course whose recording failed processing after it was attached', async () => {
     const courseId = await createCourse(trainer.accessToken);
     // Silence: accepted for processing (attachable while it runs), refused by the worker.

@@ -171,7 +171,7 @@ export function spokenCourseMaker(base, adminToken) {
     await Promise.all(pending.map(async (p) => ready(author, await p)));
 
     const groups = await call('/api/v1/learner-groups', null);
-    const course = await call('/api/v1/authoring/courses', author, {
+    const { courseId } = await call('/api/v1/authoring/courses', author, {
       slug: `vneid-co-tieng-${Date.now().toString(36)}`,
       topic: 'vneid',
       learnerGroupIds: [groups.find((g) => g.code === 'elderly').id],
@@ -181,27 +181,27 @@ export function spokenCourseMaker(base, adminToken) {
     const summaryVoice = await voice('Năm bước xem căn cước điện tử trên điện thoại.', 4);
     await ready(author, summaryVoice);
     await call(
-      `/api/v1/authoring/courses/${course.id}/draft`,
+      `/api/v1/authoring/courses/${courseId}/draft`,
       author,
       { summaryVoice: { vi: summaryVoice } },
       'PATCH',
     );
-    await call(`/api/v1/authoring/courses/${course.id}/draft/lessons`, author, {
+    await call(`/api/v1/authoring/courses/${courseId}/draft/lessons`, author, {
       kind: 'guide',
       title: { vi: 'Xem căn cước điện tử', hmn: 'Saib daim npav' },
       summary: { vi: 'Làm theo từng bước.' },
       summaryVoice: { vi: summaryVoice },
       content: { steps: stepsContent },
     });
-    await call(`/api/v1/authoring/courses/${course.id}/draft/lessons`, author, {
+    await call(`/api/v1/authoring/courses/${courseId}/draft/lessons`, author, {
       kind: 'quiz',
       title: { vi: 'Kiểm tra: dùng VNeID an toàn' },
       content: { passMark: 70, questions },
     });
-    await call(`/api/v1/authoring/courses/${course.id}/draft/submit`, author, {});
-    await call(`/api/v1/authoring/courses/${course.id}/review/publish`, reviewer, {});
-    const detail = await call(`/api/v1/courses/${course.id}`, null);
+    await call(`/api/v1/authoring/courses/${courseId}/draft/submit`, author, {});
+    await call(`/api/v1/authoring/courses/${courseId}/review/publish`, reviewer, {});
+    const detail = await call(`/api/v1/courses/${courseId}`, null);
     for (const l of detail.lessons) ids[l.kind] = l.id;
-    return { id: course.id, slug: detail.slug, lessons: ids, espeak: hasEspeak };
+    return { id: courseId, slug: detail.slug, lessons: ids, espeak: hasEspeak };
   };
 }

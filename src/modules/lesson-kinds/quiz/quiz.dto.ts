@@ -220,4 +220,5 @@ export class QuizFormDto extends LessonFormDto {
   @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) qVoiceSecond?: string | string[];
   @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) oVoiceVi?: string | string[];
   @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) oVoiceSecond?: string | string[];
+  @Optional() @IsString({ each: true }) @MaxLength(60, { each: true }) oPicture?: string | string[];
 }

@@ -59,6 +59,8 @@ interface OptionRow {
   correct: boolean;
   /** Media ids of its recordings in Vietnamese and the second language. */
   voice: TextPair;
+  /** A picture choice's picture (media id). */
+  picture: string;
 }
 interface QuestionRow {
   id: string;
@@ -94,8 +96,8 @@ function shuffled<T extends { id: string }>(items: T[], seed: string): T[] {
   return out;
 }
 
-/** The types a trainer can start in the editor (picture choices come from the API, with their pictures). */
-const CHOICE_TYPES = ['single', 'multiple', 'true_false'];
+/** The types a trainer can start in the editor. */
+const CHOICE_TYPES = ['single', 'multiple', 'picture_choice', 'true_false'];
 const CHOICE_QUESTIONS = ['single', 'multiple', 'picture_choice'];
 
 /** Stored true/false or ordering feedback as the API takes it. */
@@ -392,9 +394,15 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
           voice: textPair(q.voice, second),
           answer: q.type === 'true_false' ? q.answer : false,
           options: (isChoice(q)
-            ? q.options.map((o) => ({ id: o.id, text: o.text, voice: o.voice, correct: o.correct }))
+            ? q.options.map((o) => ({
+                id: o.id,
+                text: o.text,
+                voice: o.voice,
+                correct: o.correct,
+                picture: o.picture?.mediaId ?? '',
+              }))
             : q.type === 'ordering'
-              ? q.items.map((i) => ({ ...i, correct: false }))
+              ? q.items.map((i) => ({ ...i, correct: false, picture: '' }))
               : []
           ).map((o) => ({ ...o, text: textPair(o.text, second), voice: textPair(o.voice, second) })),
         })),
@@ -409,6 +417,7 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
             id: at(form.oId, i),
             text: { vi: at(form.oTextVi, i), second: at(form.oTextSecond, i) },
             voice: { vi: at(form.oVoiceVi, i), second: at(form.oVoiceSecond, i) },
+            picture: at(form.oPicture, i),
           },
           correct: correct.has(String(i)),
         }));
@@ -422,7 +431,7 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
               voice: { vi: at(form.qVoiceVi, i), second: at(form.qVoiceSecond, i) },
               answer: trueQuestions.has(String(i)),
               options: options
-                .filter((o) => o.question === String(i) && !blankPair(o.row.text))
+                .filter((o) => o.question === String(i) && !(blankPair(o.row.text) && !clean(o.row.picture)))
                 .map((o) => ({ ...o.row, correct: o.correct })),
             }))
             .filter((q, i) => !removed.has(String(i)) && !(blankPair(q.prompt) && q.options.length === 0)),
@@ -430,6 +439,13 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
       },
       editor(rows) {
         const blank = (): TextPair => ({ vi: '', second: '' });
+        const blankOption = (): OptionRow => ({
+          id: '',
+          text: blank(),
+          voice: blank(),
+          correct: false,
+          picture: '',
+        });
         const questions: (QuestionRow & { isNew?: boolean })[] = [
           ...(rows.questions as QuestionRow[]),
           {
@@ -438,7 +454,7 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
             prompt: blank(),
             voice: blank(),
             answer: false,
-            options: [0, 1, 2, 3].map(() => ({ id: '', text: blank(), voice: blank(), correct: false })),
+            options: [0, 1, 2, 3].map(() => blankOption()),
             isNew: true,
           },
         ];
@@ -455,13 +471,10 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
             isOrdering: q.type === 'ordering',
             isChoice: CHOICE_QUESTIONS.includes(q.type),
             isPictureChoice: q.type === 'picture_choice',
-            // Existing choice questions get two blank rows to add options; new ones have four.
-            // (A picture choice's options come with their pictures, from the API.)
+            // Existing questions with options get two blank rows to add some; new ones have four.
             options: [
               ...q.options,
-              ...((q.type === 'single' || q.type === 'multiple' || q.type === 'ordering') && !q.isNew
-                ? [0, 1].map(() => ({ id: '', text: blank(), voice: blank(), correct: false }))
-                : []),
+              ...(q.type !== 'true_false' && !q.isNew ? [0, 1].map(blankOption) : []),
             ].map((o, i) => ({ ...o, row: row++, question: index, number: i + 1 })),
           })),
         };
@@ -522,11 +535,14 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
             options: q.options.map((o) => {
               const was = oldOptions.find((x) => x.id === o.id);
               const text = merge(was?.text, second, o.text.vi, o.text.second);
-              if (type === 'picture_choice' && !was?.picture)
+              const mediaId = type === 'picture_choice' ? clean(o.picture) : '';
+              if (type === 'picture_choice' && !mediaId)
                 problems.push({ key: 'teach.problem.pictureOption', params: { n } });
+              if (mediaId && missingAlt({ mediaId, alt: text }, prompt).length > 0)
+                problems.push({ key: 'teach.problem.pictureOptionAlt', params: { n } });
               return {
                 // A picture's text is its alt text.
-                ...(was?.picture ? { picture: { mediaId: was.picture.mediaId, alt: text } } : { text }),
+                ...(mediaId ? { picture: { mediaId, alt: text } } : { text }),
                 correct: o.correct,
                 feedback: was?.feedback ?? {},
                 ...compact({ voice: recorded(was?.voice, o.voice), feedbackVoice: was?.feedbackVoice }),

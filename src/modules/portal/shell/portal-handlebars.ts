@@ -109,7 +109,7 @@ export function registerPortalTemplates(handlebars: typeof Handlebars, templates
     return new h.SafeString(`${button} <small class="fallback">${e(marker)}</small>`);
   });
   /** A picture: WebP with a JPEG fallback, the width the screen needs, loaded when scrolled near. */
-  h.registerHelper('picture', (picture: PictureFiles | null, opts: Options) => {
+  h.registerHelper('lazyPicture', (picture: PictureFiles | null, opts: Options) => {
     if (!picture) return '';
     const e = h.escapeExpression;
     const sizes = e(String(opts.hash.sizes ?? '(max-width: 40rem) 100vw, 640px'));
