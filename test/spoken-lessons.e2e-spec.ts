@@ -363,6 +363,8 @@ describe('lessons that speak', () => {
           stepPicture: '',
           stepAltVi: '',
           stepAltSecond: '',
+          summaryVoiceVi: '',
+          summaryVoiceSecond: '',
           ...step,
         },
       });
@@ -373,6 +375,8 @@ describe('lessons that speak', () => {
     let [step] = (await draftLessons(courseId))[0].content.steps;
     expect(step.voice).toEqual({ vi: media.hmn, hmn: media.hmn });
     expect(step.picture).toBeUndefined();
+    // The summary's Vietnamese slot was emptied: its recording is gone.
+    expect((await draftLessons(courseId))[0].summaryVoice).toEqual({});
     // A picture without its H'Mông description, although the step is written in H'Mông.
     const undescribed = await save('hmn', {
       stepVoiceVi: media.vi,
@@ -386,14 +390,42 @@ describe('lessons that speak', () => {
       stepPicture: media.photo,
       stepAltVi: 'Màn hình chính',
       stepAltSecond: 'Lub vijtsam',
+      summaryVoiceSecond: media.hmn,
     });
     expect(described.status).toBe(303);
+    expect((await draftLessons(courseId))[0].summaryVoice).toEqual({ hmn: media.hmn });
     [step] = (await draftLessons(courseId))[0].content.steps;
     expect(step.voice).toEqual({ vi: media.vi });
     expect(step.picture).toEqual({ mediaId: media.photo, alt: { vi: 'Màn hình chính', hmn: 'Lub vijtsam' } });
     // Another trainer's recording cannot be slipped into the form.
     const borrowed = await save('hmn', { stepVoiceVi: media.othersVoice });
     expect(borrowed.status).toBe(404);
+
+    // The course's summary, recorded in the course editor.
+    const coursePage = await editor.request(`/teach/courses/${courseId}?second=hmn`, { headers: HTML });
+    expect(coursePage.text).toContain('name="summaryVoiceVi"');
+    expect(coursePage.text).toContain('/assets/record.js');
+    const groups = (await api('/api/v1/learner-groups')).body;
+    const course = await editor.request(`/teach/courses/${courseId}`, {
+      headers: HTML,
+      form: {
+        _csrf: Browser.csrfFrom(coursePage.text),
+        second: 'hmn',
+        titleVi: 'Dùng VNeID',
+        titleSecond: '',
+        summaryVi: 'Căn cước điện tử trên điện thoại.',
+        summarySecond: '',
+        summaryVoiceVi: media.vi,
+        summaryVoiceSecond: '',
+        topic: 'vneid',
+        learnerGroupIds: groups.find((g: any) => g.code === 'elderly').id,
+      },
+    });
+    expect(course.status).toBe(303);
+    const version = (
+      await api(`/api/v1/authoring/courses/${courseId}/versions/1`, { token: trainer.accessToken })
+    ).body;
+    expect(version.summaryVoice).toEqual({ vi: media.vi });
   });
 
   it('makes a picture question in the quiz editor, each picture described in the languages of the question', async () => {

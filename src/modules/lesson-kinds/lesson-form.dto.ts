@@ -16,4 +16,7 @@ export class LessonFormDto {
   @Optional() @IsString() @MaxLength(SHORT_TEXT) titleSecond?: string;
   @Optional() @IsString() @MaxLength(LONG_TEXT) summaryVi?: string;
   @Optional() @IsString() @MaxLength(LONG_TEXT) summarySecond?: string;
+  /** The summary's recordings (media ids), Vietnamese and the second language. */
+  @Optional() @IsString() @MaxLength(60) summaryVoiceVi?: string;
+  @Optional() @IsString() @MaxLength(60) summaryVoiceSecond?: string;
 }

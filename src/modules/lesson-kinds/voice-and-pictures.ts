@@ -27,7 +27,7 @@ export interface SpokenText {
   voice?: Voice;
 }
 
-/** A media asset the content refers to, with the kind it must be and where. */
+/** A media asset the content refers to, with the kind it must be. */
 export interface MediaReference {
   mediaId: string;
   kind: 'audio' | 'picture';

@@ -233,7 +233,8 @@ export const quizKind: LessonKindDefinition<QuizContent, QuizPayload, QuizState>
               { texts: q.feedback.incorrect, voice: q.feedback.voice?.incorrect },
             ]),
       ])
-      .filter((s) => Object.keys(s.texts).length > 0),
+      // Feedback left empty has nothing to read, unless a recording was given anyway (it is checked).
+      .filter((s) => Object.keys(s.texts).length > 0 || Object.keys(s.voice ?? {}).length > 0),
   pictures: (content) =>
     (content.questions ?? []).flatMap((q) =>
       isChoice(q) ? q.options.flatMap((o) => (o.picture ? [o.picture] : [])) : [],

@@ -12,8 +12,8 @@ import { CreateCourseDto, UpdateDraftDto } from '../../authoring/dto/authoring.d
 import { pair } from '../../lesson-kinds/form-texts.js';
 import { LESSON_KINDS } from '../../lesson-kinds/lesson-kinds.js';
 import { LANGUAGE_NAMES } from '../shell/portal-handlebars.js';
-import { CourseFormDto, list, secondLanguage, validateAs } from './trainer-forms.js';
-import { problemText, slugFrom } from './teach-view.js';
+import { CourseFormDto, list, secondLanguage, validateAs, voiceChange } from './trainer-forms.js';
+import { problemText, RECORD_SCRIPT, slugFrom } from './teach-view.js';
 
 class ArchiveForm extends PortalForm {
   @IsIn(['0', '1']) archived!: '0' | '1';
@@ -111,6 +111,8 @@ export class CoursePagesController {
       titleSecond: version.title[second] ?? '',
       summaryVi: version.summary.vi ?? '',
       summarySecond: version.summary[second] ?? '',
+      summaryVoiceVi: version.summaryVoice.vi ?? '',
+      summaryVoiceSecond: version.summaryVoice[second] ?? '',
     };
     const path = `/teach/courses/${course.id}`;
     return page.render(
@@ -140,7 +142,12 @@ export class CoursePagesController {
           name: page.t(`teach.kind.${k}`),
         })),
       },
-      { title: page.t('teach.course.title'), status, wide: true },
+      {
+        title: page.t('teach.course.title'),
+        status,
+        wide: true,
+        scripts: version.status === 'draft' ? [RECORD_SCRIPT] : [],
+      },
     );
   }
 
@@ -157,6 +164,10 @@ export class CoursePagesController {
       learnerGroupIds: list(form.learnerGroupIds),
       title: pair(second, form.titleVi, form.titleSecond),
       summary: pair(second, form.summaryVi, form.summarySecond),
+      summaryVoice: voiceChange(second, {
+        vi: form.summaryVoiceVi ?? '',
+        second: form.summaryVoiceSecond ?? '',
+      }),
     });
     if (problems.length) {
       // Ownership first: a stranger learns nothing from a validation message.

@@ -26,7 +26,9 @@ import {
   editorModel,
   kindOfForm,
   rowsFromForm,
+  newVoice,
   rowsFromLesson,
+  voiceChange,
   secondLanguage,
   validateAs,
   type LessonRows,
@@ -133,6 +135,7 @@ export class LessonPagesController {
       kind: definition.kind,
       title: pair(second, rows.title.vi, rows.title.second),
       summary: pair(second, rows.summary.vi, rows.summary.second),
+      summaryVoice: newVoice(second, rows.summaryVoice),
       content: built.content,
     });
     const messages = [
@@ -248,6 +251,7 @@ export class LessonPagesController {
     const { value, problems } = validateAs(UpdateLessonDto, {
       title: pair(second, rows.title.vi, rows.title.second),
       summary: pair(second, rows.summary.vi, rows.summary.second),
+      summaryVoice: voiceChange(second, rows.summaryVoice),
       ...(built && { content: built.content }),
     });
     const messages = [

@@ -30,7 +30,24 @@ export class CourseFormDto extends PortalForm {
   @Optional() @IsString() @MaxLength(SHORT_TEXT) titleSecond?: string;
   @Optional() @IsString() @MaxLength(LONG_TEXT) summaryVi?: string;
   @Optional() @IsString() @MaxLength(LONG_TEXT) summarySecond?: string;
+  @Optional() @IsString() @MaxLength(60) summaryVoiceVi?: string;
+  @Optional() @IsString() @MaxLength(60) summaryVoiceSecond?: string;
 }
+
+/**
+ * A recording slot pair as the API changes it: a slot with an id sets that language's recording,
+ * an emptied slot removes it (`null`); other languages are not touched.
+ */
+export const voiceChange = (second: string, slots: TextPair): Record<string, string | null> => ({
+  vi: slots.vi.trim() || null,
+  ...(second !== 'vi' && { [second]: slots.second.trim() || null }),
+});
+
+/** A new text's recordings from its slots: only the filled ones. */
+export const newVoice = (second: string, slots: TextPair): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(voiceChange(second, slots)).filter((e): e is [string, string] => e[1] !== null),
+  );
 
 /** Runs the API's DTO rules on a plain object built from a form: the page and the API agree. */
 export function validateAs<T extends object>(
@@ -50,17 +67,19 @@ export function validateAs<T extends object>(
 export interface LessonRows {
   title: TextPair;
   summary: TextPair;
+  summaryVoice: TextPair;
   kind: KindRows;
 }
 
 export function rowsFromLesson(
   kind: LessonKindDefinition,
-  lesson: { title: Texts; summary: Texts; content?: object },
+  lesson: { title: Texts; summary: Texts; summaryVoice?: Texts; content?: object },
   second: string,
 ): LessonRows {
   return {
     title: textPair(lesson.title, second),
     summary: textPair(lesson.summary, second),
+    summaryVoice: textPair(lesson.summaryVoice, second),
     kind: kind.portal.teach?.rows(lesson.content, second) ?? {},
   };
 }
@@ -69,13 +88,19 @@ export function rowsFromForm(kind: LessonKindDefinition, form: LessonFormDto): L
   return {
     title: { vi: form.titleVi ?? '', second: form.titleSecond ?? '' },
     summary: { vi: form.summaryVi ?? '', second: form.summarySecond ?? '' },
+    summaryVoice: { vi: form.summaryVoiceVi ?? '', second: form.summaryVoiceSecond ?? '' },
     kind: kind.portal.teach?.rowsFromForm(form as Record<string, unknown>) ?? {},
   };
 }
 
 /** The editor's model: the texts, and the kind's rows with blank ones for adding. */
 export function editorModel(kind: LessonKindDefinition, rows: LessonRows) {
-  return { title: rows.title, summary: rows.summary, ...(kind.portal.teach?.editor(rows.kind) ?? {}) };
+  return {
+    title: rows.title,
+    summary: rows.summary,
+    summaryVoice: rows.summaryVoice,
+    ...(kind.portal.teach?.editor(rows.kind) ?? {}),
+  };
 }
 
 /** The kind a new lesson's page or form names; an unknown one is the form's mistake, like any field. */
