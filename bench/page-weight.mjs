@@ -235,10 +235,13 @@ try {
     ['spoken course page', `/courses/${spoken.slug}`, cookies],
     ['spoken guide', `/lessons/${spoken.lessons.guide}`, cookies],
     ['spoken quiz', `/lessons/${spoken.lessons.quiz}`, cookies],
+    ['spoken practice', `/lessons/${spoken.lessons.practice}`, cookies],
     // The public page a QR code opens (same layout; an unknown code, so no certificate is needed).
     ['verify (no such code)', `/verify/${'0'.repeat(26)}`, []],
   ];
-  const lessonPages = pages.map(([name]) => name).filter((n) => /lesson|spoken guide|spoken quiz/.test(n));
+  const lessonPages = pages
+    .map(([name]) => name)
+    .filter((n) => /lesson|spoken (guide|quiz|practice)/.test(n));
   console.log(`Chromium ${browser.version()}; recordings: ${spoken.espeak ? 'espeak-ng speech' : 'tones'}`);
   const results = {};
   for (const [profile, link] of Object.entries(PROFILES)) {

@@ -176,7 +176,8 @@ describe('npm run user:create-admin', () => {
     const usage = await runScript(script, env, []);
     expect(usage.code).toBe(2);
     expect(usage.output).toMatch(/Usage/);
-  });
+    // Four processes, each booting Nest and hashing a password: past a minute on a busy CI machine.
+  }, 180_000);
 });
 
 describe('structured logs', () => {

@@ -490,6 +490,48 @@ describe('lessons that speak', () => {
     expect(again.text).toContain(`name="oPicture" value="${media.right}"`);
   });
 
+  it('reads a practice task and its how-to aloud', async () => {
+    const courseId = await createCourse(trainer.accessToken);
+    const added = await addLesson(courseId, {
+      kind: 'practice',
+      title: { vi: 'Thực hành: trả tiền điện', hmn: 'Xyaum: them nqi hluav taws xob' },
+      content: {
+        task: {
+          vi: 'Tự trả tiền điện tháng này bằng điện thoại.',
+          hmn: 'Them nqi hluav taws xob lub hli no.',
+        },
+        howTo: { vi: 'Mang theo hoá đơn tháng trước.', hmn: 'Nqa daim ntawv hli dhau los.' },
+        digitalTask: 'online-bill-payment',
+        taskVoice: { vi: media.vi },
+        howToVoice: { hmn: media.hmn },
+      },
+    });
+    expect(added.status).toBe(201);
+    const matrix = (
+      await api(`/api/v1/authoring/courses/${courseId}/versions/1/translations`, {
+        token: trainer.accessToken,
+      })
+    ).body;
+    expect(matrix.lessons[0].fields.voice).toMatchObject({ vi: 'partial', hmn: 'partial', tyz: 'missing' });
+    // A picture is no recording.
+    expectError(
+      await addLesson(courseId, {
+        kind: 'practice',
+        title: { vi: 'Bài khác' },
+        content: { task: { vi: 'Làm.' }, digitalTask: 'other', taskVoice: { vi: media.photo } },
+      }),
+      400,
+      'MEDIA_WRONG_KIND',
+    );
+    await publishCourse(trainer.accessToken, reviewer.accessToken, courseId);
+    const [{ id: lessonId }] = await draftLessons(courseId);
+    const { content } = (await api(`/api/v1/lessons/${lessonId}?lang=hmn`)).body;
+    expect(content.taskVoice).toMatchObject({ locale: 'vi', fallback: true });
+    expect(content.howToVoice).toMatchObject({ locale: 'hmn', fallback: false });
+    const page = await new Browser().request(`/lessons/${lessonId}?lang=hmn`, { headers: HTML });
+    expect(page.text.match(/class="speak"/g)).toHaveLength(2);
+  });
+
   it('refuses to submit a course whose recording failed processing after it was attached', async () => {
     const courseId = await createCourse(trainer.accessToken);
     // Silence: accepted for processing (attachable while it runs), refused by the worker.

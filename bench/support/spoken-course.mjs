@@ -1,9 +1,9 @@
 // A published course whose texts speak, for the page-weight bench: a guide of five steps, each
 // with a picture (the portal's own screenshots, as trainers photograph app screens) and recordings
-// in Vietnamese and H'Mông, and a quiz whose questions and answers are read aloud, one of them a
-// picture choice. Recordings are synthetic speech (espeak-ng, when installed; else a tone of the
-// same length): the platform makes every recording mono AAC at 32 kbps, so their sizes are a
-// recording's of that length.
+// in Vietnamese and H'Mông; a quiz whose questions and answers are read aloud, one of them a
+// picture choice; and a practice task read aloud. Recordings are synthetic speech (espeak-ng, when
+// installed; else a tone of the same length): the platform makes every recording mono AAC at
+// 32 kbps, so their sizes are a recording's of that length.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,6 +197,19 @@ export function spokenCourseMaker(base, adminToken) {
       kind: 'quiz',
       title: { vi: 'Kiểm tra: dùng VNeID an toàn' },
       content: { passMark: 70, questions },
+    });
+    const task = 'Mở căn cước điện tử trên điện thoại của bạn cho Người bản số xem.';
+    const taskVoice = await voice(task, 5);
+    await ready(author, taskVoice);
+    await call(`/api/v1/authoring/courses/${courseId}/draft/lessons`, author, {
+      kind: 'practice',
+      title: { vi: 'Thực hành: xem căn cước điện tử' },
+      content: {
+        task: { vi: task },
+        howTo: { vi: 'Mang theo điện thoại đã cài VNeID và nhớ mật khẩu.' },
+        digitalTask: 'vneid-level-2',
+        taskVoice: { vi: taskVoice },
+      },
     });
     await call(`/api/v1/authoring/courses/${courseId}/draft/submit`, author, {});
     await call(`/api/v1/authoring/courses/${courseId}/review/publish`, reviewer, {});

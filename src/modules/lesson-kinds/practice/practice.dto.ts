@@ -3,6 +3,7 @@ import { IsIn, IsString, MaxLength } from 'class-validator';
 import { ContentBodyDto, RequiredContentBodyDto } from '../../../infrastructure/i18n/content-text.dto.js';
 import { NestedObject, Optional } from '../../../infrastructure/http/input-rules.js';
 import { LessonFormDto, LONG_TEXT } from '../lesson-form.dto.js';
+import { VoiceDto } from '../voice-and-pictures.js';
 import { DIGITAL_TASKS } from './digital-tasks.js';
 
 /** A practice task: the real thing to do, confirmed in person by someone of the learner's village. */
@@ -18,6 +19,16 @@ export class PracticeContentDto {
   @Optional()
   @NestedObject(() => ContentBodyDto)
   howTo?: ContentBodyDto;
+
+  @ApiPropertyOptional({ type: VoiceDto, description: 'The task read aloud, per language' })
+  @Optional()
+  @NestedObject(() => VoiceDto)
+  taskVoice?: VoiceDto;
+
+  @ApiPropertyOptional({ type: VoiceDto, description: 'The how-to read aloud, per language' })
+  @Optional()
+  @NestedObject(() => VoiceDto)
+  howToVoice?: VoiceDto;
 
   @ApiProperty({
     enum: DIGITAL_TASKS,
@@ -39,4 +50,8 @@ export class PracticeFormDto extends LessonFormDto {
   @Optional() @IsString() @MaxLength(LONG_TEXT) howToVi?: string;
   @Optional() @IsString() @MaxLength(LONG_TEXT) howToSecond?: string;
   @Optional() @IsString() @MaxLength(40) digitalTask?: string;
+  @Optional() @IsString() @MaxLength(60) taskVoiceVi?: string;
+  @Optional() @IsString() @MaxLength(60) taskVoiceSecond?: string;
+  @Optional() @IsString() @MaxLength(60) howToVoiceVi?: string;
+  @Optional() @IsString() @MaxLength(60) howToVoiceSecond?: string;
 }

@@ -11,6 +11,7 @@ import {
   type LessonKindDefinition,
   type Texts,
 } from '../lesson-kind.js';
+import { learnerVoice, voiceOf, type Voice } from '../voice-and-pictures.js';
 import { DIGITAL_TASKS, type DigitalTask } from './digital-tasks.js';
 import { PracticeContentDto, PracticeFormDto, PracticeProgressResponse } from './practice.dto.js';
 
@@ -18,6 +19,8 @@ export interface PracticeContent {
   task?: Texts;
   howTo?: Texts;
   digitalTask?: DigitalTask;
+  taskVoice?: Voice;
+  howToVoice?: Voice;
 }
 interface PracticePayload {
   confirmedBy?: string;
@@ -44,11 +47,15 @@ export const practiceKind: LessonKindDefinition<PracticeContent, PracticePayload
     const { value, problems } = validateContent(PracticeContentDto, raw);
     if (problems.length > 0) return { problems };
     const howTo = value.howTo && texts(value.howTo);
+    const taskVoice = voiceOf(value.taskVoice);
+    const howToVoice = voiceOf(value.howToVoice);
     return {
       content: {
         task: texts(value.task),
         ...(howTo && Object.keys(howTo).length > 0 && { howTo }),
         digitalTask: value.digitalTask as DigitalTask,
+        ...(taskVoice && { taskVoice }),
+        ...(howToVoice && { howToVoice }),
       },
     };
   },
@@ -56,11 +63,19 @@ export const practiceKind: LessonKindDefinition<PracticeContent, PracticePayload
     task: content.task ? [content.task] : [],
     ...(content.howTo && { howTo: [content.howTo] }),
   }),
+  spokenTexts: (content) => [
+    { texts: content.task ?? {}, voice: content.taskVoice },
+    ...(content.howTo || content.howToVoice
+      ? [{ texts: content.howTo ?? {}, voice: content.howToVoice }]
+      : []),
+  ],
 
   learnerContent: (content, chain) => ({
     task: localizeText(content.task ?? {}, chain),
     howTo: content.howTo ? localizeText(content.howTo, chain) : null,
     digitalTask: content.digitalTask ?? 'other',
+    taskVoice: learnerVoice(content.taskVoice, chain),
+    howToVoice: learnerVoice(content.howToVoice, chain),
   }),
 
   eventFields: {
@@ -114,11 +129,15 @@ export const practiceKind: LessonKindDefinition<PracticeContent, PracticePayload
         task: textPair(content?.task, second),
         howTo: textPair(content?.howTo, second),
         digitalTask: content?.digitalTask ?? 'other',
+        taskVoice: textPair(content?.taskVoice, second),
+        howToVoice: textPair(content?.howToVoice, second),
       }),
       rowsFromForm: (form) => ({
         task: { vi: String(form.taskVi ?? ''), second: String(form.taskSecond ?? '') },
         howTo: { vi: String(form.howToVi ?? ''), second: String(form.howToSecond ?? '') },
         digitalTask: String(form.digitalTask ?? 'other'),
+        taskVoice: { vi: String(form.taskVoiceVi ?? ''), second: String(form.taskVoiceSecond ?? '') },
+        howToVoice: { vi: String(form.howToVoiceVi ?? ''), second: String(form.howToVoiceSecond ?? '') },
       }),
       editor: (rows) => ({
         ...rows,
@@ -132,10 +151,20 @@ export const practiceKind: LessonKindDefinition<PracticeContent, PracticePayload
           ? rows.digitalTask
           : 'other';
         const how = merge(current?.howTo, second, howTo.vi, howTo.second);
+        // Recordings of other languages stay; an emptied slot removes its recording.
+        const recorded = (was: Voice | undefined, slots: unknown) => {
+          const { vi, second: other } = slots as { vi: string; second: string };
+          const voice = merge(was, second, vi, other);
+          return Object.keys(voice).length > 0 ? voice : undefined;
+        };
+        const taskVoice = recorded(current?.taskVoice, rows.taskVoice);
+        const howToVoice = recorded(current?.howToVoice, rows.howToVoice);
         return {
           content: {
             task: merge(current?.task, second, task.vi, task.second),
             ...(Object.keys(how).length > 0 && { howTo: how }),
+            ...(taskVoice && { taskVoice }),
+            ...(howToVoice && { howToVoice }),
             digitalTask,
           },
           problems,
