@@ -526,10 +526,21 @@ describe('lessons that speak', () => {
     await publishCourse(trainer.accessToken, reviewer.accessToken, courseId);
     const [{ id: lessonId }] = await draftLessons(courseId);
     const { content } = (await api(`/api/v1/lessons/${lessonId}?lang=hmn`)).body;
-    expect(content.taskVoice).toMatchObject({ locale: 'vi', fallback: true });
-    expect(content.howToVoice).toMatchObject({ locale: 'hmn', fallback: false });
+    const file = async (id: string) =>
+      (await api(`/api/v1/media/${id}`, { token: trainer.accessToken })).body.voice;
+    const [vi, hmn] = [await file(media.vi), await file(media.hmn)];
+    expect(content.taskVoice).toEqual({
+      url: vi.url,
+      bytes: vi.bytes,
+      durationSeconds: vi.durationSeconds,
+      locale: 'vi',
+      fallback: true,
+    });
+    expect(content.howToVoice).toMatchObject({ url: hmn.url, locale: 'hmn', fallback: false });
     const page = await new Browser().request(`/lessons/${lessonId}?lang=hmn`, { headers: HTML });
-    expect(page.text.match(/class="speak"/g)).toHaveLength(2);
+    expect(page.text).toContain(`class="speak" data-src="${vi.url}"`);
+    expect(page.text).toContain(`class="speak" data-src="${hmn.url}"`);
+    expect(page.text).toContain('/assets/speak.js');
   });
 
   it('refuses to submit a course whose recording failed processing after it was attached', async () => {

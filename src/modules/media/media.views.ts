@@ -119,7 +119,8 @@ export interface LearnerPictureView {
   src: string;
 }
 
-const REF_KEYS = ['voice', 'picture', 'summaryVoice'];
+/** Where learner views hold references: `voice`, `picture`, and any `…Voice` (`summaryVoice`, `taskVoice`…). */
+const isRefKey = (key: string) => key === 'voice' || key === 'picture' || key.endsWith('Voice');
 type Ref = { mediaId: string } & Record<string, unknown>;
 const isRef = (v: unknown): v is Ref =>
   typeof v === 'object' && v !== null && typeof (v as Ref).mediaId === 'string';
@@ -129,7 +130,7 @@ export function mediaIdsIn(tree: unknown, ids: string[] = []): string[] {
   if (Array.isArray(tree)) for (const v of tree) mediaIdsIn(v, ids);
   else if (typeof tree === 'object' && tree !== null)
     for (const [key, v] of Object.entries(tree)) {
-      if (REF_KEYS.includes(key) && isRef(v)) ids.push(v.mediaId);
+      if (isRefKey(key) && isRef(v)) ids.push(v.mediaId);
       else mediaIdsIn(v, ids);
     }
   return ids;
@@ -181,7 +182,7 @@ export function withMediaFiles<T>(tree: T, assets: Map<string, MediaAssetEntity>
     if (Array.isArray(v)) return v.map(walk);
     if (typeof v !== 'object' || v === null) return v;
     return Object.fromEntries(
-      Object.entries(v).map(([key, x]) => [key, REF_KEYS.includes(key) && isRef(x) ? resolve(x) : walk(x)]),
+      Object.entries(v).map(([key, x]) => [key, isRefKey(key) && isRef(x) ? resolve(x) : walk(x)]),
     );
   };
   return walk(tree) as T;

@@ -7,6 +7,20 @@
   const video = figure && figure.querySelector('video');
   const choices = document.querySelector('.renditions');
   if (!video) return;
+  // The browser's controls, built on the first tap (or the first play): not on the page's load.
+  const play = figure.querySelector('.play-video');
+  const withControls = () => {
+    video.controls = true;
+    if (play) play.remove();
+  };
+  if (play) {
+    play.hidden = false;
+    play.addEventListener('click', () => {
+      withControls();
+      video.play().catch(() => {});
+    });
+  }
+  video.addEventListener('play', withControls, { once: true });
   const lessonId = figure.dataset.lesson;
   const signedIn = figure.dataset.signedIn === '1';
   const hls = video.canPlayType('application/vnd.apple.mpegurl') !== '';

@@ -89,7 +89,7 @@ export function registerPortalTemplates(handlebars: typeof Handlebars, templates
    * your language" marker, in words and as the language's code on the button, when it is another.
    */
   h.registerHelper('speak', (voice: SpeakerVoice | null, opts: Options) => {
-    if (!voice) return '';
+    if (!voice?.url) return '';
     const e = h.escapeExpression;
     const locale = opts.data.root.locale;
     const listen = translate(locale, 'voice.listen', {
@@ -110,7 +110,7 @@ export function registerPortalTemplates(handlebars: typeof Handlebars, templates
   });
   /** A picture: WebP with a JPEG fallback, the width the screen needs, loaded when scrolled near. */
   h.registerHelper('lazyPicture', (picture: PictureFiles | null, opts: Options) => {
-    if (!picture) return '';
+    if (!picture?.src) return '';
     const e = h.escapeExpression;
     const sizes = e(String(opts.hash.sizes ?? '(max-width: 40rem) 100vw, 640px'));
     return new h.SafeString(
