@@ -66,7 +66,8 @@ describe('lessons that speak, in a real browser', () => {
     const page = await context.newPage();
     await signIn(page, trainer);
     await page.goto(`/teach/courses/${courseId}/lessons/${lesson.lessonKey}?second=hmn`);
-    const slot = page.locator('[data-recorder]').first();
+    // The first step's Vietnamese slot (the lesson's summary has its own, above the steps).
+    const slot = page.locator('section.card [data-recorder]').first();
     const record = slot.getByRole('button', { name: `● ${vi['teach.voice.record']}` });
     await visible(record);
     expect(await seriousViolations(page)).toEqual([]);
@@ -84,6 +85,7 @@ describe('lessons that speak, in a real browser', () => {
     // The browser sent WebM Opus; the worker made it AAC at a common loudness.
     const [saved] = await lessonsOf(trainer.accessToken, courseId);
     const mediaId = saved.content.steps[0].voice.vi;
+    expect(saved.summaryVoice).toEqual({});
     const media = await waitForMedia(trainer.accessToken, mediaId);
     expect(media).toMatchObject({ status: 'ready', kind: 'audio', fileName: 'ghi-am.webm' });
     expect(media.voice.durationSeconds).toBeGreaterThan(1.5);
