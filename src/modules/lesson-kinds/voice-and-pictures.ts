@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { RequiredContentBodyDto } from '../../infrastructure/i18n/content-text.dto.js';
@@ -45,6 +46,14 @@ export class VoiceDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'In Dao' }) @Optional() @IsUUID() ium?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'In Tày' }) @Optional() @IsUUID() tyz?: string;
 }
+
+/** A content field holding a text's recordings: documented, optional, validated as a VoiceDto. */
+export const VoiceField = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: VoiceDto, description }),
+    Optional(),
+    NestedObject(() => VoiceDto),
+  );
 
 export class PictureDto {
   @ApiProperty({ format: 'uuid', description: 'A media asset of kind picture' }) @IsUUID() mediaId!: string;

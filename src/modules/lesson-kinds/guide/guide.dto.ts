@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-
 import { RequiredContentBodyDto } from '../../../infrastructure/i18n/content-text.dto.js';
 import { NestedArray, NestedObject, Optional } from '../../../infrastructure/http/input-rules.js';
 import { LessonFormDto, SHORT_TEXT, LONG_TEXT } from '../lesson-form.dto.js';
-import { PictureDto, VoiceDto } from '../voice-and-pictures.js';
+import { PictureDto, VoiceDto, VoiceField } from '../voice-and-pictures.js';
 
 export class GuideStepDto {
   @ApiProperty({ type: RequiredContentBodyDto })
@@ -12,10 +12,7 @@ export class GuideStepDto {
   @ApiProperty({ type: RequiredContentBodyDto })
   @NestedObject(() => RequiredContentBodyDto)
   body!: RequiredContentBodyDto;
-  @ApiPropertyOptional({ type: VoiceDto, description: 'The step read aloud, per language' })
-  @Optional()
-  @NestedObject(() => VoiceDto)
-  voice?: VoiceDto;
+  @VoiceField('The step read aloud, per language') voice?: VoiceDto;
   @ApiPropertyOptional({ type: PictureDto, description: 'What the step shows, with its alt text' })
   @Optional()
   @NestedObject(() => PictureDto)

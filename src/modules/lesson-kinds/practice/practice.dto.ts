@@ -3,7 +3,7 @@ import { IsIn, IsString, MaxLength } from 'class-validator';
 import { ContentBodyDto, RequiredContentBodyDto } from '../../../infrastructure/i18n/content-text.dto.js';
 import { NestedObject, Optional } from '../../../infrastructure/http/input-rules.js';
 import { LessonFormDto, LONG_TEXT } from '../lesson-form.dto.js';
-import { VoiceDto } from '../voice-and-pictures.js';
+import { VoiceDto, VoiceField } from '../voice-and-pictures.js';
 import { DIGITAL_TASKS } from './digital-tasks.js';
 
 /** A practice task: the real thing to do, confirmed in person by someone of the learner's village. */
@@ -20,15 +20,8 @@ export class PracticeContentDto {
   @NestedObject(() => ContentBodyDto)
   howTo?: ContentBodyDto;
 
-  @ApiPropertyOptional({ type: VoiceDto, description: 'The task read aloud, per language' })
-  @Optional()
-  @NestedObject(() => VoiceDto)
-  taskVoice?: VoiceDto;
-
-  @ApiPropertyOptional({ type: VoiceDto, description: 'The how-to read aloud, per language' })
-  @Optional()
-  @NestedObject(() => VoiceDto)
-  howToVoice?: VoiceDto;
+  @VoiceField('The task read aloud, per language') taskVoice?: VoiceDto;
+  @VoiceField('The how-to read aloud, per language') howToVoice?: VoiceDto;
 
   @ApiProperty({
     enum: DIGITAL_TASKS,

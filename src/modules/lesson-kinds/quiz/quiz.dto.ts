@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -17,15 +16,7 @@ import { ContentBodyDto, RequiredContentBodyDto } from '../../../infrastructure/
 import { LocalizedValueResponse } from '../../../infrastructure/i18n/localized-text.dto.js';
 import { NestedArray, NestedObject, Nullable, Optional } from '../../../infrastructure/http/input-rules.js';
 import { LessonFormDto, LONG_TEXT } from '../lesson-form.dto.js';
-import { PictureDto, VoiceDto } from '../voice-and-pictures.js';
-
-/** A recording per language, documented and validated as a nested object. */
-const VoiceField = (description: string) =>
-  applyDecorators(
-    ApiPropertyOptional({ type: VoiceDto, description }),
-    Optional(),
-    NestedObject(() => VoiceDto),
-  );
+import { PictureDto, VoiceDto, VoiceField } from '../voice-and-pictures.js';
 
 export class QuizOptionDto {
   @ApiPropertyOptional({
