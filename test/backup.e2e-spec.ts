@@ -22,7 +22,7 @@ import {
   type RunningPostgres,
 } from '../src/infrastructure/embedded/embedded-postgres.js';
 import { startEmbeddedS3 } from '../src/infrastructure/embedded/embedded-s3.js';
-import { verifyCredentialJwt } from '../src/modules/certification/open-badge-credential.js';
+import { checkIssued } from './support/credentials.js';
 import {
   coordinatorOf,
   eligibleCandidate,
@@ -400,8 +400,8 @@ describe('backups: the restore drill', () => {
     restoredApi = await startPlatform('api', restoredEnv);
     processes.push(restoredApi);
     const base = restoredApi.url;
-    const jwks = (await api('/.well-known/jwks.json', { base })).body;
-    expect(jwks).toEqual((await api('/.well-known/jwks.json')).body);
+    const did = (await api('/.well-known/did.json', { base })).body;
+    expect(did).toEqual((await api('/.well-known/did.json')).body);
 
     for (const { user, cert } of holders) {
       const login = await api('/api/v1/auth/login', {
@@ -429,10 +429,13 @@ describe('backups: the restore drill', () => {
       expect(mine.downloads.pdf.startsWith(restoredEnv.S3_ENDPOINT)).toBe(true);
       const pdf = await bytesOf(mine.downloads.pdf);
       expect([pdf.status, sha256(pdf.body)]).toEqual([200, cert.pdfSha256]);
-      const jwt = (await bytesOf(mine.downloads.credential)).body.toString();
-      const check = await verifyCredentialJwt(jwt, jwks.keys);
-      expect(check.valid).toBe(true);
-      expect(check.credential!.evidence[0].id).toBe(`urn:sha256:${cert.pdfSha256}`);
+      // It verifies against the restored DID document and status list: the revocation came back too.
+      const credential = JSON.parse((await bytesOf(mine.downloads.credential)).body.toString());
+      const check = await checkIssued(credential, { base, pdfSha256: cert.pdfSha256 });
+      expect(check.checks.filter((c) => c.outcome !== 'passed').map((c) => c.name)).toEqual(
+        user === revoked.user ? ['status'] : [],
+      );
+      expect(check.revoked).toBe(user === revoked.user);
     }
     const admin = await api('/api/v1/auth/login', {
       base,
@@ -561,13 +564,12 @@ describe('backups: the restore drill', () => {
     }
     expect(cert.status).toBe('valid');
     expect(cert.serial.slice(-6)).toBe('000004'); // the serial counter came back too
-    const jwt = (await bytesOf(cert.downloads.credential)).body.toString();
-    const check = await verifyCredentialJwt(jwt, (await api('/.well-known/jwks.json', { base })).body.keys);
-    expect(check.valid).toBe(true);
+    const credential = JSON.parse((await bytesOf(cert.downloads.credential)).body.toString());
+    expect((await checkIssued(credential, { base })).valid).toBe(true);
     // Signed with the restored key (ISSUER_KEY_SECRET unsealed it), not a new one.
     expect(manifest.database.tables.find((t) => t.name === 'issuer_keys')!.rows).toBeGreaterThan(0);
-    const original = (await api('/.well-known/jwks.json')).body.keys.map((k: any) => k.kid);
-    expect(original).toContain(check.kid);
+    const original = (await api('/.well-known/did.json')).body.assertionMethod;
+    expect(original).toContain(credential.proof[0].verificationMethod);
 
     expect(await waitForTotals(4)).toMatchObject({ certificatesIssued: 4, certificatesRevoked: 1 });
   }, 180_000);

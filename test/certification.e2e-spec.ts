@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { verifyCredentialJwt } from '../src/modules/certification/open-badge-credential.js';
 import {
   coordinatorOf,
   eligibleCandidate,
@@ -18,6 +17,7 @@ import {
 } from './factories/certification.factory.js';
 import { adminAccessToken, registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
 import { api, expectError, testEnv } from './support/api.js';
+import { checkIssued, downloadedCredential, TEST_PUBLIC_BASE } from './support/credentials.js';
 import { ROOT, runScript, startPlatform } from './support/platform-process.js';
 
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -511,49 +511,61 @@ describe('certification: Người bản số', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.length).toBeLessThan(100 * 1024);
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(cert.pdfSha256);
-    const jwt = await (await fetch(cert.downloads.credential)).text();
-    const jwks = (await api('/.well-known/jwks.json')).body;
-    const check = await verifyCredentialJwt(jwt, jwks.keys);
-    expect(check.valid).toBe(true);
-    expect(check.credential).toMatchObject({
+    const credential = await downloadedCredential(cert);
+    const online = await checkIssued(credential, { pdfSha256: cert.pdfSha256 });
+    expect(online.checks.filter((c) => c.outcome !== 'passed')).toEqual([]);
+    expect(credential).toMatchObject({
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
-      evidence: [{ id: `urn:sha256:${cert.pdfSha256}` }],
+      evidence: expect.arrayContaining([expect.objectContaining({ id: `urn:sha256:${cert.pdfSha256}` })]),
     });
-    expect(jwt).not.toContain(phone.slice(3));
+    expect(JSON.stringify(credential)).not.toContain(phone.slice(3));
+    expect(JSON.stringify(credential)).not.toContain('Sùng Thị Mỷ');
 
-    // The offline verifier: the credential and PDF pass; a tampered PDF or credential fails.
+    // The offline verifier with saved copies (no network): the credential and PDF pass; a
+    // tampered PDF or credential fails.
     const dir = mkdtempSync(join(tmpdir(), 'banso-cert-'));
-    writeFileSync(join(dir, 'c.jwt'), jwt);
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(credential));
     writeFileSync(join(dir, 'c.pdf'), pdf);
-    writeFileSync(join(dir, 'jwks.json'), JSON.stringify(jwks));
+    writeFileSync(join(dir, 'did.json'), JSON.stringify((await api('/.well-known/did.json')).body));
+    const statusPath = credential.credentialStatus.statusListCredential.slice(TEST_PUBLIC_BASE.length);
+    writeFileSync(join(dir, 'status.json'), JSON.stringify((await api(statusPath)).body));
     const tamperedPdf = Buffer.from(pdf);
     tamperedPdf[tamperedPdf.length - 20] ^= 1;
     writeFileSync(join(dir, 'tampered.pdf'), tamperedPdf);
-    const [h, p, s] = jwt.split('.');
-    const forged = Buffer.from(Buffer.from(p, 'base64url').toString().replace(/2028-/g, '2038-')).toString(
-      'base64url',
+    writeFileSync(
+      join(dir, 'tampered.json'),
+      JSON.stringify({ ...credential, validUntil: credential.validUntil.replace('2028-', '2038-') }),
     );
-    writeFileSync(join(dir, 'tampered.jwt'), `${h}.${forged}.${s}`);
     const cli = 'dist/src/modules/certification/cli/verify-credential.js';
-    const keys = ['--keys', join(dir, 'jwks.json')];
-    const ok = await runScript(cli, {}, [join(dir, 'c.jwt'), ...keys, '--pdf', join(dir, 'c.pdf')]);
-    expect(ok.output).toMatch(/VALID signature/);
-    expect(ok.output).toMatch(/PDF matches/);
+    const saved = ['--did', join(dir, 'did.json'), '--status', join(dir, 'status.json')];
+    const ok = await runScript(cli, {}, [join(dir, 'c.json'), ...saved, '--pdf', join(dir, 'c.pdf')]);
+    expect(ok.output).toMatch(/^VALID/m);
+    expect(ok.output).toMatch(/PASS signature/);
+    expect(ok.output).toMatch(/PASS status: not revoked/);
+    expect(ok.output).toMatch(/PASS pdf: SHA-256/);
     expect(ok.code).toBe(0);
     const badPdf = await runScript(cli, {}, [
-      join(dir, 'c.jwt'),
-      ...keys,
+      join(dir, 'c.json'),
+      ...saved,
       '--pdf',
       join(dir, 'tampered.pdf'),
     ]);
-    expect([badPdf.code, badPdf.output]).toEqual([1, expect.stringMatching(/INVALID: the PDF's SHA-256/)]);
-    const badJwt = await runScript(cli, {}, [join(dir, 'tampered.jwt'), ...keys]);
-    expect([badJwt.code, badJwt.output]).toEqual([1, expect.stringMatching(/INVALID/)]);
+    expect([badPdf.code, badPdf.output]).toEqual([1, expect.stringMatching(/FAIL pdf: the PDF's SHA-256/)]);
+    const badCredential = await runScript(cli, {}, [join(dir, 'tampered.json'), ...saved]);
+    expect([badCredential.code, badCredential.output]).toEqual([1, expect.stringMatching(/FAIL signature/)]);
+    // Offline without the status list: nothing failed, but revocation is unknown (exit 3).
+    const noStatus = await runScript(cli, {}, [
+      join(dir, 'c.json'),
+      '--did',
+      join(dir, 'did.json'),
+      '--offline',
+    ]);
+    expect([noStatus.code, noStatus.output]).toEqual([3, expect.stringMatching(/SKIP status/)]);
     const help = await runScript(cli, {}, ['--help']);
-    expect([help.code, help.output]).toEqual([0, expect.stringMatching(/Exit code: 0 valid, 1 invalid/)]);
+    expect([help.code, help.output]).toEqual([0, expect.stringMatching(/Exit code: 0 valid; 1 invalid/)]);
     expect((await runScript(cli, {}, [])).code).toBe(2);
     expect((await runScript(cli, {}, ['--unknown'])).code).toBe(2);
-    expect((await runScript(cli, {}, [join(dir, 'missing.jwt'), ...keys])).code).toBe(2);
+    expect((await runScript(cli, {}, [join(dir, 'missing.json'), ...saved])).code).toBe(2);
     // Third parties run it from the built files with production dependencies only.
     expect(bareImportsOf(cli).filter((m) => !(m in PACKAGE.dependencies))).toEqual([]);
 
@@ -898,23 +910,36 @@ describe('certification: Người bản số', () => {
   });
 
   it('publishes every signing key and keeps old credentials verifiable after a rotation', async () => {
-    const before = (await api('/.well-known/jwks.json')).body.keys;
+    const methods = async () =>
+      (await api('/.well-known/did.json')).body.verificationMethod.map((m: any) => m.id) as string[];
+    const before = await methods();
+    const { rows: signed } = await db.query(
+      `SELECT id, holder_id FROM certificates WHERE ready_at IS NOT NULL AND credential_key LIKE '%.json'
+        ORDER BY created_at LIMIT 1`,
+    );
     const rotated = await api('/api/v1/certification/issuer-keys/rotate', {
       method: 'POST',
       token: await adminAccessToken(),
     });
     expect(rotated.status).toBe(200);
-    const after = (await api('/.well-known/jwks.json')).body.keys;
-    expect(after.map((k: any) => k.kid)).toEqual(
-      expect.arrayContaining([...before.map((k: any) => k.kid), rotated.body.kid]),
-    );
-    expect(after.find((k: any) => k.kid === before.at(-1).kid).retiredAt).toEqual(expect.any(String));
-    expect(JSON.stringify(after)).not.toMatch(/"d":/); // no private key material
+    const doc = (await api('/.well-known/did.json')).body;
+    const after = await methods();
+    expect(after).toEqual([...before, expect.stringMatching(new RegExp(`#${rotated.body.kid}$`))]);
+    expect(doc.assertionMethod).toEqual(after);
+    expect(JSON.stringify(doc)).not.toMatch(/secretKey|"d":/); // no private key material
     const used = await db.query(
       'SELECT DISTINCT credential_key_id AS kid FROM certificates WHERE ready_at IS NOT NULL',
     );
     expect(used.rows.length).toBeGreaterThan(0);
-    for (const { kid } of used.rows) expect(after.map((k: any) => k.kid)).toContain(kid);
+    for (const { kid } of used.rows) expect(after).toContain(`${doc.id}#${kid}`);
+    // A credential signed before the rotation still passes every check.
+    const { rows: keys } = await db.query('SELECT credential_key FROM certificates WHERE id = $1', [
+      signed[0].id,
+    ]);
+    expect(keys[0].credential_key).toMatch(/\.json$/);
+    const byCode = await db.query('SELECT verification_code FROM certificates WHERE id = $1', [signed[0].id]);
+    const old = await api(`/credentials/${byCode.rows[0].verification_code}`);
+    expect((await checkIssued(old.body)).valid).toBe(true);
     const issuer = (await api('/.well-known/issuer.json')).body;
     expect(issuer).toMatchObject({ type: ['Profile'] });
     expectError(

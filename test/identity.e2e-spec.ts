@@ -433,7 +433,7 @@ describe('tokens', () => {
     for (const path of [
       '/api/v1/learner-groups',
       '/api/v1/courses',
-      '/.well-known/jwks.json',
+      '/.well-known/did.json',
       '/health/ready',
     ]) {
       for (const token of [expired, 'garbage', tampered]) {

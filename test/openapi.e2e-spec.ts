@@ -163,7 +163,11 @@ describe('OpenAPI: the API matches its documentation', () => {
       const res = await api(path, { token: learner.accessToken });
       expect([res.status, Array.isArray(res.body)]).toEqual([200, true]);
     }
-    const jwks = await api('/.well-known/jwks.json');
-    expect(jwks.body.keys.length).toBeGreaterThan(0);
+    const did = await api('/.well-known/did.json');
+    expect(did.body.verificationMethod.length).toBeGreaterThan(0);
+    expect((await api('/.well-known/issuer.json')).body).toMatchObject({
+      id: did.body.id,
+      type: ['Profile'],
+    });
   });
 });

@@ -5,6 +5,7 @@ import { appendEvent } from '../../infrastructure/outbox/outbox.js';
 import { formatSerial } from './certificate-identifiers.js';
 import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, type CertificateEvent } from './certification.types.js';
 import { CertificateEntity } from './entities/certificate.entity.js';
+import type { StatusEntry } from './open-badges/status-list.js';
 
 const EVENT_COLUMNS = `id AS "certificateId", holder_id AS "holderId", programme_id AS "programmeId",
   village_id AS "villageId", locality_path AS "localityPath", expires_at AS "expiresAt"`;
@@ -112,6 +113,48 @@ export class CertificateRepository {
       [olderThanSeconds, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Ready certificates signed before the status lists (VC-JWT only), oldest first. */
+  async unlistedIds(limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM certificates WHERE ready_at IS NOT NULL AND status_list_id IS NULL
+        ORDER BY created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Gives a certificate its status entry once: null if it already had one, else whether it is
+   * withdrawn (revoked or superseded), read under the row's lock so a concurrent revocation is seen.
+   */
+  async setStatusEntry(
+    m: EntityManager,
+    id: string,
+    entry: StatusEntry,
+  ): Promise<{ withdrawn: boolean } | null> {
+    const [rows] = await m.query<[{ withdrawn: boolean }[], number]>(
+      `UPDATE certificates SET status_list_id = $2, status_list_index = $3
+        WHERE id = $1 AND status_list_id IS NULL
+        RETURNING revoked_at IS NOT NULL OR superseded_at IS NOT NULL AS withdrawn`,
+      [id, entry.listId, entry.index],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A certificate's revocation entry, read in the caller's transaction (null before the lists). */
+  async statusEntryOf(m: EntityManager, id: string): Promise<StatusEntry | null> {
+    const [row] = await m.query<{ listId: number | null; index: number | null }[]>(
+      `SELECT status_list_id AS "listId", status_list_index AS index FROM certificates WHERE id = $1`,
+      [id],
+    );
+    return row?.listId != null && row.index != null ? { listId: row.listId, index: row.index } : null;
+  }
+
+  /** Points a ready certificate at its re-signed credential. */
+  async setCredential(id: string, credentialKey: string, credentialKeyId: string): Promise<void> {
+    await this.repo().update({ id }, { credentialKey, credentialKeyId });
   }
 
   /**

@@ -7,6 +7,7 @@ import { hasRole, type Principal } from '../../infrastructure/auth/roles.js';
 import { AreaScope } from '../geography/area-scope.service.js';
 import { CertificateIssuanceService } from './certificate-issuance.service.js';
 import { CertificateRepository } from './certificate.repository.js';
+import { CredentialStatusRepository } from './credential-status.repository.js';
 import { CertificationError, CertificationErrorCode } from './certification.errors.js';
 import { CertificationRepository } from './certification.repository.js';
 import { auditView, certificateStatus, certificateSummary } from './certification.views.js';
@@ -19,6 +20,7 @@ export class CertificatesService {
     @Inject(CertificateRepository) private readonly certificates: CertificateRepository,
     @Inject(CertificationRepository) private readonly repo: CertificationRepository,
     @Inject(CertificateIssuanceService) private readonly issuance: CertificateIssuanceService,
+    @Inject(CredentialStatusRepository) private readonly statusLists: CredentialStatusRepository,
     @Inject(AreaScope) private readonly scope: AreaScope,
     @Inject(StorageService) private readonly storage: StorageService,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -52,6 +54,9 @@ export class CertificatesService {
     const c = await this.staffVisible(who, id);
     const done = await this.repo.transaction(async (m) => {
       if (!(await this.certificates.revoke(m, id, who.userId, reason))) return false;
+      // The bit verifiers read flips with the revocation, or neither happens.
+      const entry = await this.certificates.statusEntryOf(m, id);
+      if (entry) await this.statusLists.setRevoked(m, entry);
       await this.repo.audit(m, [
         {
           certificateId: id,
@@ -157,7 +162,7 @@ export class CertificatesService {
           }),
           credential: this.storage.presignedGet(Buckets.certificates, c.credentialKey!, {
             expiresSeconds: ttl,
-            downloadName: `${c.serial}.jwt`,
+            downloadName: `${c.serial}.${c.credentialKey!.endsWith('.jwt') ? 'jwt' : 'json'}`,
           }),
         }
       : null;
@@ -165,6 +170,24 @@ export class CertificatesService {
       ...certificateSummary(c),
       verifyUrl: `${this.config.publicBaseUrl}/verify/${c.verificationCode}`,
       downloads,
+      wallet:
+        c.readyAt && c.credentialKey?.endsWith('.json') ? walletOffer(this.config.publicBaseUrl, c) : null,
     };
   }
+}
+
+/**
+ * How a wallet takes the credential: a plain URL (the QR code a wallet scans; GET answers the
+ * credential) and the Learner Credential Wallet's deep link, whose `vc_request_url` answers the
+ * credential to the presentation the wallet posts.
+ */
+function walletOffer(baseUrl: string, c: CertificateEntity) {
+  const credentialUrl = `${baseUrl}/credentials/${c.verificationCode}`;
+  const params = new URLSearchParams({
+    issuer: new URL(baseUrl).host,
+    auth_type: 'bearer',
+    challenge: c.verificationCode,
+    vc_request_url: credentialUrl,
+  });
+  return { credentialUrl, deepLink: `dccrequest://request?${params}` };
 }

@@ -46,7 +46,7 @@ import {
 } from './dto/certification-responses.dto.js';
 import { PresignedUploadResponse } from '../media/dto/media.dto.js';
 import { EligibilityService } from './eligibility.service.js';
-import { IssuerKeysService } from './issuer-keys.service.js';
+import { CredentialIssuerService } from './credential-issuer.service.js';
 import { MentoringService } from './mentoring.service.js';
 import { ProgrammesService } from './programmes.service.js';
 
@@ -63,7 +63,7 @@ export class CertificationController {
     @Inject(MentoringService) private readonly mentoring: MentoringService,
     @Inject(EligibilityService) private readonly eligibility: EligibilityService,
     @Inject(ApplicationsService) private readonly applications: ApplicationsService,
-    @Inject(IssuerKeysService) private readonly keys: IssuerKeysService,
+    @Inject(CredentialIssuerService) private readonly issuer: CredentialIssuerService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
@@ -265,7 +265,7 @@ export class CertificationController {
   @ApiOperation({ summary: 'Sign with a new Ed25519 key from now on; old keys stay published' })
   @ApiOkResponse({ type: IssuerKeyRotationResponse })
   async rotate() {
-    return { kid: await this.keys.rotate() };
+    return { kid: await this.issuer.rotate() };
   }
 
   /** Texts follow the reader (like every route): `?lang=`, else the reader's profile languages. */

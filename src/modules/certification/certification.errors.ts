@@ -26,6 +26,8 @@ export enum CertificationErrorCode {
   PracticeNotYourVillage = 'CERT_PRACTICE_NOT_YOUR_VILLAGE',
   /** Not a published practice lesson of a course the learner is taking. */
   PracticeLessonNotFound = 'CERT_PRACTICE_LESSON_NOT_FOUND',
+  /** No such status list, or no such achievement (programme) in the public documents. */
+  CredentialDocumentNotFound = 'CERT_CREDENTIAL_DOCUMENT_NOT_FOUND',
 }
 
 /** The HTTP status of each code (read by the JSON filter and the portal's pages). */
@@ -52,6 +54,7 @@ export const CERTIFICATION_ERROR_STATUS = errorStatuses({
   [CertificationErrorCode.PracticeSelf]: 403,
   [CertificationErrorCode.PracticeNotYourVillage]: 403,
   [CertificationErrorCode.PracticeLessonNotFound]: 404,
+  [CertificationErrorCode.CredentialDocumentNotFound]: 404,
 } satisfies Record<CertificationErrorCode, number>);
 
 export class CertificationError extends DomainError {

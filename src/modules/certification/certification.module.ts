@@ -12,6 +12,8 @@ import { CertificatesService } from './certificates.service.js';
 import { CertificationController } from './certification.controller.js';
 import { CertificationRepository } from './certification.repository.js';
 import { VillageAmbassadorsModule } from './certified-village-ambassadors.js';
+import { CredentialIssuerService } from './credential-issuer.service.js';
+import { CredentialStatusRepository } from './credential-status.repository.js';
 import { EligibilityService } from './eligibility.service.js';
 import { IssuerKeyRepository } from './issuer-key.repository.js';
 import { IssuerKeysService } from './issuer-keys.service.js';
@@ -31,13 +33,16 @@ import { VerificationService } from './verification.service.js';
     CertificateRepository,
     IssuerKeyRepository,
     IssuerKeysService,
+    CredentialStatusRepository,
+    CredentialIssuerService,
     CertificateRenderer,
     CertificateIssuanceService,
   ],
   exports: [
     CertificationRepository,
     CertificateRepository,
-    IssuerKeysService,
+    CredentialStatusRepository,
+    CredentialIssuerService,
     CertificateIssuanceService,
     GeographyModule,
   ],

@@ -1,22 +1,12 @@
-import type { webcrypto } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppConfig } from '../../infrastructure/config/app-config.js';
 import { IssuerKeyRepository } from './issuer-key.repository.js';
+import type { IssuerPublicKey } from './open-badges/issuer-did.js';
 
-export interface SigningKey {
-  kid: string;
-  privateKey: webcrypto.CryptoKey;
-  publicJwk: JWK;
-}
-
-export interface PublishedKey extends JWK {
-  kid: string;
-  alg: 'EdDSA';
-  use: 'sig';
-  /** Not a JWK member: when the key stopped signing (old credentials stay verifiable with it). */
-  retiredAt?: string;
+export interface SigningKey extends IssuerPublicKey {
+  privateJwk: Record<string, string>;
 }
 
 /** Re-read the active key this often, so a rotation reaches every worker without a restart. */
@@ -24,7 +14,8 @@ const ACTIVE_KEY_TTL_MS = 30_000;
 
 /**
  * The issuer's Ed25519 keys. Private keys are stored sealed (AES-256-GCM under a key derived
- * from ISSUER_KEY_SECRET); public keys, retired ones included, are published as a JWK set.
+ * from ISSUER_KEY_SECRET); public keys, retired ones included, are published in the issuer's DID
+ * document.
  */
 @Injectable()
 export class IssuerKeysService {
@@ -49,11 +40,10 @@ export class IssuerKeysService {
       row = await this.keys.findActive();
     }
     if (!row) throw new Error('No active issuer key after creating one');
-    const privateJwk = JSON.parse(this.unseal(row.sealedPrivateKey)) as JWK;
     const key = {
       kid: row.kid,
-      publicJwk: row.publicJwk as JWK,
-      privateKey: (await importJWK(privateJwk, 'EdDSA')) as webcrypto.CryptoKey,
+      publicJwk: row.publicJwk,
+      privateJwk: JSON.parse(this.unseal(row.sealedPrivateKey)) as Record<string, string>,
     };
     this.active = { key, loadedAt: Date.now() };
     return key;
@@ -67,15 +57,10 @@ export class IssuerKeysService {
     return key.kid;
   }
 
-  async published(): Promise<PublishedKey[]> {
-    await this.signingKey(); // a fresh installation publishes its first key before issuing
-    return (await this.keys.findAll()).map((k) => ({
-      ...(k.publicJwk as JWK),
-      kid: k.kid,
-      alg: 'EdDSA',
-      use: 'sig',
-      ...(k.retiredAt && { retiredAt: k.retiredAt.toISOString() }),
-    }));
+  /** Every key ever used, oldest first; a fresh installation publishes its first key before issuing. */
+  async published(): Promise<IssuerPublicKey[]> {
+    await this.signingKey();
+    return (await this.keys.findAll()).map((k) => ({ kid: k.kid, publicJwk: k.publicJwk }));
   }
 
   private async newKey() {

@@ -1,121 +1,128 @@
-import type { webcrypto } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
+import { createHash, randomBytes } from 'node:crypto';
+import type { ProgrammeEntity } from './entities/programme.entity.js';
+import { OB3_CONTEXT } from './open-badges/document-loader.js';
+import type { DataIntegrityProofValue } from './open-badges/data-integrity.js';
+import { statusListEntry, type StatusEntry } from './open-badges/status-list.js';
+import { vcDateTime } from './open-badges/vc-time.js';
 
-/** Open Badges 3.0 (VC Data Model 2.0) contexts, in the order the spec requires. */
-export const OB3_CONTEXT = [
-  'https://www.w3.org/ns/credentials/v2',
-  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-];
-export const CREDENTIAL_MEDIA_TYPE = 'application/vc+jwt';
+/** The credential file's media type (VC Data Model 2.0, JSON-LD with an embedded proof). */
+export const CREDENTIAL_MEDIA_TYPE = 'application/vc+ld+json';
 
 export interface CredentialFacts {
-  certificateId: string;
   serial: string;
-  holderId: string;
   holderName: string;
   programme: { id: string; name: string; description: string; criteria: string };
   issuedAt: Date;
   expiresAt: Date;
   pdfSha256: string;
-  courses: { courseId: string; courseVersionId: string; version: number; locale: string; title: string }[];
+  courses: { version: number; locale: string; title: string }[];
   village: string;
+  status: StatusEntry;
 }
 
-export interface IssuerUrls {
+export interface IssuerFacts {
   baseUrl: string;
-  issuerName: string;
-  verifyUrl: string;
+  did: string;
+  name: string;
 }
 
-export const issuerId = (baseUrl: string) => `${baseUrl}/.well-known/issuer.json`;
-export const jwksUrl = (baseUrl: string) => `${baseUrl}/.well-known/jwks.json`;
+/** Public, no login: what the achievement is, for anyone reading a credential. */
+export const achievementUrl = (baseUrl: string, programmeId: string) =>
+  `${baseUrl}/credentials/achievements/${programmeId}`;
 
-/** The OpenBadgeCredential as JSON: in VC-JWT its members are the JWT claims set. */
-export function openBadgeCredential(f: CredentialFacts, urls: IssuerUrls) {
+/** The one result a certificate states: the village its ambassador serves. */
+const villageResult = (achievementId: string) => `${achievementId}#village`;
+
+/** The Achievement (Open Badges 3.0), as embedded in credentials and served at its id. */
+export function achievement(baseUrl: string, p: CredentialFacts['programme']) {
+  const id = achievementUrl(baseUrl, p.id);
   return {
-    '@context': OB3_CONTEXT,
-    id: urls.verifyUrl,
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    name: `${f.programme.name} — ${f.serial}`,
-    issuer: { id: issuerId(urls.baseUrl), type: ['Profile'], name: urls.issuerName, url: urls.baseUrl },
-    validFrom: f.issuedAt.toISOString(),
-    validUntil: f.expiresAt.toISOString(),
-    credentialSubject: {
-      id: `urn:uuid:${f.holderId}`,
-      type: ['AchievementSubject'],
-      identifier: [
-        { type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: f.holderName },
-      ],
-      achievement: {
-        id: `${urls.baseUrl}/api/v1/certification/programmes/${f.programme.id}`,
-        type: ['Achievement'],
-        achievementType: 'Certificate',
-        name: f.programme.name,
-        description: f.programme.description,
-        criteria: { narrative: f.programme.criteria },
-        inLanguage: 'vi',
-      },
-      // Not OB vocabulary: where the ambassador serves and what was assessed, for people reading it.
-      village: f.village,
-      coursesAssessed: f.courses,
-    },
-    evidence: [
+    id,
+    type: ['Achievement'],
+    achievementType: 'Certificate',
+    name: p.name,
+    description: p.description,
+    criteria: { narrative: p.criteria },
+    inLanguage: 'vi',
+    resultDescription: [
       {
-        id: `urn:sha256:${f.pdfSha256}`,
-        type: ['Evidence'],
-        name: `Certificate ${f.serial} (PDF)`,
-        genre: 'application/pdf',
-        narrative: `SHA-256 of the certificate PDF: ${f.pdfSha256}`,
+        id: villageResult(id),
+        type: ['ResultDescription'],
+        name: 'Thôn, xã nơi Người bản số phục vụ',
+        resultType: 'ext:ServedVillage',
       },
     ],
   };
 }
 
-export type OpenBadgeCredential = ReturnType<typeof openBadgeCredential>;
-
-/** VC-JWT (Open Badges 3.0 §8.2): EdDSA over the credential with the registered claims beside it. */
-export async function signCredential(
-  credential: OpenBadgeCredential,
-  key: { kid: string; privateKey: webcrypto.CryptoKey; publicJwk: JWK },
-): Promise<string> {
-  return new SignJWT(credential as unknown as Record<string, unknown>)
-    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: key.kid, jwk: key.publicJwk })
-    .setIssuer(credential.issuer.id)
-    .setSubject(credential.credentialSubject.id)
-    .setJti(credential.id)
-    .setNotBefore(Math.floor(new Date(credential.validFrom).getTime() / 1000))
-    .setExpirationTime(Math.floor(new Date(credential.validUntil).getTime() / 1000))
-    .sign(key.privateKey);
-}
-
-export interface CredentialCheck {
-  valid: boolean;
-  /** Why not, in words, when `valid` is false. */
-  problem?: string;
-  kid?: string;
-  credential?: OpenBadgeCredential;
+/**
+ * The holder as Open Badges 3.0 recommends: a salted SHA-256 of the name as printed, never the
+ * name itself (it stays on the PDF, and masked on the verify page). Whoever knows the name and
+ * reads the salt can check it; nobody can read the name from the credential.
+ */
+export function hashedName(name: string, salt = randomBytes(16).toString('hex')) {
+  return {
+    type: 'IdentityObject',
+    identityType: 'name',
+    hashed: true,
+    identityHash: `sha256$${createHash('sha256')
+      .update(`${name.normalize('NFC')}${salt}`, 'utf8')
+      .digest('hex')}`,
+    salt,
+  };
 }
 
 /**
- * Checks a VC-JWT against the issuer's published keys: the key must be one of them (the `jwk` in
- * the header alone proves nothing), the signature must hold and the payload must be an
- * OpenBadgeCredential. Expiry is reported by the caller, not treated as a bad signature.
+ * The OpenBadgeCredential, unsigned. Every term is Open Badges 3.0 or VC 2.0 vocabulary, so
+ * safe-mode JSON-LD expansion raises nothing: the village is a `result` the achievement
+ * describes, the courses assessed are `evidence` with a narrative, the PDF is `evidence` whose id
+ * is its SHA-256.
  */
-export async function verifyCredentialJwt(jwt: string, published: JWK[]): Promise<CredentialCheck> {
-  let kid: string | undefined;
-  try {
-    const header = decodeProtectedHeader(jwt.trim());
-    kid = header.kid;
-    if (header.alg !== 'EdDSA') return { valid: false, kid, problem: `unexpected algorithm ${header.alg}` };
-    const jwk = published.find((k) => k.kid === kid);
-    if (!jwk) return { valid: false, kid, problem: `key ${kid} is not one of the issuer's published keys` };
-    const { payload } = await compactVerify(jwt.trim(), await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA'));
-    const credential = JSON.parse(new TextDecoder().decode(payload)) as OpenBadgeCredential;
-    if (!credential.type?.includes('OpenBadgeCredential')) {
-      return { valid: false, kid, problem: 'the payload is not an OpenBadgeCredential' };
-    }
-    return { valid: true, kid, credential };
-  } catch (e) {
-    return { valid: false, kid, problem: (e as Error).message || 'not a signed credential' };
-  }
+export function openBadgeCredential(f: CredentialFacts, issuer: IssuerFacts, verifyUrl: string) {
+  const achieved = achievement(issuer.baseUrl, f.programme);
+  return {
+    '@context': OB3_CONTEXT,
+    id: verifyUrl,
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    name: `${f.programme.name} — ${f.serial}`,
+    issuer: { id: issuer.did, type: ['Profile'], name: issuer.name, url: issuer.baseUrl },
+    validFrom: vcDateTime(f.issuedAt),
+    validUntil: vcDateTime(f.expiresAt),
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [hashedName(f.holderName)],
+      achievement: achieved,
+      result: [{ type: ['Result'], resultDescription: villageResult(achieved.id), value: f.village }],
+    },
+    evidence: [
+      {
+        id: `urn:sha256:${f.pdfSha256}`,
+        type: ['Evidence'],
+        name: `Giấy chứng nhận ${f.serial} (PDF)`,
+        genre: 'application/pdf',
+        narrative: `SHA-256 của tệp PDF giấy chứng nhận: ${f.pdfSha256}`,
+      },
+      ...f.courses.map((c) => ({
+        type: ['Evidence'],
+        name: c.title,
+        genre: 'Khoá học',
+        narrative: `Đã hoàn thành khoá học "${c.title}", phiên bản ${c.version}, ngôn ngữ ${c.locale}.`,
+      })),
+    ],
+    credentialStatus: statusListEntry(issuer.baseUrl, f.status),
+  };
+}
+
+export type UnsignedOpenBadgeCredential = ReturnType<typeof openBadgeCredential>;
+export type OpenBadgeCredential = UnsignedOpenBadgeCredential & { proof: DataIntegrityProofValue[] };
+
+/** The rules as one sentence, for the credential's achievement criteria. */
+export function criteriaNarrative(
+  p: Pick<ProgrammeEntity, 'requiredCourseIds' | 'minAverageQuizScore' | 'minHouseholds'>,
+): string {
+  return (
+    `Hoàn thành ${p.requiredCourseIds.length} khoá học bắt buộc, điểm trung bình bài kiểm tra từ ` +
+    `${Number(p.minAverageQuizScore)} trở lên, hướng dẫn ít nhất ${p.minHouseholds} hộ gia đình ` +
+    `theo mô hình "1 kèm 5", được tổ điều phối xét duyệt.`
+  );
 }

@@ -1,57 +1,60 @@
 #!/usr/bin/env node
 /**
- * Checks a downloaded certificate credential (VC-JWT) against the issuer's published keys. Runs
- * from the built output with production dependencies only (node:crypto and jose), no rebuild:
+ * Checks a downloaded certificate credential (Open Badges 3.0, Data Integrity proof) the way a
+ * wallet does: issuer key, signature, revocation status, dates and, optionally, the PDF. Runs from
+ * the built output with production dependencies only, no rebuild:
  *
- *   node dist/src/modules/certification/cli/verify-credential.js FILE [--keys jwks.json|URL] [--pdf FILE]
+ *   node dist/src/modules/certification/cli/verify-credential.js FILE [--did SRC] [--status SRC] [--pdf FILE]
  *
- * Without --keys it fetches the JWK set named by the credential's issuer. With a saved jwks.json
- * (pinned keys) it runs fully offline. --pdf also checks the PDF against the SHA-256 the
- * credential carries. Exit code: 0 valid, 1 invalid, 2 usage or I/O error.
+ * By default it fetches the issuer's DID document (did:web) and the status list the credential
+ * names. With saved copies (`--did did.json --status status.json`, or `--offline`) it uses no
+ * network at all: the contexts are pinned in the code.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { JWK } from 'jose';
-import { verifyCredentialJwt } from '../open-badge-credential.js';
+import { checkCredential } from '../open-badges/credential-checks.js';
+import { didDocumentUrl } from '../open-badges/issuer-did.js';
 
-const HELP = `Checks a "Người bản số" certificate credential (VC-JWT) and, optionally, its PDF.
+const HELP = `Checks a "Người bản số" certificate credential (Open Badges 3.0) and, optionally, its PDF.
 
-Usage: verify-credential FILE [--keys jwks.json|URL] [--pdf certificate.pdf]
+Usage: verify-credential FILE [--did SRC] [--status SRC] [--pdf certificate.pdf] [--offline]
 
-  FILE          the credential (.jwt) downloaded with the certificate
-  --keys SRC    the issuer's JWK set: a saved file (offline, pinned keys) or a URL;
-                default: the set the credential's issuer publishes (needs the network)
+  FILE          the credential (.json) downloaded with the certificate
+  --did SRC     the issuer's DID document: a saved did.json (pinned keys) or its URL;
+                default: fetched from the issuer's did:web (https)
+  --status SRC  the status list credential: a saved copy or its URL;
+                default: fetched from the URL the credential names
   --pdf FILE    also check that this PDF is the one the credential describes (SHA-256)
+  --offline     never use the network: what is not given as a file is not checked
   -h, --help    this text
 
-Exit code: 0 valid, 1 invalid (signature, PDF or format), 2 usage or I/O error.
-Revocation is not checked offline: open the credential's id (its verification page).`;
+Exit code: 0 valid; 1 invalid (a check failed: signature, key, revoked, expired, PDF, format);
+2 usage or I/O error; 3 nothing failed but the revocation status could not be checked.`;
 
-async function loadKeys(source: string): Promise<JWK[]> {
-  const text = /^https?:\/\//.test(source)
-    ? await fetch(source).then((r) => {
-        if (!r.ok) throw new Error(`${source} answered ${r.status}`);
-        return r.text();
-      })
-    : readFileSync(source, 'utf8');
-  const set = JSON.parse(text) as { keys?: JWK[] };
-  if (!Array.isArray(set.keys)) throw new Error(`${source} is not a JWK set`);
-  return set.keys;
-}
+type Source = { file: string } | { url: string };
+const sourceOf = (s: string): Source => (/^https?:\/\//.test(s) ? { url: s } : { file: s });
 
-function issuerKeysUrl(jwt: string): string {
-  const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-    iss?: string;
-  };
-  if (!payload.iss) throw new Error('The credential names no issuer; pass --keys');
-  return payload.iss.replace(/\/\.well-known\/issuer\.json$/, '/.well-known/jwks.json');
+async function read(source: Source): Promise<unknown> {
+  if ('file' in source) return JSON.parse(readFileSync(source.file, 'utf8'));
+  const response = await fetch(source.url, {
+    headers: { accept: 'application/ld+json, application/json' },
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (!response.ok) throw new Error(`${source.url} answered ${response.status}`);
+  return response.json();
 }
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { keys: { type: 'string' }, pdf: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      did: { type: 'string' },
+      status: { type: 'string' },
+      pdf: { type: 'string' },
+      offline: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(HELP);
@@ -61,31 +64,38 @@ async function main(): Promise<number> {
     console.error(HELP);
     return 2;
   }
-  const jwt = readFileSync(positionals[0], 'utf8').trim();
-  const keysFrom = values.keys ?? issuerKeysUrl(jwt);
-  const check = await verifyCredentialJwt(jwt, await loadKeys(keysFrom));
-  if (!check.valid || !check.credential) {
-    console.log(`INVALID: ${check.problem}`);
-    return 1;
+  const credential = JSON.parse(readFileSync(positionals[0], 'utf8')) as unknown;
+  const pdfSha256 = values.pdf
+    ? createHash('sha256').update(readFileSync(values.pdf)).digest('hex')
+    : undefined;
+  const sources: string[] = [];
+  const report = await checkCredential(credential, {
+    pdfSha256,
+    resolve: async (url) => {
+      let source: Source | null;
+      if (url.startsWith('did:')) {
+        source = values.did ? sourceOf(values.did) : values.offline ? null : { url: didDocumentUrl(url) };
+      } else {
+        source = values.status ? sourceOf(values.status) : values.offline ? null : { url };
+      }
+      if (!source) return null;
+      sources.push('file' in source ? source.file : source.url);
+      return read(source);
+    },
+  });
+
+  const mark = { passed: 'PASS', failed: 'FAIL', 'not-checked': 'SKIP' } as const;
+  console.log(report.valid ? 'VALID' : 'INVALID');
+  if (report.summary) {
+    const s = report.summary;
+    console.log(`  ${s.name ?? s.achievement ?? '(no name)'}`);
+    console.log(`  issuer: ${s.issuer.name ?? ''} (${s.issuer.id})`);
+    for (const r of s.results) console.log(`  ${r}`);
   }
-  const c = check.credential;
-  console.log(`VALID signature (key ${check.kid}, keys from ${keysFrom})`);
-  console.log(`  ${c.name}`);
-  console.log(`  holder: ${c.credentialSubject.identifier[0]?.identityHash ?? c.credentialSubject.id}`);
-  console.log(`  issuer: ${c.issuer.name}`);
-  console.log(`  valid from ${c.validFrom} until ${c.validUntil}`);
-  if (new Date(c.validUntil) < new Date()) console.log('  NOTE: the validity period has ended');
-  console.log(`  revocation is not checked offline: open ${c.id}`);
-  if (values.pdf) {
-    const actual = createHash('sha256').update(readFileSync(values.pdf)).digest('hex');
-    const expected = c.evidence[0]?.id.replace(/^urn:sha256:/, '');
-    if (actual !== expected) {
-      console.log(`INVALID: the PDF's SHA-256 ${actual} differs from the credential's ${expected}`);
-      return 1;
-    }
-    console.log(`  PDF matches (SHA-256 ${actual})`);
-  }
-  return 0;
+  for (const c of report.checks) console.log(`  ${mark[c.outcome]} ${c.name}: ${c.detail}`);
+  if (sources.length) console.log(`  read: ${[...new Set(sources)].join(', ')}`);
+  if (!report.valid) return 1;
+  return report.revoked === null ? 3 : 0;
 }
 
 main().then(

@@ -241,14 +241,31 @@ export class ApplicationDecisionResponse extends ApplicationResponse {
 class CertificateDownloadsResponse {
   @ApiProperty({ ...dateTime, description: 'When these links stop working' }) expiresAt!: string;
   @ApiProperty({ type: String, format: 'uri' }) pdf!: string;
-  @ApiProperty({ type: String, format: 'uri', description: 'The signed Open Badges credential (VC-JWT)' })
+  @ApiProperty({
+    type: String,
+    format: 'uri',
+    description: 'The signed Open Badges 3.0 credential (JSON-LD, embedded Data Integrity proof)',
+  })
   credential!: string;
+}
+
+class WalletOfferResponse {
+  @ApiProperty({ type: String, format: 'uri', description: 'GET answers the credential (for a QR code)' })
+  credentialUrl!: string;
+  @ApiProperty({ description: "The Learner Credential Wallet's deep link (dccrequest://request?…)" })
+  deepLink!: string;
 }
 
 export class CertificateResponse extends CertificateSummaryResponse {
   @ApiProperty({ type: String, format: 'uri' }) verifyUrl!: string;
   @ApiProperty({ type: CertificateDownloadsResponse, nullable: true, description: 'null until issued' })
   downloads!: CertificateDownloadsResponse | null;
+  @ApiProperty({
+    type: WalletOfferResponse,
+    nullable: true,
+    description: 'null until its credential is signed',
+  })
+  wallet!: WalletOfferResponse | null;
 }
 
 class ReplacementResponse {
@@ -284,10 +301,10 @@ class VerifiedReplacement {
 }
 
 class VerifiedIssuer {
-  @ApiProperty({ type: String, format: 'uri' }) id!: string;
+  @ApiProperty({ example: 'did:web:banso.laocai.gov.vn' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ type: String, format: 'uri', description: 'The JWK set to check credentials with' })
-  keys!: string;
+  @ApiProperty({ type: String, format: 'uri', description: "The issuer's DID document (its keys)" })
+  didDocument!: string;
 }
 
 /** What anyone holding the QR code may learn: no phone, email, id number or full name. */
@@ -303,32 +320,63 @@ export class PublicVerificationResponse {
   @ApiProperty({ type: [VerifiedCourse] }) coursesAssessed!: VerifiedCourse[];
   @ApiProperty({ type: VerifiedReplacement, nullable: true }) replacedBy!: VerifiedReplacement | null;
   @ApiProperty({ description: 'SHA-256 of the PDF, hex' }) pdfSha256!: string;
-  @ApiProperty() credentialKeyId!: string;
+  @ApiProperty({ description: 'The verification method that signed the credential' })
+  verificationMethod!: string;
   @ApiProperty({ type: VerifiedIssuer }) issuer!: VerifiedIssuer;
 }
 
-class PublishedKeyResponse {
-  @ApiProperty({ enum: ['OKP'] }) kty!: string;
-  @ApiProperty({ enum: ['Ed25519'] }) crv!: string;
-  @ApiProperty({ description: 'The public key, base64url' }) x!: string;
-  @ApiProperty() kid!: string;
-  @ApiProperty({ enum: ['EdDSA'] }) alg!: string;
-  @ApiProperty({ enum: ['sig'] }) use!: string;
-  @ApiPropertyOptional({ ...dateTime, description: 'Not a JWK member: when the key stopped signing' })
-  retiredAt?: string;
+class VerificationMethodResponse {
+  @ApiProperty({ example: 'did:web:banso.laocai.gov.vn#Fz3…' }) id!: string;
+  @ApiProperty({ enum: ['Multikey'] }) type!: string;
+  @ApiProperty() controller!: string;
+  @ApiProperty({ description: "Ed25519 public key: 'z' + base58btc(0xed01 ‖ key)" })
+  publicKeyMultibase!: string;
 }
 
-export class JwkSetResponse {
-  @ApiProperty({ type: [PublishedKeyResponse], description: 'Retired keys included' })
-  keys!: PublishedKeyResponse[];
+/** The issuer's did:web DID document: every key it ever signed with. */
+export class DidDocumentResponse {
+  @ApiProperty({ type: [String] }) '@context'!: string[];
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: [VerificationMethodResponse], description: 'Retired keys included' })
+  verificationMethod!: VerificationMethodResponse[];
+  @ApiProperty({ type: [String] }) assertionMethod!: string[];
 }
 
 /** An Open Badges 3.0 Profile. */
 export class IssuerProfileResponse {
   @ApiProperty({ type: [String] }) '@context'!: string[];
-  @ApiProperty({ type: String, format: 'uri' }) id!: string;
+  @ApiProperty({ description: "The issuer's did:web" }) id!: string;
   @ApiProperty({ type: [String], example: ['Profile'] }) type!: string[];
   @ApiProperty() name!: string;
   @ApiProperty({ type: String, format: 'uri' }) url!: string;
-  @ApiProperty({ type: String, format: 'uri' }) jwks!: string;
+}
+
+class CredentialCheckResponse {
+  @ApiProperty({ enum: ['format', 'issuerKey', 'signature', 'status', 'validity', 'pdf'] }) name!: string;
+  @ApiProperty({ enum: ['passed', 'failed', 'not-checked'] }) outcome!: string;
+  @ApiProperty({ description: 'What was found, in English' }) detail!: string;
+}
+
+class CredentialSummaryIssuer {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+}
+
+class CredentialSummaryResponse {
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true }) achievement!: string | null;
+  @ApiProperty({ type: CredentialSummaryIssuer }) issuer!: CredentialSummaryIssuer;
+  @ApiProperty({ type: String, nullable: true }) validFrom!: string | null;
+  @ApiProperty({ type: String, nullable: true }) validUntil!: string | null;
+  @ApiProperty({ type: [String], description: 'Results it states (the village served)' }) results!: string[];
+}
+
+/** Which checks a pasted credential passed. */
+export class CredentialReportResponse {
+  @ApiProperty({ description: 'No check failed; the proof, its key and the dates passed' }) valid!: boolean;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'null: the status was not checked' })
+  revoked!: boolean | null;
+  @ApiProperty({ type: [CredentialCheckResponse] }) checks!: CredentialCheckResponse[];
+  @ApiProperty({ type: CredentialSummaryResponse, nullable: true })
+  summary!: CredentialSummaryResponse | null;
 }

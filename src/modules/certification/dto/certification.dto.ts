@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsString,
   IsUUID,
   Length,
@@ -185,4 +186,16 @@ export class ApplicationQueueQueryDto extends PageQueryDto {
   @Optional()
   @IsUUID()
   localityId?: string;
+}
+
+/** A credential someone wants checked, as JSON, with the PDF's hash if they have the PDF. */
+export class CheckCredentialDto {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The credential (JSON-LD)' })
+  @IsObject()
+  credential!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'SHA-256 of the PDF (hex), computed by the reader' })
+  @Optional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'pdfSha256 must be 64 hexadecimal characters' })
+  pdfSha256?: string;
 }

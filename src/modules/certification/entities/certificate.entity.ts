@@ -19,6 +19,8 @@ export interface CertificateAssessment {
 @Index('certificates_holder_idx', ['holderId', 'issuedAt'])
 @Index('certificates_path_idx', { synchronize: false })
 @Index('certificates_pending_idx', { synchronize: false })
+@Index('certificates_status_entry_key', { synchronize: false })
+@Index('certificates_unlisted_idx', { synchronize: false })
 export class CertificateEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   /** What caused it, once: `application:<id>` or `correction:<certificate id>`. */
@@ -47,6 +49,9 @@ export class CertificateEntity {
     string | null;
   @Column({ name: 'credential_key_id', type: 'varchar', length: 64, nullable: true })
   credentialKeyId!: string | null;
+  /** Its entry in a revocation status list (null only for certificates signed before the lists). */
+  @Column({ name: 'status_list_id', type: 'int', nullable: true }) statusListId!: number | null;
+  @Column({ name: 'status_list_index', type: 'int', nullable: true }) statusListIndex!: number | null;
   @Column({ name: 'ready_at', type: 'timestamptz', nullable: true }) readyAt!: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
   @Column({ name: 'revoked_by', type: 'uuid', nullable: true }) revokedBy!: string | null;

@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { Body, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { IsDateString, IsIn, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
 import { Optional } from '../../../infrastructure/http/input-rules.js';
@@ -62,13 +63,23 @@ export class AmbassadorPagesController {
     return page.render(
       'my-certificates',
       {
-        certificates: list.map((c) => ({
-          ...c,
-          programme: pickLocalized(programmes.get(c.programmeId)?.names ?? {}, page.chain),
-          village: places.get(c.villageId) ?? '',
-          statusText: page.t(`certificate.status.${c.status}`),
-          valid: c.status === 'valid',
-        })),
+        certificates: await Promise.all(
+          list.map(async (c) => ({
+            ...c,
+            // Drawn here, not by a script: the page works offline-first on any phone.
+            walletQr: c.wallet
+              ? await QRCode.toString(c.wallet.credentialUrl, {
+                  type: 'svg',
+                  margin: 1,
+                  errorCorrectionLevel: 'M',
+                })
+              : null,
+            programme: pickLocalized(programmes.get(c.programmeId)?.names ?? {}, page.chain),
+            village: places.get(c.villageId) ?? '',
+            statusText: page.t(`certificate.status.${c.status}`),
+            valid: c.status === 'valid',
+          })),
+        ),
       },
       { title: page.t('nav.myCertificates') },
     );

@@ -1,22 +1,73 @@
-import { Get, Inject, Param } from '@nestjs/common';
+import { Body, Get, Inject, Param, Post } from '@nestjs/common';
+import { IsString, MaxLength } from 'class-validator';
 import { documentDate } from '../../../infrastructure/i18n/vietnam-time.js';
 import { normalizeFallbackChain } from '../../../infrastructure/i18n/locales.js';
 import { translate } from '../../../infrastructure/i18n/messages.js';
+import { Optional } from '../../../infrastructure/http/input-rules.js';
 import { VerificationService } from '../../certification/verification.service.js';
+import type { CredentialReport } from '../../certification/open-badges/credential-checks.js';
 import { Public } from '../../../infrastructure/auth/auth.decorators.js';
 import { type PortalPage } from './portal-view.js';
 import { Page, PortalPages } from './page.js';
+import { PortalForm } from './portal-form.js';
 
-/** The page a certificate's QR code opens: tiny, server-rendered, in Vietnamese and the reader's language. */
+/** What a JSON-LD reader asks a credential's id URL for (VC 2.0 names all three). */
+const JSON_LD = /application\/(ld\+json|vc\+ld\+json|vc)\b/;
+
+class CheckCredentialForm extends PortalForm {
+  /** The credential as text: pasted, or read from the chosen file by verify-credential.js. */
+  @IsString() @MaxLength(24_000) credential!: string;
+  /** SHA-256 of a PDF the reader chose, computed in their browser (the PDF never leaves it). */
+  @Optional() @IsString() @MaxLength(64) pdfSha256?: string;
+}
+
+/**
+ * The page a certificate's QR code opens: tiny, server-rendered, in Vietnamese and the reader's
+ * language; the same URL is the credential's id and answers JSON-LD readers the credential. And a
+ * page where anyone checks a credential file someone gave them.
+ */
 @PortalPages('shell')
 export class VerifyPageController {
   constructor(@Inject(VerificationService) private readonly verification: VerificationService) {}
+
+  @Get('/verify')
+  @Public()
+  checkForm(@Page() page: PortalPage) {
+    return this.renderCheck(page, {});
+  }
+
+  @Post('/verify')
+  @Public()
+  async check(@Page() page: PortalPage, @Body() form: CheckCredentialForm) {
+    page.onRefusal(
+      () => this.renderCheck(page, { credential: form.credential, error: page.t('verify.rateLimited') }, 429),
+      { statuses: [429] },
+    );
+    let credential: unknown;
+    try {
+      credential = JSON.parse(form.credential);
+    } catch {
+      return this.renderCheck(
+        page,
+        { credential: form.credential, error: page.t('verify.check.notJson') },
+        400,
+      );
+    }
+    const pdf = /^[0-9a-fA-F]{64}$/.test(form.pdfSha256 ?? '') ? form.pdfSha256!.toLowerCase() : undefined;
+    const report = await this.verification.check(credential, pdf, page.req.ip);
+    return this.renderCheck(page, { credential: form.credential, report: this.reportView(page, report) });
+  }
 
   @Get('/verify/:code')
   @Public()
   async verify(@Param('code') code: string, @Page() page: PortalPage) {
     const { locale } = page;
-    void page.reply.header('cache-control', 'no-store');
+    void page.reply.header('cache-control', 'no-store').header('vary', 'accept');
+    if (JSON_LD.test(page.req.headers.accept ?? '')) {
+      const credential = await this.verification.credential(code, page.req.ip);
+      const type = JSON_LD.exec(page.req.headers.accept!)![0];
+      return page.reply.type(`${type}; charset=utf-8`).send(JSON.stringify(credential));
+    }
     // Labels in Vietnamese, with the reader's language beside them when it differs.
     const label = (key: string, params: Record<string, string> = {}) => ({
       vi: translate('vi', key, params),
@@ -55,5 +106,30 @@ export class VerifyPageController {
       },
       { title },
     );
+  }
+
+  private renderCheck(page: PortalPage, model: Record<string, unknown>, status = 200) {
+    void page.reply.header('cache-control', 'no-store');
+    return page.render('verify-credential', model, {
+      title: page.t('verify.check.title'),
+      status,
+      scripts: ['/assets/verify-credential.js'],
+    });
+  }
+
+  /** Each check in the reader's words; the English detail stays for whoever needs it. */
+  private reportView(page: PortalPage, report: CredentialReport) {
+    return {
+      valid: report.valid,
+      verdict: page.t(report.valid ? 'verify.check.valid' : 'verify.check.invalid'),
+      summary: report.summary,
+      checks: report.checks.map((c) => ({
+        ...c,
+        label: page.t(`verify.check.name.${c.name}`),
+        result: page.t(`verify.check.outcome.${c.outcome}`),
+        ok: c.outcome === 'passed',
+        failed: c.outcome === 'failed',
+      })),
+    };
   }
 }
