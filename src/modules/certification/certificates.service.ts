@@ -187,7 +187,7 @@ function walletOffer(baseUrl: string, c: CertificateEntity) {
     issuer: new URL(baseUrl).host,
     auth_type: 'bearer',
     challenge: c.verificationCode,
-    vc_request_url: credentialUrl,
+    vc_request_url: `${baseUrl}/api/v1/credentials/${c.verificationCode}`,
   });
   return { credentialUrl, deepLink: `dccrequest://request?${params}` };
 }

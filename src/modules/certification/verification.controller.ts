@@ -79,8 +79,8 @@ export class VerificationController {
 
   /**
    * The credential as a wallet imports it: what the "add to wallet" QR code holds (a plain GET,
-   * sent without an Accept header) and where the Learner Credential Wallet's deep link posts its
-   * DIDAuth presentation (`vc_request_url`). The credential binds no holder DID, so the
+   * sent without an Accept header); the Learner Credential Wallet's deep link posts its DIDAuth
+   * presentation to the route below (`vc_request_url`). The credential binds no holder DID, so the
    * presentation is not needed: the code, already on the certificate's QR, is the only key.
    */
   @Get('credentials/:code')
@@ -98,7 +98,8 @@ export class VerificationController {
     return this.verification.credential(code, req.ip);
   }
 
-  @Post('credentials/:code')
+  /** Under /api: no session cookie is involved, so no CSRF token (the wallet has none to send). */
+  @Post('api/v1/credentials/:code')
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "The wallet deep link's request URL: answers the credential to any presentation" })
