@@ -1824,11 +1824,20 @@ async function certification(ctx) {
   // Certificates: serials without gaps per Vietnamese calendar year, after any already issued.
   const kid = (await oneOf(c, `SELECT kid FROM issuer_keys WHERE retired_at IS NULL LIMIT 1`))?.kid ?? null;
   const prefix = programme.serial_prefix;
+  // A status list of their own (the generator's shortcut: indexes in generation order, where the
+  // platform permutes them); its bits are set for the revoked ones below.
+  const statusList = await oneOf(
+    c,
+    `INSERT INTO credential_status_lists (length, allocated, permutation_key, bits)
+     VALUES (131072, 0, decode(md5(random()::text) || md5(random()::text), 'hex'), decode(repeat('00', 16384), 'hex'))
+     RETURNING id`,
+  );
   await c.query(
     `
     INSERT INTO certificates (id, issue_key, serial, verification_code, programme_id, application_id, holder_id,
         holder_name, holder_locale, village_id, locality_path, assessment, issued_at, expires_at, pdf_key, pdf_sha256,
-        pdf_bytes, credential_key, credential_key_id, ready_at, revoked_at, revoked_by, revocation_reason, created_at)
+        pdf_bytes, credential_key, credential_key_id, status_list_id, status_list_index, ready_at, revoked_at,
+        revoked_by, revocation_reason, created_at)
     SELECT x.cert_id, 'application:' || x.app_id, x.serial,
            (SELECT string_agg(substr('0123456789abcdefghjkmnpqrstvwxyz', 1 + floor(random() * 32)::int, 1), '')
               FROM generate_series(1, 26 + 0 * x.n)),
@@ -1837,8 +1846,8 @@ async function certification(ctx) {
            jsonb_build_object('courses', x.assessed, 'averageQuizScore', x.quiz_average, 'households', x.households),
            x.issued_at, x.issued_at + interval '${programme.validity_months} months',
            'certificates/' || lower(x.serial) || '/certificate.pdf', encode(sha256(convert_to(x.serial, 'UTF8')), 'hex'),
-           70000 + (x.n * 7919) % 20000, 'certificates/' || lower(x.serial) || '/credential.jwt', $3,
-           x.issued_at + interval '20 seconds',
+           70000 + (x.n * 7919) % 20000, 'certificates/' || lower(x.serial) || '/credential.json', $3,
+           $4, x.n - 1, x.issued_at + interval '20 seconds',
            CASE WHEN x.revoked THEN x.revoked_at END, CASE WHEN x.revoked THEN x.coordinator_id END,
            CASE WHEN x.revoked THEN 'Không còn sinh sống và hỗ trợ bà con tại thôn.' END,
            x.issued_at
@@ -1857,8 +1866,21 @@ async function certification(ctx) {
               CROSS JOIN LATERAL (SELECT extract(year FROM a.decided_at AT TIME ZONE ${VN})::int AS year) y
               LEFT JOIN certificate_serials s ON s.prefix = $2 AND s.year = y.year
              WHERE a.status = 'approved') x`,
-    [programme.id, prefix, kid],
+    [programme.id, prefix, kid, statusList.id],
   );
+  const listed = await c.query(
+    `SELECT status_list_index AS i, revoked_at IS NOT NULL AS revoked FROM certificates WHERE status_list_id = $1`,
+    [statusList.id],
+  );
+  if (listed.rows.length > 131072)
+    throw new Error(`${listed.rows.length} certificates do not fit one status list`);
+  const bits = Buffer.alloc(16384);
+  for (const { i, revoked } of listed.rows) if (revoked) bits[i >> 3] |= 0x80 >> (i & 7);
+  await c.query(`UPDATE credential_status_lists SET bits = $2, allocated = $3 WHERE id = $1`, [
+    statusList.id,
+    bits,
+    listed.rows.length,
+  ]);
   await c.query(
     `
     INSERT INTO certificate_serials (prefix, year, last_number)

@@ -1,53 +1,110 @@
-// Start-up of the offline verifier a third party runs: `npm run verify-credential` from the built
-// files with pinned keys (no network), on a credential signed the way the platform signs one.
-// Prints the wall time of whole runs (process start to exit), median and worst of 15, and the
-// same for `node -e ''` on this machine as the floor. Usage: npm run build && node bench/verify-credential.mjs
+// The cost of Open Badges 3.0 credentials with a Data Integrity proof (eddsa-rdfc-2022): signing
+// and checking in-process (what the worker and the verify page pay per credential), signing a
+// status list of 131,072 entries, and whole runs of the offline verifier a third party runs
+// (`npm run verify-credential` from the built files, saved DID document and status list, no
+// network), with `node -e ''` as the floor. Median and worst; Usage: npm run build && node bench/verify-credential.mjs
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { openBadgeCredential } from '../dist/src/modules/certification/open-badge-credential.js';
+import { checkCredential } from '../dist/src/modules/certification/open-badges/credential-checks.js';
+import { signWithDataIntegrity } from '../dist/src/modules/certification/open-badges/data-integrity.js';
+import { pinnedDocumentLoader } from '../dist/src/modules/certification/open-badges/document-loader.js';
 import {
-  openBadgeCredential,
-  signCredential,
-} from '../dist/src/modules/certification/open-badge-credential.js';
+  dereferenceDidUrl,
+  didDocument,
+  issuerDid,
+} from '../dist/src/modules/certification/open-badges/issuer-did.js';
+import {
+  STATUS_LIST_BYTES,
+  statusListCredential,
+} from '../dist/src/modules/certification/open-badges/status-list.js';
+
+const BASE = 'https://banso.example.vn';
+const did = issuerDid(BASE);
+const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+const publicJwk = await exportJWK(publicKey);
+const kid = await calculateJwkThumbprint(publicJwk);
+const doc = didDocument(did, [{ kid, publicJwk }]);
+const loader = pinnedDocumentLoader(async (url) =>
+  url.startsWith('did:') ? dereferenceDidUrl(url, doc) : null,
+);
+const key = { did, kid, privateJwk: await exportJWK(privateKey) };
+
+const facts = (n) => ({
+  serial: `LCI-NBS-2026-${String(n).padStart(6, '0')}`,
+  holderName: 'Sùng Thị Mỷ',
+  programme: {
+    id: 'b3c1d2e4-5f60-4a7b-8c9d-0e1f2a3b4c5d',
+    name: 'Người bản số',
+    description: 'Đại sứ số của thôn',
+    criteria: 'Hoàn thành 3 khoá học bắt buộc, hướng dẫn ít nhất 5 hộ gia đình.',
+  },
+  issuedAt: new Date('2026-12-01T00:00:00Z'),
+  expiresAt: new Date('2028-12-01T00:00:00Z'),
+  pdfSha256: 'a'.repeat(64),
+  courses: [
+    { version: 2, locale: 'hmn', title: 'Thanh toán tiền điện qua điện thoại' },
+    { version: 1, locale: 'vi', title: 'Nhận biết cuộc gọi lừa đảo' },
+    { version: 3, locale: 'vi', title: 'Dịch vụ công trực tuyến' },
+  ],
+  village: 'Thôn Sải Duần, xã Bản Xèo, tỉnh Lào Cai',
+  status: { listId: 1, index: (n * 7919) % 131072 },
+});
+const issuer = { baseUrl: BASE, did, name: 'Tổ điều phối Người bản số tỉnh Lào Cai' };
+
+const stats = (runs) => {
+  runs.sort((a, b) => a - b);
+  return { median: runs[Math.floor(runs.length / 2)], worst: runs.at(-1) };
+};
+async function timed(n, fn) {
+  const runs = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await fn(i);
+    runs.push(performance.now() - started);
+  }
+  return stats(runs);
+}
+
+await signWithDataIntegrity(openBadgeCredential(facts(0), issuer, `${BASE}/verify/X`), key, loader); // warm-up
+const credentials = [];
+const sign = await timed(50, async (i) => {
+  credentials.push(
+    await signWithDataIntegrity(openBadgeCredential(facts(i), issuer, `${BASE}/verify/${i}`), key, loader),
+  );
+});
+const list = await signWithDataIntegrity(
+  statusListCredential(BASE, 1, Buffer.alloc(STATUS_LIST_BYTES), { id: did, name: issuer.name }, new Date()),
+  key,
+  loader,
+);
+const signList = await timed(10, () =>
+  signWithDataIntegrity(
+    statusListCredential(
+      BASE,
+      1,
+      Buffer.alloc(STATUS_LIST_BYTES),
+      { id: did, name: issuer.name },
+      new Date(),
+    ),
+    key,
+    loader,
+  ),
+);
+const resolve = async (url) => (url === did ? doc : url === `${BASE}/credentials/status/1` ? list : null);
+const check = await timed(50, async (i) => {
+  const report = await checkCredential(credentials[i], { resolve });
+  if (!report.valid) throw new Error(JSON.stringify(report.checks));
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'banso-verify-'));
-const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-const publicJwk = { ...(await exportJWK(publicKey)), kid: 'bench-key', alg: 'EdDSA', use: 'sig' };
-const credential = openBadgeCredential(
-  {
-    certificateId: '6f0c1d9e-1b7a-4f1e-9a55-0d8c6f2f1a11',
-    serial: 'LCI-NBS-2026-000001',
-    holderId: '0b6b1f2c-7a43-4d8e-8f7e-3f3b9c2d1e00',
-    holderName: 'Sùng Thị Mỷ',
-    programme: {
-      id: 'b1',
-      name: 'Người bản số',
-      description: 'Đại sứ số của thôn',
-      criteria: 'Hoàn thành khoá học',
-    },
-    issuedAt: new Date('2026-12-01T00:00:00Z'),
-    expiresAt: new Date('2028-12-01T00:00:00Z'),
-    pdfSha256: 'a'.repeat(64),
-    courses: [
-      { courseId: 'c1', courseVersionId: 'v1', version: 1, locale: 'vi', title: 'Thanh toán tiền điện' },
-    ],
-    village: 'Sải Duần',
-  },
-  {
-    baseUrl: 'https://banso.example.vn',
-    issuerName: 'Tổ điều phối',
-    verifyUrl: 'https://banso.example.vn/verify/X',
-  },
-);
-writeFileSync(
-  join(dir, 'credential.jwt'),
-  await signCredential(credential, { kid: 'bench-key', privateKey, publicJwk }),
-);
-writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [publicJwk] }));
-
-function time(args) {
+writeFileSync(join(dir, 'credential.json'), JSON.stringify(credentials[0]));
+writeFileSync(join(dir, 'did.json'), JSON.stringify(doc));
+writeFileSync(join(dir, 'status.json'), JSON.stringify(list));
+function wall(args) {
   const runs = [];
   let status;
   for (let i = 0; i < 15; i++) {
@@ -56,19 +113,31 @@ function time(args) {
     runs.push(performance.now() - started);
     status = r.status;
   }
-  runs.sort((a, b) => a - b);
-  return { median: runs[7], worst: runs[14], status };
+  return { ...stats(runs), status };
 }
 const cli = 'dist/src/modules/certification/cli/verify-credential.js';
-const floor = time(['-e', '']);
-const verify = time([cli, join(dir, 'credential.jwt'), '--keys', join(dir, 'jwks.json')]);
-const help = time([cli, '--help']);
+const floor = wall(['-e', '']);
+const help = wall([cli, '--help']);
+const offline = wall([
+  cli,
+  join(dir, 'credential.json'),
+  '--did',
+  join(dir, 'did.json'),
+  '--status',
+  join(dir, 'status.json'),
+  '--offline',
+]);
 rmSync(dir, { recursive: true, force: true });
-const ms = (n) => `${n.toFixed(0)} ms`;
-console.log(`node -e ''                         median ${ms(floor.median)}, worst ${ms(floor.worst)}`);
+
+const ms = (n) => `${n.toFixed(1)} ms`;
+const line = (label, s, extra = '') =>
+  console.log(`${label.padEnd(44)} median ${ms(s.median)}, worst ${ms(s.worst)}${extra}`);
 console.log(
-  `verify-credential --help           median ${ms(help.median)}, worst ${ms(help.worst)} (exit ${help.status})`,
+  `credential: ${JSON.stringify(credentials[0]).length} bytes; status list credential: ${JSON.stringify(list).length} bytes`,
 );
-console.log(
-  `verify-credential (pinned keys)    median ${ms(verify.median)}, worst ${ms(verify.worst)} (exit ${verify.status})`,
-);
+line('sign a credential (in-process, 50)', sign);
+line('check a credential, all checks (in-process, 50)', check);
+line('sign a status list of 131,072 (in-process, 10)', signList);
+line("node -e ''", floor);
+line('verify-credential --help', help, ` (exit ${help.status})`);
+line('verify-credential, saved did.json + status', offline, ` (exit ${offline.status})`);

@@ -30,6 +30,12 @@ import {
 } from './dto/certification-responses.dto.js';
 import { VerificationService, type PublicVerification } from './verification.service.js';
 
+/** A JSON-LD document whose shape a W3C or 1EdTech specification defines, not this API. */
+const jsonLd = (description: string) => ({
+  description,
+  schema: { type: 'object' as const, additionalProperties: true, required: ['@context'] },
+});
+
 /**
  * Public verification, and what wallets and verifiers dereference: the issuer's DID document and
  * profile, achievements, and the signed status lists. All without login, all cacheable but the
@@ -87,7 +93,7 @@ export class VerificationController {
   @Header('cache-control', 'no-store')
   @Header('access-control-allow-origin', '*')
   @ApiOperation({ summary: "A certificate's signed credential, for wallets (the code is the one on its QR)" })
-  @ApiOkResponse({ description: 'The OpenBadgeCredential (JSON-LD with its Data Integrity proof)' })
+  @ApiOkResponse(jsonLd('The OpenBadgeCredential (JSON-LD with its Data Integrity proof)'))
   @ApiErrors({ 404: [CertificationErrorCode.CertificateNotFound], 429: [CommonErrorCode.RateLimited] })
   async credential(
     @Param('code') code: string,
@@ -103,7 +109,7 @@ export class VerificationController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "The wallet deep link's request URL: answers the credential to any presentation" })
-  @ApiOkResponse({ description: 'The OpenBadgeCredential' })
+  @ApiOkResponse(jsonLd('The OpenBadgeCredential'))
   @ApiErrors({ 404: [CertificationErrorCode.CertificateNotFound], 429: [CommonErrorCode.RateLimited] })
   async credentialForWallet(
     @Param('code') code: string,
@@ -136,7 +142,7 @@ export class VerificationController {
   @Header('cache-control', 'public, max-age=300')
   @Header('content-type', 'application/ld+json; charset=utf-8')
   @ApiOperation({ summary: 'The Open Badges 3.0 Achievement a credential names (public)' })
-  @ApiOkResponse({ description: 'An Achievement with its @context' })
+  @ApiOkResponse(jsonLd('An Open Badges 3.0 Achievement with its @context'))
   @ApiErrors({ 404: [CertificationErrorCode.CredentialDocumentNotFound] })
   achievement(@Param('programmeId', ParseUUIDPipe) programmeId: string) {
     return this.verification.achievement(programmeId);
@@ -150,7 +156,7 @@ export class VerificationController {
   @Header('access-control-allow-origin', '*')
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'A signed W3C Bitstring Status List (revocation) of 131,072 entries' })
-  @ApiOkResponse({ description: 'A BitstringStatusListCredential' })
+  @ApiOkResponse(jsonLd('A BitstringStatusListCredential'))
   @ApiErrors({ 404: [CertificationErrorCode.CredentialDocumentNotFound] })
   async statusList(
     @Param('listId', new ParseIntPipe({ errorHttpStatusCode: 404 })) listId: number,
