@@ -5,7 +5,7 @@ import {
   quizCourse,
   testArea,
   testProgramme,
-  waitForCertificate,
+  certify,
   type TestArea,
 } from './factories/certification.factory.js';
 import {
@@ -72,15 +72,7 @@ describe('account recovery', () => {
     communeCoordinator = await coordinatorOf(area.communes[0].id);
     otherCoordinator = await coordinatorOf(elsewhere.communes[0].id);
     ambassador = await eligibleCandidate(village(), course, 1, { displayName: 'Giàng A Sử' });
-    const application = await api('/api/v1/certification/applications', {
-      token: ambassador.accessToken,
-      body: { programmeId },
-    });
-    const approved = await api(`/api/v1/certification/applications/${application.body.id}/approve`, {
-      token: communeCoordinator.accessToken,
-      body: { reason: 'Đã xác minh các hộ tại thôn.' },
-    });
-    await waitForCertificate(ambassador.accessToken, approved.body.certificate.id);
+    await certify(ambassador, programmeId, communeCoordinator);
   });
   afterAll(() => db.end());
 

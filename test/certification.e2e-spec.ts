@@ -767,6 +767,16 @@ describe('certification: Người bản số', () => {
     const oldExpiry = (await db.query('SELECT expires_at FROM certificates WHERE id = $1', [holder.cert.id]))
       .rows[0].expires_at as Date;
     expect(new Date(renewed.expiresAt).getTime() - oldExpiry.getTime()).toBeGreaterThan(700 * 86_400_000);
+    // Each has its own revocation entry; the renewed one's bit stays clear (it simply expires).
+    const [oldCredential, newCredential] = [
+      await downloadedCredential(
+        (await api(`/api/v1/certificates/${holder.cert.id}`, { token: coordinator })).body,
+      ),
+      await downloadedCredential(renewed),
+    ];
+    expect(oldCredential.credentialStatus.id).not.toBe(newCredential.credentialStatus.id);
+    expect((await checkIssued(oldCredential)).revoked).toBe(false);
+    expect((await checkIssued(newCredential)).revoked).toBe(false);
 
     // Expiry: the old certificate verifies as expired once its date passes.
     await db.query(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
+  certify,
   coordinatorOf,
   eligibleCandidate,
   quizCourse,
@@ -52,18 +53,7 @@ describe('Open Badges 3.0 credentials, as wallets and verifiers see them', () =>
 
   async function issue(displayName: string) {
     const holder = await eligibleCandidate(area.communes[0].villageIds[0], course, 1, { displayName });
-    const application = await api('/api/v1/certification/applications', {
-      token: holder.accessToken,
-      body: { programmeId },
-    });
-    const approved = await api(`/api/v1/certification/applications/${application.body.id}/approve`, {
-      token: coordinator.accessToken,
-      body: { reason: 'Đã xác minh tại thôn.' },
-    });
-    expect(approved.status).toBe(200);
-    const cert = await waitForCertificate(holder.accessToken, approved.body.certificate.id);
-    issued.push({ holder, cert });
-    return { holder, cert };
+    issued.push({ holder, cert: await certify(holder, programmeId, coordinator) });
   }
 
   beforeAll(async () => {

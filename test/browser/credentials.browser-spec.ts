@@ -4,15 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import {
+  certify,
   coordinatorOf,
   eligibleCandidate,
   quizCourse,
   testArea,
   testProgramme,
-  waitForCertificate,
 } from '../factories/certification.factory.js';
 import { userWithRoles, type TestUser } from '../factories/user.factory.js';
-import { api } from '../support/api.js';
 import { downloadedCredential } from '../support/credentials.js';
 import {
   launchChromium,
@@ -42,15 +41,7 @@ describe('certificates into wallets and verifiers, in a real browser', () => {
     );
     const programmeId = await testProgramme(area, [course.courseId], 1);
     holder = await eligibleCandidate(area.communes[0].villageIds[0], course, 1, { languages: ['hmn', 'vi'] });
-    const application = await api('/api/v1/certification/applications', {
-      token: holder.accessToken,
-      body: { programmeId },
-    });
-    const approved = await api(`/api/v1/certification/applications/${application.body.id}/approve`, {
-      token: (await coordinatorOf(area.provinceId)).accessToken,
-      body: { reason: 'Đã xác minh tại thôn.' },
-    });
-    cert = await waitForCertificate(holder.accessToken, approved.body.certificate.id);
+    cert = await certify(holder, programmeId, await coordinatorOf(area.provinceId));
   }, 120_000);
 
   afterAll(async () => {

@@ -183,3 +183,17 @@ export async function waitForCertificate(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Certifies a candidate through the real flow (apply, a coordinator approves) and waits for the worker. */
+export async function certify(holder: TestUser, programmeId: string, coordinator: TestUser): Promise<any> {
+  const applied = await api('/api/v1/certification/applications', {
+    token: holder.accessToken,
+    body: { programmeId },
+  });
+  const approved = await api(`/api/v1/certification/applications/${applied.body.id}/approve`, {
+    token: coordinator.accessToken,
+    body: { reason: 'Đã xác minh các hộ tại thôn.' },
+  });
+  if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${approved.text}`);
+  return waitForCertificate(holder.accessToken, approved.body.certificate.id);
+}

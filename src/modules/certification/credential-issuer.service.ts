@@ -7,7 +7,7 @@ import { checkCredential, type CredentialReport } from './open-badges/credential
 import { signWithDataIntegrity } from './open-badges/data-integrity.js';
 import { pinnedDocumentLoader, type DocumentLoader } from './open-badges/document-loader.js';
 import { dereferenceDidUrl, didDocument, issuerDid, type DidDocument } from './open-badges/issuer-did.js';
-import { statusListCredential, statusListUrl } from './open-badges/status-list.js';
+import { statusListCredential, statusListPrefix } from './open-badges/status-list.js';
 
 /** Re-read the key list this often, so a rotation reaches every process's DID document. */
 const DID_DOCUMENT_TTL_MS = 30_000;
@@ -98,7 +98,7 @@ export class CredentialIssuerService {
 
   private async resolveOwn(url: string): Promise<unknown> {
     if (url === this.did) return this.didDocument();
-    const prefix = `${statusListUrl(this.config.publicBaseUrl, 0).slice(0, -1)}`;
+    const prefix = statusListPrefix(this.config.publicBaseUrl);
     if (url.startsWith(prefix) && /^\d{1,9}$/.test(url.slice(prefix.length))) {
       return (await this.statusList(Number(url.slice(prefix.length))))?.credential ?? null;
     }

@@ -13,7 +13,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../../infrastructure/http/api-docs.js';
 import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
@@ -109,6 +109,12 @@ export class VerificationController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "The wallet deep link's request URL: answers the credential to any presentation" })
+  @ApiBody({
+    required: false,
+    description:
+      'What the wallet posts: its DIDAuth VerifiablePresentation (read by nobody; the code is the key)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   @ApiOkResponse(jsonLd('The OpenBadgeCredential'))
   @ApiErrors({ 404: [CertificationErrorCode.CertificateNotFound], 429: [CommonErrorCode.RateLimited] })
   async credentialForWallet(

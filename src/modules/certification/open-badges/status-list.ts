@@ -17,8 +17,10 @@ export interface StatusEntry {
   index: number;
 }
 
+/** Where the lists are published: the list's number follows. */
+export const statusListPrefix = (publicBaseUrl: string) => `${publicBaseUrl}/credentials/status/`;
 export const statusListUrl = (publicBaseUrl: string, listId: number) =>
-  `${publicBaseUrl}/credentials/status/${listId}`;
+  `${statusListPrefix(publicBaseUrl)}${listId}`;
 
 /** The `credentialStatus` of a credential (its id must differ from the list's, hence the fragment). */
 export function statusListEntry(publicBaseUrl: string, entry: StatusEntry) {
