@@ -157,7 +157,8 @@ export class CertificateIssuanceService {
 
   /**
    * Signs the certificate's Open Badges 3.0 credential (Data Integrity proof, status list entry)
-   * and stores it beside the PDF. Repeats safely: the same key, the same file.
+   * and stores it beside the PDF. Repeats safely: a second run overwrites the file with a credential
+   * as valid (a fresh salt and proof), under the same storage key.
    */
   private async storeCredential(
     cert: ListedCertificate,

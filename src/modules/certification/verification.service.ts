@@ -4,6 +4,8 @@ import { TtlCache } from '../../infrastructure/cache/ttl-cache.js';
 import { CommonErrorCode } from '../../infrastructure/errors/domain-error.js';
 import { pickLocalized } from '../../infrastructure/i18n/locales.js';
 import { RateLimiter } from '../../infrastructure/rate-limit/rate-limiter.js';
+import { StorageService } from '../../infrastructure/storage/storage.service.js';
+import { Buckets } from '../../infrastructure/storage/storage-keys.js';
 import { GeographyService } from '../geography/geography.service.js';
 import { maskName, normalizeVerificationCode } from './certificate-identifiers.js';
 import { CertificateRepository } from './certificate.repository.js';
@@ -11,8 +13,6 @@ import { CertificationError, CertificationErrorCode } from './certification.erro
 import { CertificationRepository } from './certification.repository.js';
 import { certificateStatus, statusDate, type CertificateStatus } from './certification.views.js';
 import { CredentialIssuerService } from './credential-issuer.service.js';
-import { StorageService } from '../../infrastructure/storage/storage.service.js';
-import { Buckets } from '../../infrastructure/storage/storage-keys.js';
 import { achievement, criteriaNarrative } from './open-badge-credential.js';
 import type { CredentialReport } from './open-badges/credential-checks.js';
 import { OB3_CONTEXT } from './open-badges/document-loader.js';
@@ -105,9 +105,13 @@ export class VerificationService {
    * Checks a credential anyone pasted or uploaded: which checks pass, against our keys and lists.
    * The request body's limit (32 KB; a certificate's credential is about 5 KB) bounds the work.
    */
-  async check(credential: unknown, pdfSha256: string | undefined, clientAddress: string) {
+  async check(
+    credential: unknown,
+    pdfSha256: string | undefined,
+    clientAddress: string,
+  ): Promise<CredentialReport> {
     await this.countRequest(clientAddress);
-    return this.issuer.check(credential, pdfSha256) satisfies Promise<CredentialReport>;
+    return this.issuer.check(credential, pdfSha256);
   }
 
   /** The public Achievement a credential's `achievement.id` names. */
