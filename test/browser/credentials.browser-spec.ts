@@ -111,5 +111,21 @@ describe('certificates into wallets and verifiers, in a real browser', () => {
     await visible(page.getByText(vi['verify.check.invalid']));
     expect(await page.locator('[data-check="signature"]').getAttribute('data-outcome')).toBe('failed');
     await verifier.close();
+
+    // A commune hall's laptop serves plain http on the LAN, where browsers give no Web Crypto:
+    // the page hashes the PDF with its own SHA-256, to the same value.
+    const insecure = await phoneContext(browser);
+    await insecure.addInitScript(() =>
+      Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined, configurable: true }),
+    );
+    const hall = await insecure.newPage();
+    await hall.goto('/verify');
+    expect(await hall.evaluate(() => globalThis.crypto.subtle)).toBeUndefined();
+    await hall.getByLabel(vi['verify.check.pdf']).setInputFiles(join(dir, `${cert.serial}.pdf`));
+    await hall.waitForFunction(
+      (expected) => (document.querySelector('input[name=pdfSha256]') as HTMLInputElement).value === expected,
+      cert.pdfSha256,
+    );
+    await insecure.close();
   });
 });
