@@ -6,6 +6,15 @@ import {
   testProgramme,
   type QuizCourse,
 } from './factories/certification.factory.js';
+import {
+  addLessons,
+  createCourse,
+  guideLesson,
+  practiceLesson,
+  publishCourse,
+} from './factories/course.factory.js';
+import { httpDriver } from './factories/http-driver.js';
+import { progressEvent } from './factories/learning.factory.js';
 import { registerLearner, userWithRoles, type TestUser } from './factories/user.factory.js';
 import { api, apiUrl } from './support/api.js';
 import { Browser } from './support/portal-browser.js';
@@ -153,6 +162,21 @@ describe('the portal under hostile form posts', () => {
     });
     expect(draft.status).toBe(201);
     const lessonKeys = ((draft.body.lessons ?? []) as { lessonKey: string }[]).map((l) => l.lessonKey);
+    // A villager with a practice task waiting for someone of the village to confirm it.
+    const practiceCourseId = await createCourse(author.accessToken);
+    await addLessons(author.accessToken, practiceCourseId, [guideLesson, practiceLesson]);
+    await publishCourse(author.accessToken, reviewer.accessToken, practiceCourseId);
+    const [guide] = await httpDriver.lessons(author.accessToken, practiceCourseId, 1);
+    await httpDriver.enrol(newcomer.accessToken, practiceCourseId);
+    const synced = await api('/api/v1/sync', {
+      token: newcomer.accessToken,
+      body: {
+        events: guide.content.steps.map((step: { id: string }) =>
+          progressEvent('guide.step', guide.id, { stepId: step.id }),
+        ),
+      },
+    });
+    expect(synced.status).toBe(200);
 
     const crawl = async (who: string, user: TestUser | null, paths: string[]) => {
       const browser = user ? await Browser.signedIn(user) : new Browser();
@@ -168,7 +192,7 @@ describe('the portal under hostile form posts', () => {
         }
       }
     };
-    await crawl('anonymous', null, ['/', '/login', '/register', '/invitation', '/recover']);
+    await crawl('anonymous', null, ['/', '/login', '/register', '/invitation', '/recover', '/verify']);
     await crawl('learner', newcomer, [`/courses/${course.courseId}`, '/']);
     await crawl('candidate', candidate, [
       `/courses/${course.courseId}`,
@@ -191,6 +215,7 @@ describe('the portal under hostile form posts', () => {
       '/coordinate',
       `/coordinate/applications/${applied.body.id}`,
       '/recovery-codes',
+      `/practice-confirmations?village=${village}`,
     ]);
     // Addresses kept for pages saved offline before the lesson kinds posted to /progress.
     const candidateBrowser = forms.find((f) => f.who === 'candidate')!.browser;
@@ -228,6 +253,8 @@ describe('the portal under hostile form posts', () => {
       /^\/teach\/courses\/[^/]+\/lessons$/,
       /^\/teach\/courses\/[^/]+\/lessons\/[^/]+$/,
       /^\/coordinate\/applications\/[^/]+\/(approve|reject)$/,
+      /^\/verify$/,
+      /^\/practice-confirmations$/,
     ]) {
       expect(actions.some((a) => pattern.test(a)) ? pattern.source : `missing ${pattern.source}`).toBe(
         pattern.source,

@@ -250,6 +250,18 @@ describe('practice tasks confirmed in person', () => {
     });
     expect(hostile.status).toBe(400);
     expect(done.text).not.toContain(`value="${learner.id}"`);
+    // Naming another village's list: refused, and showing the form again is refused too — a 403
+    // page, not an exception out of the error filter (which used to end the API process).
+    const foreign = await helper.request('/practice-confirmations', {
+      form: {
+        learnerId: learner.id,
+        lessonId: practiceCourse.practiceId,
+        village: otherVillage(),
+        _csrf: Browser.csrfFrom(list.text),
+      },
+    });
+    expect(foreign.status).toBe(403);
+    expect((await helper.request('/practice-confirmations')).status).toBe(200);
 
     const own = await Browser.signedIn(learner);
     const lesson = await own.request(`/lessons/${practiceCourse.practiceId}`);

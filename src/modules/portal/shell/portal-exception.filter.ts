@@ -30,7 +30,15 @@ export class PortalExceptionFilter implements ExceptionFilter {
     const form = page.refusalHandler(refusal);
     if (form) {
       setRetryAfter(page.reply, error.details);
-      return form(refusal);
+      try {
+        return await form(refusal);
+      } catch (again) {
+        // Showing the form again was refused too (it reads what the post named, e.g. a village
+        // outside the reader's area): the error page. An exception out of a filter is unhandled
+        // and would end the process.
+        if (page.reply.sent) return;
+        return this.fallback.catch(again, host);
+      }
     }
     // A 401 sends the browser to the sign-in form and back.
     if (page.area !== 'teach' || status === 401) return this.fallback.catch(error, host);
