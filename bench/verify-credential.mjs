@@ -27,7 +27,7 @@ const did = issuerDid(BASE);
 const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
 const publicJwk = await exportJWK(publicKey);
 const kid = await calculateJwkThumbprint(publicJwk);
-const doc = didDocument(did, [{ kid, publicJwk }]);
+const doc = await didDocument(did, [{ kid, publicJwk }]);
 const loader = pinnedDocumentLoader(async (url) =>
   url.startsWith('did:') ? dereferenceDidUrl(url, doc) : null,
 );

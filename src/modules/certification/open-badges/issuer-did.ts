@@ -1,3 +1,4 @@
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { DID_CONTEXT, MULTIKEY_CONTEXT } from './document-loader.js';
 
 /** An Ed25519 public key as the issuer publishes it: a JWK (`x`, base64url) and its id. */
@@ -29,29 +30,18 @@ export function didDocumentUrl(did: string, scheme: 'https' | 'http' = 'https'):
 /** A key's verification method id: the DID and the key's RFC 7638 thumbprint as the fragment. */
 export const verificationMethodId = (did: string, kid: string) => `${did}#${kid}`;
 
-const ED25519_PUB_MULTICODEC = Uint8Array.from([0xed, 0x01]);
-
-/** Multikey encoding of an Ed25519 public key: 'z' + base58btc(0xed01 ‖ 32 bytes). */
-export function publicKeyMultibase(publicJwk: Record<string, string>): string {
-  const raw = Buffer.from(publicJwk.x, 'base64url');
-  return `z${base58btc(Buffer.concat([ED25519_PUB_MULTICODEC, raw]))}`;
-}
-
-export function verificationMethod(did: string, key: IssuerPublicKey) {
-  return {
-    id: verificationMethodId(did, key.kid),
-    type: 'Multikey',
-    controller: did,
-    publicKeyMultibase: publicKeyMultibase(key.publicJwk),
-  };
+/** A key as a Multikey verification method ('z' + base58btc(0xed01 ‖ key), by the Multikey library). */
+export async function verificationMethod(did: string, key: IssuerPublicKey) {
+  const { publicKeyMultibase } = await Ed25519Multikey.fromJwk({ jwk: key.publicJwk });
+  return { id: verificationMethodId(did, key.kid), type: 'Multikey', controller: did, publicKeyMultibase };
 }
 
 /**
  * The DID document: every key the issuer ever signed with, retired ones included, so a credential
  * signed before a rotation keeps verifying. All are assertion methods (they may have issued).
  */
-export function didDocument(did: string, keys: IssuerPublicKey[]) {
-  const methods = keys.map((k) => verificationMethod(did, k));
+export async function didDocument(did: string, keys: IssuerPublicKey[]) {
+  const methods = await Promise.all(keys.map((k) => verificationMethod(did, k)));
   return {
     '@context': [DID_CONTEXT, MULTIKEY_CONTEXT],
     id: did,
@@ -60,7 +50,7 @@ export function didDocument(did: string, keys: IssuerPublicKey[]) {
   };
 }
 
-export type DidDocument = ReturnType<typeof didDocument>;
+export type DidDocument = Awaited<ReturnType<typeof didDocument>>;
 
 /**
  * How a Data Integrity verifier dereferences a DID URL against a DID document: the bare DID gives
@@ -72,20 +62,4 @@ export function dereferenceDidUrl(url: string, doc: DidDocument): unknown {
   if (url === did) return doc;
   const method = doc.verificationMethod.find((m) => m.id === url);
   return method ? { '@context': MULTIKEY_CONTEXT, ...method } : null;
-}
-
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-
-function base58btc(bytes: Uint8Array): string {
-  let n = BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
-  let out = '';
-  while (n > 0n) {
-    out = BASE58[Number(n % 58n)] + out;
-    n /= 58n;
-  }
-  for (const b of bytes) {
-    if (b !== 0) break;
-    out = `1${out}`;
-  }
-  return out;
 }

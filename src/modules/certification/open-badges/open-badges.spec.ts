@@ -5,14 +5,7 @@ import { openBadgeCredential } from '../open-badge-credential.js';
 import { checkCredential, type CredentialReport } from './credential-checks.js';
 import { signWithDataIntegrity } from './data-integrity.js';
 import { pinnedDocumentLoader } from './document-loader.js';
-import {
-  dereferenceDidUrl,
-  didDocument,
-  didDocumentUrl,
-  issuerDid,
-  publicKeyMultibase,
-  type DidDocument,
-} from './issuer-did.js';
+import { dereferenceDidUrl, didDocument, didDocumentUrl, issuerDid, type DidDocument } from './issuer-did.js';
 import {
   encodeList,
   permutedIndex,
@@ -56,7 +49,7 @@ const issuer = { baseUrl: BASE, did: DID, name: 'Tổ điều phối Người b�
 
 /** A world of one issuer: its DID document and its status list, resolvable by URL. */
 async function world(keys: Awaited<ReturnType<typeof newKey>>[], revoked: number[] = []) {
-  const doc = didDocument(DID, keys);
+  const doc = await didDocument(DID, keys);
   const loader = pinnedDocumentLoader(async (url) =>
     url.startsWith('did:') ? dereferenceDidUrl(url, doc) : null,
   );
@@ -242,11 +235,18 @@ describe("the issuer's did:web", () => {
     expect(didDocumentUrl('did:web:tinh.gov.vn:ban-so')).toBe('https://tinh.gov.vn/ban-so/did.json');
   });
 
-  it('publishes keys as Multikey the way the Digital Bazaar library encodes them', async () => {
-    const key = await newKey();
+  it('publishes every key as a Multikey assertion method, and dereferences its URLs', async () => {
+    const [key, retired] = [await newKey(), await newKey()];
+    const doc: DidDocument = await didDocument(DID, [retired, key]);
     const pair = await Ed25519Multikey.fromJwk({ jwk: key.publicJwk });
-    expect(publicKeyMultibase(key.publicJwk)).toBe(pair.publicKeyMultibase);
-    const doc: DidDocument = didDocument(DID, [key]);
+    expect(doc.verificationMethod[1]).toEqual({
+      id: `${DID}#${key.kid}`,
+      type: 'Multikey',
+      controller: DID,
+      publicKeyMultibase: pair.publicKeyMultibase,
+    });
+    expect(pair.publicKeyMultibase).toMatch(/^z6Mk/); // an Ed25519 public key's multicodec prefix
+    expect(doc.assertionMethod).toEqual([`${DID}#${retired.kid}`, `${DID}#${key.kid}`]);
     expect(dereferenceDidUrl(`${DID}#${key.kid}`, doc)).toMatchObject({
       '@context': 'https://w3id.org/security/multikey/v1',
       type: 'Multikey',
