@@ -566,6 +566,13 @@ describe('certification: Người bản số', () => {
     expect((await runScript(cli, {}, [])).code).toBe(2);
     expect((await runScript(cli, {}, ['--unknown'])).code).toBe(2);
     expect((await runScript(cli, {}, [join(dir, 'missing.json'), ...saved])).code).toBe(2);
+    // A saved copy that cannot be read is an I/O error, not a failed or skipped check.
+    const noDid = await runScript(cli, {}, [join(dir, 'c.json'), '--did', join(dir, 'missing-did.json')]);
+    expect(noDid.code).toBe(2);
+    const noStatusFile = ['--did', join(dir, 'did.json'), '--status', join(dir, 'missing-status.json')];
+    expect((await runScript(cli, {}, [join(dir, 'c.json'), ...noStatusFile])).code).toBe(2);
+    const urlOffline = ['--did', 'https://banso.test/.well-known/did.json', '--offline'];
+    expect((await runScript(cli, {}, [join(dir, 'c.json'), ...urlOffline])).code).toBe(2);
     // Third parties run it from the built files with production dependencies only.
     expect(bareImportsOf(cli).filter((m) => !(m in PACKAGE.dependencies))).toEqual([]);
 

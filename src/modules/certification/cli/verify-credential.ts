@@ -32,16 +32,15 @@ Usage: verify-credential FILE [--did SRC] [--status SRC] [--pdf certificate.pdf]
 Exit code: 0 valid; 1 invalid (a check failed: signature, key, revoked, expired, PDF, format);
 2 usage or I/O error; 3 nothing failed but the revocation status could not be checked.`;
 
-type Source = { file: string } | { url: string };
-const sourceOf = (s: string): Source => (/^https?:\/\//.test(s) ? { url: s } : { file: s });
+const isUrl = (s: string) => /^https?:\/\//.test(s);
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as unknown;
 
-async function read(source: Source): Promise<unknown> {
-  if ('file' in source) return JSON.parse(readFileSync(source.file, 'utf8'));
-  const response = await fetch(source.url, {
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url, {
     headers: { accept: 'application/ld+json, application/json' },
     signal: AbortSignal.timeout(15_000),
   });
-  if (!response.ok) throw new Error(`${source.url} answered ${response.status}`);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return response.json();
 }
 
@@ -64,23 +63,32 @@ async function main(): Promise<number> {
     console.error(HELP);
     return 2;
   }
-  const credential = JSON.parse(readFileSync(positionals[0], 'utf8')) as unknown;
+  if (values.offline && [values.did, values.status].some((src) => src && isUrl(src))) {
+    console.error('--offline takes saved files for --did and --status, not URLs');
+    return 2;
+  }
+  // Every file is read first: a missing or broken one is an I/O error (exit 2), not a failed check.
+  const credential = readJson(positionals[0]);
   const pdfSha256 = values.pdf
     ? createHash('sha256').update(readFileSync(values.pdf)).digest('hex')
     : undefined;
-  const sources: string[] = [];
+  const saved = {
+    did: values.did && !isUrl(values.did) ? readJson(values.did) : undefined,
+    status: values.status && !isUrl(values.status) ? readJson(values.status) : undefined,
+  };
+  const sources = new Set<string>();
   const report = await checkCredential(credential, {
     pdfSha256,
     resolve: async (url) => {
-      let source: Source | null;
-      if (url.startsWith('did:')) {
-        source = values.did ? sourceOf(values.did) : values.offline ? null : { url: didDocumentUrl(url) };
-      } else {
-        source = values.status ? sourceOf(values.status) : values.offline ? null : { url };
+      const which = url.startsWith('did:') ? 'did' : 'status';
+      if (saved[which] !== undefined) {
+        sources.add(values[which]!);
+        return saved[which];
       }
-      if (!source) return null;
-      sources.push('file' in source ? source.file : source.url);
-      return read(source);
+      if (values.offline) return null;
+      const from = values[which] ?? (which === 'did' ? didDocumentUrl(url) : url);
+      sources.add(from);
+      return fetchJson(from);
     },
   });
 
@@ -93,7 +101,7 @@ async function main(): Promise<number> {
     for (const r of s.results) console.log(`  ${r}`);
   }
   for (const c of report.checks) console.log(`  ${mark[c.outcome]} ${c.name}: ${c.detail}`);
-  if (sources.length) console.log(`  read: ${[...new Set(sources)].join(', ')}`);
+  if (sources.size) console.log(`  read: ${[...sources].join(', ')}`);
   if (!report.valid) return 1;
   return report.revoked === null ? 3 : 0;
 }
