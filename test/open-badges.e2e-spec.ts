@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { permutedIndex } from '../src/modules/certification/open-badges/status-list.js';
 import {
   certify,
   coordinatorOf,
@@ -122,7 +123,28 @@ describe('Open Badges 3.0 credentials, as wallets and verifiers see them', () =>
       ),
     );
     expect(new Set(indexes).size).toBe(indexes.length);
-    expect(indexes).not.toEqual([...indexes].sort((a, b) => a - b));
+    // Each is the list's keyed permutation of an allocation number, not the number itself: read in
+    // one statement, so the counter and the certificates are of the same moment.
+    const listId = Number(
+      (await downloadedCredential(issued[0].cert)).credentialStatus.statusListCredential.split('/').pop(),
+    );
+    const { rows } = await db.query(
+      `SELECT l.allocated, l.permutation_key AS key, array_agg(c.status_list_index) AS indexes
+         FROM credential_status_lists l JOIN certificates c ON c.status_list_id = l.id
+        WHERE l.id = $1 GROUP BY l.id`,
+      [listId],
+    );
+    const {
+      allocated,
+      key,
+      indexes: listed,
+    } = rows[0] as { allocated: number; key: Buffer; indexes: number[] };
+    const image = new Set(Array.from({ length: allocated }, (_, n) => permutedIndex(n, key)));
+    expect(listed.length).toBeLessThanOrEqual(allocated);
+    expect(listed.filter((i) => !image.has(i))).toEqual([]);
+    expect(indexes.every((i) => image.has(i))).toBe(true);
+    // Issue order would have used 0, 1, 2…: the permutation spreads them over the whole list.
+    expect(listed.filter((i) => i >= allocated).length).toBeGreaterThan(0);
   });
 
   it('publishes the issuer, its keys, the achievement and the credential at the URLs they name', async () => {
@@ -336,5 +358,9 @@ describe('Open Badges 3.0 credentials, as wallets and verifiers see them', () =>
       400,
       expect.stringContaining('không phải tệp chứng nhận số'),
     ]);
+    const badHash = await visitor.request('/verify', {
+      form: { _csrf: Browser.csrfFrom(form.text), credential: JSON.stringify(credential), pdfSha256: 'abc' },
+    });
+    expect(badHash.status).toBe(400);
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Get, Inject, Param, Post } from '@nestjs/common';
-import { IsString, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
 import { documentDate } from '../../../infrastructure/i18n/vietnam-time.js';
 import { normalizeFallbackChain } from '../../../infrastructure/i18n/locales.js';
 import { translate } from '../../../infrastructure/i18n/messages.js';
@@ -17,8 +17,10 @@ const JSON_LD = /application\/(ld\+json|vc\+ld\+json|vc)\b/;
 class CheckCredentialForm extends PortalForm {
   /** The credential as text: pasted, or read from the chosen file by verify-credential.js. */
   @IsString() @MaxLength(24_000) credential!: string;
-  /** SHA-256 of a PDF the reader chose, computed in their browser (the PDF never leaves it). */
-  @Optional() @IsString() @MaxLength(64) pdfSha256?: string;
+  /** SHA-256 of a PDF the reader chose, computed in their browser (the PDF never leaves it); empty: none. */
+  @Optional()
+  @Matches(/^([0-9a-fA-F]{64})?$/, { message: 'pdfSha256 must be 64 hexadecimal characters' })
+  pdfSha256?: string;
 }
 
 /**
@@ -53,8 +55,11 @@ export class VerifyPageController {
         400,
       );
     }
-    const pdf = /^[0-9a-fA-F]{64}$/.test(form.pdfSha256 ?? '') ? form.pdfSha256!.toLowerCase() : undefined;
-    const report = await this.verification.check(credential, pdf, page.req.ip);
+    const report = await this.verification.check(
+      credential,
+      form.pdfSha256?.toLowerCase() || undefined,
+      page.req.ip,
+    );
     return this.renderCheck(page, { credential: form.credential, report: this.reportView(page, report) });
   }
 
