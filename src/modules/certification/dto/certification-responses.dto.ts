@@ -7,6 +7,7 @@ import {
 import { PresignedUploadResponse } from '../../media/dto/media.dto.js';
 import { APPLICATION_STATUSES } from '../entities/application.entity.js';
 import { MENTORING_TASKS } from '../entities/mentoring-record.entity.js';
+import { CHECK_NAMES } from '../open-badges/credential-checks.js';
 
 /*
  * What the certification routes answer. These classes only document the view functions'
@@ -352,7 +353,7 @@ export class IssuerProfileResponse {
 }
 
 class CredentialCheckResponse {
-  @ApiProperty({ enum: ['format', 'issuerKey', 'signature', 'status', 'validity', 'pdf'] }) name!: string;
+  @ApiProperty({ enum: CHECK_NAMES }) name!: string;
   @ApiProperty({ enum: ['passed', 'failed', 'not-checked'] }) outcome!: string;
   @ApiProperty({ description: 'What was found, in English' }) detail!: string;
 }

@@ -10,7 +10,9 @@ import { decodeList, statusBit } from './status-list.js';
  * its own: `resolve` gives DID documents and status list credentials (from our database, a saved
  * file or a fetch, as the caller decides).
  */
-export type CheckName = 'format' | 'issuerKey' | 'signature' | 'status' | 'validity' | 'pdf';
+/** The checks, in the order a report lists them. */
+export const CHECK_NAMES = ['format', 'issuerKey', 'signature', 'status', 'validity', 'pdf'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
 export type CheckOutcome = 'passed' | 'failed' | 'not-checked';
 
 export interface Check {
@@ -62,7 +64,7 @@ export async function checkCredential(input: unknown, options: CheckOptions): Pr
   const problem = formatProblem(input);
   if (problem) {
     add('format', 'failed', problem);
-    for (const name of ['issuerKey', 'signature', 'status', 'validity', 'pdf'] as const) {
+    for (const name of CHECK_NAMES.slice(1)) {
       add(name, 'not-checked', 'not an Open Badges 3.0 credential with a Data Integrity proof');
     }
     return { valid: false, revoked: null, checks, summary: null };
